@@ -1,0 +1,79 @@
+/**
+ * Every error a client can see: an HTTP status and a stable machine-readable code.
+ * The JSON body is always `{ "error": { "code", "message", ...details } }`.
+ */
+export const ErrorCodes = {
+  INVALID_JSON: 400,
+  INVALID_BODY: 400,
+  MISSING_OPERAND: 400,
+  INVALID_OPERAND: 400,
+  NON_FINITE_OPERAND: 400,
+  UNAUTHORIZED: 401,
+  NOT_FOUND: 404,
+  METHOD_NOT_ALLOWED: 405,
+  PAYLOAD_TOO_LARGE: 413,
+  UNSUPPORTED_MEDIA_TYPE: 415,
+  DIVISION_BY_ZERO: 422,
+  RESULT_NOT_FINITE: 422,
+  INTERNAL_ERROR: 500,
+  DOWNSTREAM_ERROR: 502,
+  DOWNSTREAM_UNAVAILABLE: 502,
+  SHUTTING_DOWN: 503,
+} as const;
+
+export type ErrorCode = keyof typeof ErrorCodes;
+
+export interface ErrorBody {
+  error: { code: string; message: string; [detail: string]: unknown };
+}
+
+export class ApiError extends Error {
+  readonly status: number;
+
+  constructor(
+    readonly code: ErrorCode,
+    message: string,
+    readonly details: Record<string, unknown> = {},
+  ) {
+    super(message);
+    this.name = 'ApiError';
+    this.status = ErrorCodes[code];
+  }
+
+  toBody(): ErrorBody {
+    return { error: { ...this.details, code: this.code, message: this.message } };
+  }
+}
+
+/**
+ * A call to another service that did not return a result. `status` is the HTTP
+ * status the callee (or its sidecar) answered, or undefined when no answer came.
+ */
+export class DownstreamError extends Error {
+  constructor(
+    readonly service: string,
+    readonly status: number | undefined,
+    readonly body: unknown,
+    message: string,
+  ) {
+    super(message);
+    this.name = 'DownstreamError';
+  }
+
+  /** What percentage answers when one of its calls fails: 502 with the callee's error inside. */
+  toApiError(): ApiError {
+    const downstream = { service: this.service, status: this.status, body: this.body };
+    return this.status === undefined
+      ? new ApiError('DOWNSTREAM_UNAVAILABLE', `${this.service} could not be reached: ${this.message}`, { downstream })
+      : new ApiError('DOWNSTREAM_ERROR', `${this.service} answered ${this.status}`, { downstream });
+  }
+}
+
+/** The stable code inside an error body, if the body is one of ours. */
+export function errorCodeOf(body: unknown): string | undefined {
+  if (typeof body !== 'object' || body === null) return undefined;
+  const error = (body as { error?: unknown }).error;
+  if (typeof error !== 'object' || error === null) return undefined;
+  const code = (error as { code?: unknown }).code;
+  return typeof code === 'string' ? code : undefined;
+}
