@@ -65,15 +65,27 @@ export class DownstreamError extends Error {
     const downstream = { service: this.service, status: this.status, body: this.body };
     return this.status === undefined
       ? new ApiError('DOWNSTREAM_UNAVAILABLE', `${this.service} could not be reached: ${this.message}`, { downstream })
-      : new ApiError('DOWNSTREAM_ERROR', `${this.service} answered ${this.status}`, { downstream });
+      : new ApiError('DOWNSTREAM_ERROR', describeAnswer(this.service, this.status, this.body), { downstream });
   }
 }
 
-/** The stable code inside an error body, if the body is one of ours. */
+/** e.g. "division answered 422 DIVISION_BY_ZERO: cannot divide by zero". */
+export function describeAnswer(service: string, status: number, body: unknown): string {
+  const code = errorCodeOf(body);
+  const message = errorMessageOf(body);
+  return `${service} answered ${status}${code ? ` ${code}` : ''}${message ? `: ${message}` : ''}`;
+}
+
+/** The stable code inside an error body: ours (`error.code`) or a Dapr sidecar's (`errorCode`). */
 export function errorCodeOf(body: unknown): string | undefined {
-  if (typeof body !== 'object' || body === null) return undefined;
-  const error = (body as { error?: unknown }).error;
-  if (typeof error !== 'object' || error === null) return undefined;
-  const code = (error as { code?: unknown }).code;
-  return typeof code === 'string' ? code : undefined;
+  const { error, errorCode } = (typeof body === 'object' && body !== null ? body : {}) as { error?: { code?: unknown }; errorCode?: unknown };
+  if (typeof error?.code === 'string') return error.code;
+  return typeof errorCode === 'string' ? errorCode : undefined;
+}
+
+/** The human message inside an error body: ours (`error.message`) or a Dapr sidecar's (`message`). */
+export function errorMessageOf(body: unknown): string | undefined {
+  const { error, message } = (typeof body === 'object' && body !== null ? body : {}) as { error?: { message?: unknown }; message?: unknown };
+  if (typeof error?.message === 'string') return error.message;
+  return typeof message === 'string' ? message : undefined;
 }

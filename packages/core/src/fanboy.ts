@@ -1,5 +1,5 @@
 import { OPERATION_SERVICES, type OperationService } from './catalogue.js';
-import { DownstreamError, errorCodeOf } from './errors.js';
+import { DownstreamError, errorCodeOf, errorMessageOf } from './errors.js';
 import type { Invoker } from './invoker.js';
 import type { Operands } from './operands.js';
 
@@ -79,15 +79,10 @@ export class FanBoy {
 
 function describeFailure(error: unknown): Pick<CallOutcome, 'status' | 'code' | 'message'> {
   if (error instanceof DownstreamError) {
-    const message = messageOf(error.body) ?? error.message;
+    const message = errorMessageOf(error.body) ?? error.message;
     return { status: error.status, code: errorCodeOf(error.body) ?? 'UNKNOWN', message };
   }
   return { code: 'CLIENT_ERROR', message: error instanceof Error ? error.message : String(error) };
-}
-
-function messageOf(body: unknown): string | undefined {
-  const message = (body as { error?: { message?: unknown } } | undefined)?.error?.message;
-  return typeof message === 'string' ? message : undefined;
 }
 
 /** One line per call, e.g. `percentage(40, 50) = 20  (3.1 ms)` or `… -> 502 DOWNSTREAM_ERROR: …`. */

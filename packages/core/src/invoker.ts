@@ -1,4 +1,5 @@
 import type { OperationService } from './catalogue.js';
+import { DownstreamError } from './errors.js';
 import type { Operands } from './operands.js';
 
 /**
@@ -8,4 +9,11 @@ import type { Operands } from './operands.js';
  */
 export interface Invoker {
   call(service: OperationService, operands: Operands): Promise<number>;
+}
+
+/** The result inside a callee's 200 answer `{ "result": number }`; anything else is a DownstreamError. */
+export function resultFrom(service: OperationService, body: unknown): number {
+  const result = (body as { result?: unknown } | null | undefined)?.result;
+  if (typeof result === 'number') return result;
+  throw new DownstreamError(service, 200, body, `${service} answered without a numeric result`);
 }

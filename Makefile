@@ -1,0 +1,55 @@
+# The front door. `make help` lists the targets; the README explains them.
+SHELL := bash
+.SHELLFLAGS := -euo pipefail -c
+.DEFAULT_GOAL := help
+
+# The project's own Node 24 and pnpm (tools/node), installed from the npm registry on first use.
+TOOLCHAIN := tools/node/node_modules
+export PATH := $(CURDIR)/$(TOOLCHAIN)/.bin:$(CURDIR)/node_modules/.bin:$(PATH)
+export TURBO_TELEMETRY_DISABLED := 1
+export DO_NOT_TRACK := 1
+PACKAGE_MANIFESTS := package.json pnpm-lock.yaml pnpm-workspace.yaml $(wildcard packages/*/package.json services/*/package.json)
+
+DURATION ?= 0
+
+.PHONY: help
+help: ## list the targets
+	@grep -hE '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-12s %s\n", $$1, $$2}'
+
+$(TOOLCHAIN)/.installed: tools/node/package.json tools/node/package-lock.json
+	@echo "==> installing the toolchain (Node 24, pnpm) into tools/node"
+	npm install --prefix tools/node --no-audit --no-fund --loglevel=error
+	@node --version | grep -q '^v24\.' || { echo "error: tools/node did not provide Node 24" >&2; exit 1; }
+	touch $@
+
+node_modules/.installed: $(TOOLCHAIN)/.installed $(PACKAGE_MANIFESTS)
+	@echo "==> installing dependencies (pnpm)"
+	pnpm install --frozen-lockfile --reporter=append-only
+	touch $@
+
+.PHONY: deps
+deps: node_modules/.installed ## install the toolchain and dependencies (done by every target that needs them)
+
+.PHONY: build
+build: deps ## compile every package and service
+	turbo run build --output-logs=errors-only
+
+.PHONY: typecheck
+typecheck: deps ## type-check every package, tests included
+	turbo run typecheck --output-logs=errors-only
+
+.PHONY: test
+test: build typecheck ## typecheck + every test (units, in-process services, real processes)
+	node scripts/run-tests.mjs
+
+.PHONY: demo
+demo: build ## run the mesh-agnostic set on loopback and watch MathFanBoy (DURATION=20 stops after 20 s)
+	node packages/launcher/dist/demo.js --duration $(DURATION)
+
+.PHONY: images
+images: ## build the twelve container images (needs Docker)
+	scripts/build-images.sh
+
+.PHONY: clean
+clean: ## remove build outputs (keeps the toolchain and dependencies)
+	rm -rf packages/*/dist services/*/dist .turbo results .run

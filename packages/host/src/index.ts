@@ -1,0 +1,5 @@
+export * from './app.js';
+export * from './config.js';
+export * from './log.js';
+export * from './run.js';
+export * from './server.js';

@@ -1,0 +1,2 @@
+export * from './mesh-set.js';
+export * from './process.js';

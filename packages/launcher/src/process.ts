@@ -1,0 +1,124 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import { once } from 'node:events';
+import { fileURLToPath } from 'node:url';
+import { createInterface } from 'node:readline';
+import type { ServiceName } from '@calc/core';
+
+export type Variant = 'dapr' | 'mesh';
+
+/** The compiled entry point of one service in one variant, e.g. services/percentage/dist/mesh.js. */
+export function entryOf(service: ServiceName, variant: Variant): string {
+  return fileURLToPath(new URL(`../../../services/${service}/dist/${variant}.js`, import.meta.url));
+}
+
+export interface LaunchOptions {
+  name: string;
+  /** The program and its arguments; a .js file alone runs under this Node. */
+  command: string[];
+  env?: NodeJS.ProcessEnv;
+  /** Wait for the JSON log line `"msg":"listening"` and read the port from it. */
+  waitForListening?: boolean;
+  readyTimeoutMs?: number;
+  /** Every line the process prints on stdout or stderr, as it comes. */
+  onLine?: (line: string, stream: 'stdout' | 'stderr') => void;
+}
+
+export interface Launched {
+  name: string;
+  child: ChildProcess;
+  /** The port it announced, when waitForListening. */
+  port: number;
+  /** The last lines it printed (both streams), for error reports. */
+  recentLines: string[];
+  /** Resolves with the exit code (or the signal's name) once the process is gone. */
+  exited: Promise<number | string>;
+  /** SIGTERM, then SIGKILL after timeoutMs; resolves with the exit code. */
+  stop(timeoutMs?: number): Promise<number | string>;
+}
+
+export class LaunchError extends Error {
+  constructor(
+    readonly service: string,
+    message: string,
+    readonly recentLines: string[],
+  ) {
+    super(message);
+    this.name = 'LaunchError';
+  }
+}
+
+const RECENT_LINES = 40;
+
+export async function launch(options: LaunchOptions): Promise<Launched> {
+  const [program, ...args] = options.command;
+  if (!program) throw new Error('launch: empty command');
+  const runsUnderNode = program.endsWith('.js');
+  const child = spawn(runsUnderNode ? process.execPath : program, runsUnderNode ? [program, ...args] : args, {
+    env: options.env ?? process.env,
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  const recentLines: string[] = [];
+  const exited = new Promise<number | string>((resolve) => {
+    child.once('exit', (code, signal) => resolve(code ?? signal ?? 'unknown'));
+  });
+  let announcePort: (port: number) => void = () => {};
+  const announced = new Promise<number>((resolve) => (announcePort = resolve));
+
+  for (const stream of ['stdout', 'stderr'] as const) {
+    createInterface({ input: child[stream]! }).on('line', (line) => {
+      recentLines.push(line);
+      if (recentLines.length > RECENT_LINES) recentLines.shift();
+      const port = listeningPortOf(line);
+      if (port !== undefined) announcePort(port);
+      options.onLine?.(line, stream);
+    });
+  }
+
+  const stop = async (timeoutMs = 10_000) => {
+    if (child.exitCode === null && child.signalCode === null) {
+      child.kill('SIGTERM');
+      const timer = setTimeout(() => child.kill('SIGKILL'), timeoutMs);
+      await exited;
+      clearTimeout(timer);
+    }
+    return exited;
+  };
+
+  let port = 0;
+  if (options.waitForListening) {
+    const timeoutMs = options.readyTimeoutMs ?? 15_000;
+    let timer: NodeJS.Timeout | undefined;
+    const outcome = await Promise.race([
+      announced.then((p) => ({ port: p })),
+      exited.then((code) => ({ exitCode: code })),
+      new Promise<{ timeout: true }>((resolve) => (timer = setTimeout(() => resolve({ timeout: true }), timeoutMs))),
+    ]);
+    clearTimeout(timer);
+    if ('exitCode' in outcome) {
+      await once(child.stdout!, 'close').catch(() => {});
+      throw new LaunchError(options.name, `${options.name} exited (${outcome.exitCode}) before listening: ${lastError(recentLines)}`, recentLines);
+    }
+    if ('timeout' in outcome) {
+      await stop(1000);
+      throw new LaunchError(options.name, `${options.name} did not start listening within ${timeoutMs} ms`, recentLines);
+    }
+    port = outcome.port;
+  }
+  return { name: options.name, child, port, recentLines, exited, stop };
+}
+
+/** The port in a pino line `{"msg":"listening","port":N}`. */
+function listeningPortOf(line: string): number | undefined {
+  if (!line.includes('"listening"')) return undefined;
+  try {
+    const entry = JSON.parse(line) as { msg?: unknown; port?: unknown };
+    return entry.msg === 'listening' && typeof entry.port === 'number' ? entry.port : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+/** The most telling line of a failed start: the service's own `error: …` line, else the last one. */
+function lastError(lines: string[]): string {
+  return lines.findLast((l) => l.startsWith('error: ')) ?? lines.at(-1) ?? 'no output';
+}

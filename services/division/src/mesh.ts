@@ -1,0 +1,4 @@
+// Mesh-agnostic division: plain HTTP; a mesh, if any, is added around it without changing a line.
+import { runOperationService } from '@calc/host';
+
+runOperationService('division');

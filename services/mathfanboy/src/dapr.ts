@@ -1,0 +1,10 @@
+// Dapr-aware MathFanBoy: calls every operation by app ID through its daprd, and is a web host
+// too, because daprd needs an app channel (its /healthz) — the change the article had to make.
+import { runMathFanBoy } from '@calc/host';
+import { appTokenGuard, createDaprInvoker } from '@calc/invoke-dapr';
+
+runMathFanBoy({
+  invoker: () => createDaprInvoker(),
+  guard: appTokenGuard,
+  webHost: true,
+});
