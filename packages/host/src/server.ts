@@ -6,6 +6,7 @@ import type { Logger } from './log.js';
 
 /** How long in-flight requests may take to finish once shutdown starts. */
 const DRAIN_TIMEOUT_MS = 10_000;
+const IDLE_SWEEP_MS = 50;
 
 export interface Listening {
   server: Server;
@@ -39,10 +40,14 @@ export async function listen(app: Express, port: number, host: string, log: Logg
 
 async function drain(server: Server): Promise<void> {
   const closed = new Promise<void>((resolve) => server.close(() => resolve()));
+  // close() only ends connections idle at this instant; a keep-alive connection whose request is
+  // still in flight turns idle once answered, so keep closing idle ones until none is left.
+  const sweep = setInterval(() => server.closeIdleConnections(), IDLE_SWEEP_MS);
+  const deadline = setTimeout(() => server.closeAllConnections(), DRAIN_TIMEOUT_MS);
   server.closeIdleConnections();
-  const timer = setTimeout(() => server.closeAllConnections(), DRAIN_TIMEOUT_MS);
   await closed;
-  clearTimeout(timer);
+  clearInterval(sweep);
+  clearTimeout(deadline);
 }
 
 /**

@@ -1,5 +1,4 @@
 import { spawn, type ChildProcess } from 'node:child_process';
-import { once } from 'node:events';
 import { fileURLToPath } from 'node:url';
 import { createInterface } from 'node:readline';
 import type { ServiceName } from '@calc/core';
@@ -48,18 +47,24 @@ export class LaunchError extends Error {
 }
 
 const RECENT_LINES = 40;
+const QUIET_LEVELS = new Set(['warn', 'error', 'fatal', 'silent']);
 
 export async function launch(options: LaunchOptions): Promise<Launched> {
   const [program, ...args] = options.command;
   if (!program) throw new Error('launch: empty command');
+  const level = (options.env ?? process.env).LOG_LEVEL;
+  if (options.waitForListening && level && QUIET_LEVELS.has(level)) {
+    throw new Error(`launch: LOG_LEVEL=${level} hides the "listening" line that tells ${options.name} is up; use info or debug`);
+  }
   const runsUnderNode = program.endsWith('.js');
   const child = spawn(runsUnderNode ? process.execPath : program, runsUnderNode ? [program, ...args] : args, {
     env: options.env ?? process.env,
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   const recentLines: string[] = [];
+  // 'close' (not 'exit'): by then stdout and stderr are drained, so recentLines holds the last words.
   const exited = new Promise<number | string>((resolve) => {
-    child.once('exit', (code, signal) => resolve(code ?? signal ?? 'unknown'));
+    child.once('close', (code, signal) => resolve(code ?? signal ?? 'unknown'));
   });
   let announcePort: (port: number) => void = () => {};
   const announced = new Promise<number>((resolve) => (announcePort = resolve));
@@ -95,7 +100,6 @@ export async function launch(options: LaunchOptions): Promise<Launched> {
     ]);
     clearTimeout(timer);
     if ('exitCode' in outcome) {
-      await once(child.stdout!, 'close').catch(() => {});
       throw new LaunchError(options.name, `${options.name} exited (${outcome.exitCode}) before listening: ${lastError(recentLines)}`, recentLines);
     }
     if ('timeout' in outcome) {

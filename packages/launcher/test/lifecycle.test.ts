@@ -1,0 +1,91 @@
+import { createServer } from 'node:http';
+import { spawnSync } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
+import { describe, expect, it } from 'vitest';
+import { entryOf, launch, LaunchError, startMeshSet } from '../src/index.js';
+import { freePort, postJson } from './helpers.js';
+
+describe('start-up errors end the process with a clear message', () => {
+  it('a missing URL variable names the variable (exit 2, no stack trace)', async () => {
+    const run = spawnSync(process.execPath, [entryOf('percentage', 'mesh')], { env: { PATH: process.env.PATH, PORT: '0' }, encoding: 'utf8' });
+    expect(run.status).toBe(2);
+    expect(run.stderr).toBe('error: MULTIPLICATION_URL is not set: the base URL of multiplication, e.g. http://multiplication:80\n');
+  });
+
+  it('a bad setting names the setting', async () => {
+    const env = { PATH: process.env.PATH, PORT: '0', MULTIPLICATION_URL: 'http://m', DIVISION_URL: 'http://d', PERCENTAGE_FAULT_RATE: 'often' };
+    const run = spawnSync(process.execPath, [entryOf('percentage', 'mesh')], { env, encoding: 'utf8' });
+    expect(run.status).toBe(2);
+    expect(run.stderr).toContain('PERCENTAGE_FAULT_RATE="often" is not a number between 0 and 1');
+  });
+
+  it('a port already taken is reported as such (exit 1)', async () => {
+    const blocker = createServer();
+    await new Promise<void>((resolve) => blocker.listen(0, '127.0.0.1', resolve));
+    const { port } = blocker.address() as { port: number };
+    try {
+      const error = await launch({
+        name: 'addition',
+        command: [entryOf('addition', 'mesh')],
+        env: { ...process.env, HOST: '127.0.0.1', PORT: String(port) },
+        waitForListening: true,
+      }).catch((e: unknown) => e);
+      expect(error).toBeInstanceOf(LaunchError);
+      expect((error as Error).message).toBe(`addition exited (1) before listening: error: port ${port} on 127.0.0.1 is already in use (set PORT to another)`);
+    } finally {
+      blocker.close();
+    }
+  });
+});
+
+describe('graceful shutdown', () => {
+  it('on SIGTERM, finishes the request in flight, then exits 0', async () => {
+    // A slow stand-in for multiplication, so a percentage request is in flight when SIGTERM lands.
+    const slow = createServer((_req, res) => setTimeout(() => res.writeHead(200, { 'content-type': 'application/json' }).end('{"result": 2000}'), 400));
+    await new Promise<void>((resolve) => slow.listen(0, '127.0.0.1', resolve));
+    const set = await startMeshSet({ env: { PERCENTAGE_FAULT_RATE: '0' } });
+    const percentage = await launch({
+      name: 'percentage',
+      command: [entryOf('percentage', 'mesh')],
+      env: { ...process.env, PORT: '0', HOST: '127.0.0.1', MULTIPLICATION_URL: `http://127.0.0.1:${(slow.address() as { port: number }).port}`, DIVISION_URL: set.urlOf('division') },
+      waitForListening: true,
+    });
+    try {
+      const inFlight = postJson(`http://127.0.0.1:${percentage.port}/percentage`, '{"op1": 40, "op2": 50}');
+      await new Promise((r) => setTimeout(r, 100));
+      const exit = percentage.stop();
+      const res = await inFlight;
+      expect([res.status, res.json]).toEqual([200, { result: 20 }]);
+      expect(await exit).toBe(0);
+      await expect(fetch(`http://127.0.0.1:${percentage.port}/healthz`)).rejects.toThrow();
+    } finally {
+      slow.close();
+      await set.stop();
+    }
+  });
+});
+
+describe('make demo', () => {
+  it('runs the set on the given ports, shows MathFanBoy calls, and stops by itself with --duration', async () => {
+    const ports = await Promise.all(['ADDITION', 'DIVISION', 'MULTIPLICATION', 'SUBTRACTION', 'PERCENTAGE'].map(async (s) => [`${s}_PORT`, String(await freePort())]));
+    const demo = fileURLToPath(new URL('../dist/demo.js', import.meta.url));
+    const run = spawnSync(process.execPath, [demo, '--duration', '3'], {
+      env: { ...process.env, ...Object.fromEntries(ports), MATHFANBOY_INTERVAL_MS: '50' },
+      encoding: 'utf8',
+      timeout: 30_000,
+    });
+    expect(run.status, run.stderr).toBe(0);
+    expect(run.stdout).toMatch(/^==> starting the mesh-agnostic set on 127\.0\.0\.1: addition :\d+/);
+    expect(run.stdout).toMatch(/^(addition|subtraction|multiplication|division|percentage)\(\d+, \d+\) = /m);
+    expect(run.stdout).toMatch(/^summary: \d+ calls/m);
+    expect(run.stdout).toContain('==> 3 s elapsed: stopping');
+    expect(run.stdout).toContain('==> stopped; service logs in');
+  });
+
+  it('rejects a bad option with usage and exit 2', () => {
+    const demo = fileURLToPath(new URL('../dist/demo.js', import.meta.url));
+    const run = spawnSync(process.execPath, [demo, '--duration', 'soon'], { encoding: 'utf8' });
+    expect(run.status).toBe(2);
+    expect(run.stderr).toContain('--duration must be a number of seconds');
+  });
+});

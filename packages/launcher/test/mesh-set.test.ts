@@ -1,0 +1,91 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { METHOD_OF, OPERATION_SERVICES, type OperationService } from '@calc/core';
+import { entryOf, launch, startMeshSet, type MeshSet } from '../src/index.js';
+import { postJson } from './helpers.js';
+
+const EXPECTED: Record<OperationService, (a: number, b: number) => number> = {
+  addition: (a, b) => a + b,
+  subtraction: (a, b) => a - b,
+  multiplication: (a, b) => a * b,
+  division: (a, b) => a / b,
+  percentage: (a, b) => (a * b) / 100,
+};
+const CALL_LINE = /^(\w+)\((-?[\d.]+), (-?[\d.]+)\) (?:= (\S+)|-> (\d+|no answer) (\w+): (.*))  \([\d.]+ ms\)$/;
+
+describe('the mesh-agnostic set as real processes', () => {
+  let set: MeshSet;
+  beforeAll(async () => {
+    set = await startMeshSet({ env: { PERCENTAGE_FAULT_RATE: '0.5' } });
+  });
+  afterAll(async () => {
+    await set?.stop();
+  });
+
+  it('MathFanBoy calls every operation through the URLs and every result it prints is right', async () => {
+    const lines: string[] = [];
+    const fanboy = await launch({
+      name: 'mathfanboy',
+      command: [entryOf('mathfanboy', 'mesh')],
+      env: { ...process.env, ...set.urls, MATHFANBOY_INTERVAL_MS: '2', MATHFANBOY_SUMMARY_EVERY: '0' },
+      onLine: (line, stream) => stream === 'stdout' && lines.push(line),
+    });
+    await until(() => lines.length >= 150, 20_000);
+    expect(await fanboy.stop()).toBe(0);
+
+    const calls = lines.filter((l) => !l.startsWith('summary:'));
+    const seen = new Set<string>();
+    for (const line of calls) {
+      const match = CALL_LINE.exec(line);
+      expect(match, line).not.toBeNull();
+      const [, service, a, b, result, status, code] = match!;
+      const op = service as OperationService;
+      seen.add(op);
+      if (result !== undefined) {
+        expect(Number(result), line).toBeCloseTo(EXPECTED[op](Number(a), Number(b)), 9);
+      } else if (op === 'percentage') {
+        // The article's deliberate errors: division by 0 answered 422, percentage answers 502.
+        expect([status, code], line).toEqual(['502', 'DOWNSTREAM_ERROR']);
+        expect(line).toContain('division answered 422 DIVISION_BY_ZERO');
+      } else {
+        expect([op, Number(b), status, code], line).toEqual(['division', 0, '422', 'DIVISION_BY_ZERO']);
+      }
+    }
+    expect([...seen].sort()).toEqual([...OPERATION_SERVICES].sort());
+    // On SIGTERM it prints its final tally, which counts every call it printed.
+    const summary = lines.at(-1)!;
+    expect(summary).toMatch(new RegExp(`^summary: ${calls.length} calls, \\d+ errors`));
+  });
+
+  it('percentage answers 502 carrying division\'s 422 when the divisor is 0, and the exact value otherwise', async () => {
+    const url = `${set.urlOf('percentage')}/percentage`;
+    const seen = new Set<number>();
+    for (let i = 0; i < 40 && seen.size < 2; i++) {
+      const res = await postJson(url, JSON.stringify({ op1: 40, op2: 50 }));
+      seen.add(res.status);
+      if (res.status === 200) expect(res.json).toEqual({ result: 20 });
+      else {
+        expect(res.status).toBe(502);
+        expect(res.json.error).toMatchObject({
+          code: 'DOWNSTREAM_ERROR',
+          downstream: { service: 'division', status: 422, body: { error: { code: 'DIVISION_BY_ZERO' } } },
+        });
+      }
+    }
+    // With a fault rate of 0.5, forty tries without both outcomes would happen once in 2^39 runs.
+    expect([...seen].sort()).toEqual([200, 502]);
+  });
+
+  it.each(OPERATION_SERVICES)('%s answers its route at its URL', async (service) => {
+    const res = await postJson(`${set.urlOf(service)}/${METHOD_OF[service]}`, '{"op1": 8, "op2": 2}');
+    if (service === 'percentage' && res.status === 502) return; // the deliberate fault; checked above
+    expect(res.json).toEqual({ result: EXPECTED[service](8, 2) });
+  });
+});
+
+async function until(condition: () => boolean, timeoutMs: number): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!condition()) {
+    if (Date.now() > deadline) throw new Error(`condition not met within ${timeoutMs} ms`);
+    await new Promise((r) => setTimeout(r, 20));
+  }
+}
