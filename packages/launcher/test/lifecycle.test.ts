@@ -47,7 +47,7 @@ describe('graceful shutdown', () => {
     const percentage = await launch({
       name: 'percentage',
       command: [entryOf('percentage', 'mesh')],
-      env: { ...process.env, PORT: '0', HOST: '127.0.0.1', MULTIPLICATION_URL: `http://127.0.0.1:${(slow.address() as { port: number }).port}`, DIVISION_URL: set.urlOf('division') },
+      env: { ...process.env, PORT: '0', HOST: '127.0.0.1', PERCENTAGE_FAULT_RATE: '0', MULTIPLICATION_URL: `http://127.0.0.1:${(slow.address() as { port: number }).port}`, DIVISION_URL: set.urlOf('division') },
       waitForListening: true,
     });
     try {
