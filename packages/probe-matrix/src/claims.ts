@@ -1,0 +1,16 @@
+/** The article's claims (and the lab's additions) that the probes test. */
+export const CLAIMS = {
+  'dapr-acl-allows': 'A Dapr access-control policy lets the listed app IDs call through their sidecars.',
+  'dapr-acl-denies': 'The same policy denies any other Dapr app calling through its sidecar (403 ERR_DIRECT_INVOKE).',
+  'dapr-bypass': 'Dapr is opt-in: a call to the pod IP and app port never meets daprd, so the policy is bypassed.',
+  'dapr-internal-mtls': "daprd's own port between sidecars (50002) is mTLS: without a workload certificate the handshake is refused.",
+  'mitigation-loopback': 'Mitigation: an app bound to 127.0.0.1 is reachable only through its own daprd (the app channel dials 127.0.0.1).',
+  'mitigation-app-token': "Mitigation: with Dapr's app API token the app refuses any call that did not come through its daprd.",
+  'mesh-allows': 'A mesh authorization policy lets the listed identities in, by Service address and by pod IP.',
+  'mesh-denies-meshed': 'A meshed caller without authorization is denied by the callee proxy (403, l5d-proxy-error), whatever the route.',
+  'mesh-denies-unmeshed': 'A caller outside the mesh has no identity and is denied, whatever the route: interception is transparent.',
+  'mesh-default-open': 'Without a policy the default (all-unauthenticated) lets anyone in: the policy is what closes the door.',
+  'mesh-probe-gap': "Probe-path gap: an unauthenticated GET to the pod's probe paths is allowed even under a policy.",
+} as const;
+
+export type ClaimId = keyof typeof CLAIMS;

@@ -1,0 +1,3 @@
+export * from './claims.js';
+export * from './matrix.js';
+export * from './observation.js';
