@@ -1,4 +1,5 @@
 import { OPERATION_SERVICES, type OperationService } from './catalogue.js';
+import { compute } from './arithmetic.js';
 import { DownstreamError, errorCodeOf, errorMessageOf } from './errors.js';
 import type { Invoker } from './invoker.js';
 import type { Operands } from './operands.js';
@@ -104,4 +105,47 @@ export async function runFanBoy(
     await fanboy.tick();
     await sleep(intervalMs, signal);
   }
+}
+
+/** One call line of MathFanBoy's output, read back. */
+export interface PrintedCall {
+  service: OperationService;
+  op1: number;
+  op2: number;
+  result?: number;
+  status?: string;
+  code?: string;
+  message?: string;
+}
+
+const CALL_LINE = /^(\w+)\((-?[\d.e+]+), (-?[\d.e+]+)\) (?:= (\S+)|-> (\d+|no answer) (\w+): (.*))  \([\d.]+ ms\)$/;
+
+/** Reads a line printed by formatOutcome back into its parts; undefined for any other line (e.g. a summary). */
+export function parseCallLine(line: string): PrintedCall | undefined {
+  const match = CALL_LINE.exec(line);
+  if (!match || !(OPERATION_SERVICES as readonly string[]).includes(match[1]!)) return undefined;
+  const [, service, op1, op2, result, status, code, message] = match;
+  const call: PrintedCall = { service: service as OperationService, op1: Number(op1), op2: Number(op2) };
+  if (result !== undefined) call.result = Number(result);
+  else Object.assign(call, { status, code, message });
+  return call;
+}
+
+/**
+ * What is wrong with a call MathFanBoy printed, or undefined if it is right: a result must be exact,
+ * and the only errors expected are the deliberate ones — percentage's 502 when its divisor was 0,
+ * and division's 422 when op2 was 0.
+ */
+export function faultIn(call: PrintedCall): string | undefined {
+  const { service, op1, op2 } = call;
+  if (call.result !== undefined) {
+    const expected =
+      service === 'percentage'
+        ? compute('division', { op1: compute('multiplication', { op1, op2 }), op2: 100 })
+        : compute(service, { op1, op2 });
+    return Object.is(call.result, expected) ? undefined : `${service}(${op1}, ${op2}) printed ${call.result}, expected ${expected}`;
+  }
+  if (service === 'percentage' && call.status === '502' && call.code === 'DOWNSTREAM_ERROR' && call.message?.includes('422 DIVISION_BY_ZERO')) return undefined;
+  if (service === 'division' && op2 === 0 && call.status === '422' && call.code === 'DIVISION_BY_ZERO') return undefined;
+  return `${service}(${op1}, ${op2}) failed unexpectedly: ${call.status} ${call.code}: ${call.message}`;
 }

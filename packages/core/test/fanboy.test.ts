@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { DownstreamError, errorCodeOf, FanBoy, runFanBoy, type Invoker } from '../src/index.js';
+import { DownstreamError, errorCodeOf, FanBoy, faultIn, parseCallLine, runFanBoy, type Invoker } from '../src/index.js';
 
 /** A random source that replays the given draws in order. */
 function draws(...values: number[]): () => number {
@@ -79,5 +79,25 @@ describe('errorCodeOf', () => {
     expect(errorCodeOf({ error: { code: 'X' } })).toBe('X');
     expect(errorCodeOf({ errorCode: 'ERR_DIRECT_INVOKE', message: 'denied' })).toBe('ERR_DIRECT_INVOKE');
     expect(errorCodeOf('text')).toBeUndefined();
+  });
+});
+
+describe('reading MathFanBoy lines back', () => {
+  it('parses results and failures, and ignores summaries', () => {
+    expect(parseCallLine('percentage(40, 50) = 20  (3.1 ms)')).toEqual({ service: 'percentage', op1: 40, op2: 50, result: 20 });
+    expect(parseCallLine('percentage(29, 38) -> 502 DOWNSTREAM_ERROR: division answered 422 DIVISION_BY_ZERO: cannot divide by zero  (27.6 ms)')).toEqual({
+      service: 'percentage', op1: 29, op2: 38, status: '502', code: 'DOWNSTREAM_ERROR', message: 'division answered 422 DIVISION_BY_ZERO: cannot divide by zero',
+    });
+    expect(parseCallLine('summary: 2 calls, 0 errors — addition 2 calls/0 errors')).toBeUndefined();
+  });
+
+  it('accepts exact results and the deliberate errors only', () => {
+    expect(faultIn({ service: 'division', op1: 51, op2: 67, result: 51 / 67 })).toBeUndefined();
+    expect(faultIn({ service: 'percentage', op1: 29, op2: 38, result: (29 * 38) / 100 })).toBeUndefined();
+    expect(faultIn({ service: 'addition', op1: 1, op2: 2, result: 4 })).toBe('addition(1, 2) printed 4, expected 3');
+    expect(faultIn({ service: 'division', op1: 1, op2: 0, status: '422', code: 'DIVISION_BY_ZERO', message: 'x' })).toBeUndefined();
+    expect(faultIn({ service: 'division', op1: 1, op2: 2, status: '422', code: 'DIVISION_BY_ZERO', message: 'x' })).toMatch(/failed unexpectedly/);
+    expect(faultIn({ service: 'percentage', op1: 1, op2: 2, status: '502', code: 'DOWNSTREAM_ERROR', message: 'multiplication answered 403 ERR_DIRECT_INVOKE: denied' })).toMatch(/failed unexpectedly/);
+    expect(faultIn({ service: 'addition', op1: 1, op2: 2, status: 'no answer', code: 'UNKNOWN', message: 'ECONNREFUSED' })).toMatch(/failed unexpectedly/);
   });
 });
