@@ -39,8 +39,23 @@ typecheck: deps ## type-check every package, tests included
 	turbo run typecheck --output-logs=errors-only
 
 .PHONY: test
-test: build typecheck ## typecheck + every test (units, in-process services, real processes)
+test: build typecheck lab-tools ## typecheck + every test (units, services as processes, the whole lab)
 	node scripts/run-tests.mjs
+
+# The local lab runs as root (network namespaces, iptables); as another user it re-runs itself with sudo.
+LAB := node packages/lab/dist/cli.js
+
+.PHONY: lab
+lab: build ## the main job: both variants in network namespaces, the probe matrix, results/lab/findings.md
+	$(LAB) run
+
+.PHONY: lab-down
+lab-down: build ## remove everything a lab run made (namespaces, processes, rules); safe to repeat
+	$(LAB) down
+
+.PHONY: lab-tools
+lab-tools: build ## install HAProxy and iptables, and build daprd and sentry if none is found
+	$(LAB) tools
 
 .PHONY: demo
 demo: build ## run the mesh-agnostic set on loopback and watch MathFanBoy (DURATION=20 stops after 20 s)

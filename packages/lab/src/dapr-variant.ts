@@ -1,0 +1,101 @@
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { entryOf } from '@calc/launcher';
+import type { Authority } from './pki.js';
+import type { PodRuntime } from './pods.js';
+import { APP_API_TOKEN, APP_PORT, DAPR_PODS, FANBOY_ENV, NAMESPACE, SENTRY, daprHostOf, type Pod } from './topology.js';
+
+const CONTROL_PLANE_TRUST_DOMAIN = 'cluster.local';
+const CONTROL_PLANE_NAMESPACE = 'dapr-system';
+/** The article's trust domain for application identities: spiffe://public/ns/dapr-calculator/<app-id>. */
+const TRUST_DOMAIN = 'public';
+const SENTRY_PORT = 50001;
+const SENTRY_HEALTHZ_PORT = 8080;
+export const DAPR_HTTP_PORT = 3500;
+export const DAPR_INTERNAL_GRPC_PORT = 50002;
+
+export interface DaprBinaries {
+  daprd: string;
+  sentry: string;
+}
+
+/** Sentry's own configuration (what the `daprsystem` Configuration holds on Kubernetes). */
+const SENTRY_CONFIG = `apiVersion: dapr.io/v1alpha1
+kind: Configuration
+metadata:
+  name: daprsystem
+spec:
+  mtls:
+    enabled: true
+    workloadCertTTL: 24h
+    allowedClockSkew: 15m
+`;
+
+/**
+ * A daprd Configuration. Every sidecar gets name resolution (on Kubernetes that is built in; here
+ * nameformat + the pods' hosts file stand in for the `<app-id>-dapr` Service). Multiplication's pods
+ * also carry the article's access-control policy: deny by default, allow mathfanboy and percentage.
+ */
+export function daprConfiguration(name: string, withPolicy: boolean): string {
+  const allow = (appId: string) => `      - appId: ${appId}
+        defaultAction: allow
+        trustDomain: ${TRUST_DOMAIN}
+        namespace: ${NAMESPACE.dapr}
+`;
+  const policy = withPolicy
+    ? `  accessControl:
+    defaultAction: deny
+    trustDomain: ${TRUST_DOMAIN}
+    policies:
+${allow('mathfanboy')}${allow('percentage')}`
+    : '';
+  return `apiVersion: dapr.io/v1alpha1
+kind: Configuration
+metadata:
+  name: ${name}
+  namespace: ${NAMESPACE.dapr}
+spec:
+  nameResolution:
+    component: nameformat
+    configuration:
+      format: "${daprHostOf('{appid}')}:${DAPR_INTERNAL_GRPC_PORT}"
+${policy}`;
+}
+
+/** Starts Sentry, then every Dapr pod's app and daprd, and waits until each sidecar is healthy. */
+export async function startDaprVariant(runtime: PodRuntime, workDir: string, authority: Authority, bin: DaprBinaries): Promise<void> {
+  const configDir = join(workDir, 'dapr');
+  const resourcesDir = join(configDir, 'resources');
+  mkdirSync(resourcesDir, { recursive: true });
+  writeFileSync(join(configDir, 'sentry.yaml'), SENTRY_CONFIG);
+
+  runtime.start(SENTRY, 'sentry', [bin.sentry, '--config', join(configDir, 'sentry.yaml'), '--issuer-credentials', authority.dir,
+    '--trust-domain', CONTROL_PLANE_TRUST_DOMAIN, '--port', String(SENTRY_PORT), '--healthz-port', String(SENTRY_HEALTHZ_PORT)],
+    // Sentry's own SPIFFE ID names its namespace; daprd checks it against --control-plane-namespace.
+    { NAMESPACE: CONTROL_PLANE_NAMESPACE });
+  await runtime.waitForHttp(SENTRY, `http://127.0.0.1:${SENTRY_HEALTHZ_PORT}/healthz`, SENTRY);
+
+  const trustAnchors = readFileSync(authority.rootCert, 'utf8');
+  const pods = DAPR_PODS.filter((p): p is Pod & { service: NonNullable<Pod['service']> } => p.sidecar && p.service !== undefined);
+  for (const pod of pods) {
+    const config = join(configDir, `${pod.workload}.yaml`);
+    writeFileSync(config, daprConfiguration(pod.workload, pod.policy === true));
+    // The app API token goes to both: daprd adds it to every call it makes to the app, the app checks it.
+    const token: Record<string, string> = pod.appEnv?.APP_API_TOKEN === APP_API_TOKEN ? { APP_API_TOKEN } : {};
+    runtime.start(pod, 'app', [process.execPath, entryOf(pod.service, 'dapr')], {
+      PORT: String(APP_PORT),
+      ...(pod.service === 'mathfanboy' ? FANBOY_ENV : {}),
+      ...pod.appEnv,
+    });
+    runtime.start(pod, 'daprd', [bin.daprd,
+      '--app-id', pod.workload, '--app-port', String(APP_PORT),
+      '--dapr-http-port', String(DAPR_HTTP_PORT), '--dapr-grpc-port', '50001', '--dapr-internal-grpc-port', String(DAPR_INTERNAL_GRPC_PORT),
+      // As the injector does on Kubernetes: the Dapr API on loopback only; 50002 on every interface.
+      '--dapr-listen-addresses', '127.0.0.1', '--metrics-port', '9090',
+      '--enable-mtls', '--sentry-address', `${SENTRY.ip}:${SENTRY_PORT}`,
+      '--control-plane-trust-domain', CONTROL_PLANE_TRUST_DOMAIN, '--control-plane-namespace', CONTROL_PLANE_NAMESPACE,
+      '--config', config, '--resources-path', resourcesDir, '--log-level', 'info'],
+      { NAMESPACE: NAMESPACE.dapr, DAPR_TRUST_ANCHORS: trustAnchors, ...token });
+  }
+  await Promise.all(pods.map((pod) => runtime.waitForHttp(pod, `http://127.0.0.1:${DAPR_HTTP_PORT}/v1.0/healthz`, pod)));
+}

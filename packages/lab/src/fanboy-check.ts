@@ -1,0 +1,47 @@
+import { readFileSync } from 'node:fs';
+import { faultIn, OPERATION_SERVICES, parseCallLine, type OperationService } from '@calc/core';
+import type { PodProcess } from './pods.js';
+
+export interface FanBoyReport {
+  variant: string;
+  calls: number;
+  errors: number;
+  byService: Record<OperationService, { calls: number; errors: number }>;
+  /** Lines that are wrong: a bad result or an error other than the deliberate ones. */
+  faults: string[];
+  sample: string[];
+}
+
+/** Reads a MathFanBoy's output back: every call must be right, and only the deliberate errors may appear. */
+export function checkFanBoy(variant: string, fanboy: PodProcess): FanBoyReport {
+  const lines = readFileSync(fanboy.log, 'utf8').split('\n');
+  const byService = Object.fromEntries(OPERATION_SERVICES.map((s) => [s, { calls: 0, errors: 0 }])) as FanBoyReport['byService'];
+  const faults: string[] = [];
+  const sample: string[] = [];
+  let calls = 0;
+  let errors = 0;
+  for (const line of lines) {
+    const call = parseCallLine(line);
+    if (!call) continue;
+    calls += 1;
+    byService[call.service].calls += 1;
+    if (call.result === undefined) {
+      errors += 1;
+      byService[call.service].errors += 1;
+    }
+    const fault = faultIn(call);
+    if (fault) faults.push(fault);
+    if (sample.length < 4 || (call.service === 'percentage' && call.result === undefined && !sample.some((l) => l.includes('-> 502')))) sample.push(line);
+  }
+  return { variant, calls, errors, byService, faults, sample };
+}
+
+/** Waits until a MathFanBoy has printed at least `calls` calls (or the time is up). */
+export async function waitForCalls(fanboy: PodProcess, calls: number, timeoutMs: number): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (Date.now() < deadline) {
+    const printed = readFileSync(fanboy.log, 'utf8').split('\n').filter((l) => parseCallLine(l)).length;
+    if (printed >= calls) return;
+    await new Promise((r) => setTimeout(r, 200));
+  }
+}

@@ -1,0 +1,122 @@
+import { execFile, execFileSync } from 'node:child_process';
+import { readdirSync, readFileSync, readlinkSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { CLAIMS, PROBES } from '@calc/probe-matrix';
+
+const CLI = fileURLToPath(new URL('../dist/cli.js', import.meta.url));
+const FINDINGS = fileURLToPath(new URL('../../../results/lab/findings.json', import.meta.url));
+
+function cli(...args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
+  return new Promise((resolve) => {
+    execFile(process.execPath, [CLI, ...args], { maxBuffer: 16 * 1024 * 1024 }, (error, stdout, stderr) => {
+      resolve({ code: error ? Number(error.code ?? 1) : 0, stdout, stderr });
+    });
+  });
+}
+
+/** Processes left by a lab: anything naming the lab's work dir, or an app running in another network namespace. */
+function labProcesses(): string[] {
+  const ownNet = readlinkSync('/proc/self/ns/net');
+  const found: string[] = [];
+  for (const pid of readdirSync('/proc').filter((d) => /^\d+$/.test(d))) {
+    try {
+      const cmdline = readFileSync(`/proc/${pid}/cmdline`, 'utf8').replaceAll('\0', ' ');
+      const elsewhere = readlinkSync(`/proc/${pid}/ns/net`) !== ownNet;
+      if (cmdline.includes('.run/lab') || (elsewhere && /dist\/(dapr|mesh)\.js|daprd|sentry|haproxy/.test(cmdline))) found.push(`${pid} ${cmdline}`);
+    } catch {
+      // the process ended while we looked
+    }
+  }
+  return found;
+}
+
+const labNamespaces = () => execFileSync('ip', ['netns', 'list'], { encoding: 'utf8' }).split('\n').filter((l) => l.startsWith('calclab-'));
+
+describe('make lab: both variants for real, the probe matrix, findings', () => {
+  let run: Awaited<ReturnType<typeof cli>>;
+  let findings: any;
+  beforeAll(async () => {
+    run = await cli('run');
+    findings = JSON.parse(readFileSync(FINDINGS, 'utf8'));
+  });
+
+  it('exits 0 with every cell as expected', () => {
+    expect(run.stderr).toBe('');
+    expect(run.code, run.stdout).toBe(0);
+    expect(run.stdout).toContain('==> every cell as expected');
+  });
+
+  it.each(PROBES.map((p) => [p.id, p] as const))('%s: observed as expected', (id) => {
+    const verdict = findings.verdicts.find((v: { id: string }) => v.id === id);
+    expect(verdict, `${id} missing from findings.json`).toBeDefined();
+    expect(verdict.observedText, `${id}: ${JSON.stringify(verdict.observed)}`).toBe(verdict.expectedText);
+    expect(verdict.pass).toBe(true);
+  });
+
+  it('holds every claim of the article, and the lab additions', () => {
+    expect(findings.claims.map((c: { claim: string }) => c.claim).sort()).toEqual(Object.keys(CLAIMS).sort());
+    expect(findings.claims.filter((c: { pass: boolean }) => !c.pass)).toEqual([]);
+  });
+
+  it('the Dapr set works through real daprd: percentage calls multiplication and division by app ID', () => {
+    const dapr = findings.compositions.find((c: { variant: string }) => c.variant === 'dapr');
+    expect(dapr).toMatchObject({ pass: true });
+    expect(dapr.statuses).toContain(200);
+    expect(dapr.statuses).toContain(502);
+  });
+
+  it('MathFanBoy made real calls in both variants and every result it printed is right', () => {
+    expect(findings.fanboys.map((f: { variant: string }) => f.variant).sort()).toEqual(['dapr', 'mesh']);
+    for (const fanboy of findings.fanboys) {
+      expect(fanboy.calls).toBeGreaterThanOrEqual(20);
+      expect(fanboy.faults).toEqual([]);
+    }
+  });
+
+  it('writes the findings table in Markdown', () => {
+    const markdown = readFileSync(FINDINGS.replace('.json', '.md'), 'utf8');
+    expect(markdown).toContain('| ✅ | dapr | intruder | pod IP : app port | multiplication | 200 | 200 | dapr-bypass |');
+    expect(markdown).toContain('| ✅ | mesh | intruder | pod IP : app port | multiplication | 403 l5d-proxy-error | 403 l5d-proxy-error | mesh-denies-unmeshed |');
+  });
+
+  it('leaves nothing behind: no lab namespace, no lab process', () => {
+    expect(labNamespaces()).toEqual([]);
+    expect(labProcesses()).toEqual([]);
+  });
+});
+
+describe('calc-lab, the command', () => {
+  it('make lab-down is safe to run twice', async () => {
+    for (let i = 0; i < 2; i++) {
+      const down = await cli('down');
+      expect(down.code).toBe(0);
+      expect(down.stdout).toMatch(/==> lab removed: 0 namespaces/);
+    }
+  });
+
+  it('removes a namespace that a crashed run left behind', async () => {
+    execFileSync('ip', ['netns', 'add', 'calclab-leftover']);
+    const down = await cli('down');
+    expect(down.stdout).toContain('==> lab removed: 1 namespaces');
+    expect(labNamespaces()).toEqual([]);
+  });
+
+  it('refuses to run without root, with a clear message and exit 3', () => {
+    let result: { status: number | null; stderr: string };
+    try {
+      execFileSync('setpriv', ['--reuid=65534', '--regid=65534', '--clear-groups', process.execPath, CLI, 'run'], { encoding: 'utf8', stdio: 'pipe' });
+      result = { status: 0, stderr: '' };
+    } catch (error) {
+      result = error as { status: number; stderr: string };
+    }
+    expect(result.status).toBe(3);
+    expect(result.stderr).toContain('lab: error NOT_ROOT: the local lab needs root');
+  });
+
+  it('answers bad usage with the usage and exit 2', async () => {
+    const bad = await cli('bogus');
+    expect(bad.code).toBe(2);
+    expect(bad.stderr).toContain('lab: error USAGE: unknown command bogus');
+  });
+});
