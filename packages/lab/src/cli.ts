@@ -141,7 +141,12 @@ async function run(keep: boolean): Promise<number> {
     for (const r of fanboyReports) say(`MathFanBoy (${r.variant}): ${r.calls} calls, ${r.errors} errors${r.faults.length ? `, ${r.faults.length} WRONG: ${r.faults[0]}` : ', every result right; the errors are the deliberate ones'}`);
     const failed = verdicts.filter((v) => !v.pass);
     for (const v of failed) say(`✗ ${v.probe.id}: expected ${v.expectedText}, observed ${v.observedText}${v.observed.detail ? ` — ${v.observed.detail}` : ''}`);
-    say(`\n==> ${findings.pass ? 'every cell as expected' : `${failed.length} cell(s) differ`}; findings in results/lab/findings.md and findings.json (${findings.durationSeconds.toFixed(1)} s)`);
+    const problems = [
+      failed.length ? `${failed.length} cell(s) differ` : '',
+      compositions.some((c) => !c.pass) ? 'percentage failed through the sidecars' : '',
+      fanboyReports.some((r) => r.faults.length || r.calls < FANBOY_MIN_CALLS) ? 'MathFanBoy saw wrong results or too few calls' : '',
+    ].filter(Boolean);
+    say(`\n==> ${findings.pass ? 'every cell as expected' : problems.join('; ')}; findings in results/lab/findings.md and findings.json (${findings.durationSeconds.toFixed(1)} s)`);
     return findings.pass ? EXIT.ok : EXIT.mismatch;
   } finally {
     if (keep) say('==> --keep: the lab is still up; make lab-down removes it');

@@ -76,8 +76,7 @@ export async function startDaprVariant(runtime: PodRuntime, workDir: string, aut
   await runtime.waitForHttp(SENTRY, `http://127.0.0.1:${SENTRY_HEALTHZ_PORT}/healthz`, SENTRY);
 
   const trustAnchors = readFileSync(authority.rootCert, 'utf8');
-  const pods = DAPR_PODS.filter((p): p is Pod & { service: NonNullable<Pod['service']> } => p.sidecar && p.service !== undefined);
-  for (const pod of pods) {
+  const startPod = (pod: ServicePod) => {
     const config = join(configDir, `${pod.workload}.yaml`);
     writeFileSync(config, daprConfiguration(pod.workload, pod.policy === true));
     // The app API token goes to both: daprd adds it to every call it makes to the app, the app checks it.
@@ -96,6 +95,20 @@ export async function startDaprVariant(runtime: PodRuntime, workDir: string, aut
       '--control-plane-trust-domain', CONTROL_PLANE_TRUST_DOMAIN, '--control-plane-namespace', CONTROL_PLANE_NAMESPACE,
       '--config', config, '--resources-path', resourcesDir, '--log-level', 'info'],
       { NAMESPACE: NAMESPACE.dapr, DAPR_TRUST_ANCHORS: trustAnchors, ...token });
-  }
-  await Promise.all(pods.map((pod) => runtime.waitForHttp(pod, `http://127.0.0.1:${DAPR_HTTP_PORT}/v1.0/healthz`, pod)));
+  };
+  // Ready: the app answers on its port, and daprd reports healthy (which it may do before the app is up).
+  const ready = (pods: ServicePod[]) =>
+    Promise.all(pods.flatMap((pod) => [
+      runtime.waitForHttp(pod, `http://127.0.0.1:${APP_PORT}/healthz`, pod),
+      runtime.waitForHttp(pod, `http://127.0.0.1:${DAPR_HTTP_PORT}/v1.0/healthz`, pod),
+    ]));
+  // MathFanBoy starts calling at once, so it starts last: every callee is up by then.
+  const pods = DAPR_PODS.filter((p): p is ServicePod => p.sidecar && p.service !== undefined);
+  const [servers, clients] = [pods.filter((p) => p.service !== 'mathfanboy'), pods.filter((p) => p.service === 'mathfanboy')];
+  servers.forEach(startPod);
+  await ready(servers);
+  clients.forEach(startPod);
+  await ready(clients);
 }
+
+type ServicePod = Pod & { service: NonNullable<Pod['service']> };

@@ -143,7 +143,7 @@ export async function startMeshVariant(runtime: PodRuntime, workDir: string, aut
 
   for (const pod of MESH_PODS) sh('ip', ['netns', 'exec', pod.ns, 'iptables-restore'], natRules(pod));
 
-  for (const pod of meshed) {
+  const startPod = (pod: Pod) => {
     const certificate = createWorkloadCert(authority, pod.workload, commonNameOf(pod.workload), identityOf(pod.workload));
     const config = join(dir, `${pod.workload}.haproxy.cfg`);
     const files: ProxyFiles = { certificate, caFile: authority.rootCert, meshedList };
@@ -151,13 +151,17 @@ export async function startMeshVariant(runtime: PodRuntime, workDir: string, aut
     writeFileSync(config, proxyConfig(pod, files));
     runtime.start(pod, 'proxy', ['haproxy', '-db', '-f', config]);
     if (pod.service) runtime.start(pod, 'app', [process.execPath, entryOf(pod.service, 'mesh')], { PORT: String(APP_PORT), ...urlsFor(pod), ...(pod.service === 'mathfanboy' ? FANBOY_ENV : {}) });
-  }
-
-  await Promise.all(meshed.map((pod) => runtime.waitForListening(pod, [OUTBOUND_PORT, INBOUND_PORT], 'proxy')));
+  };
+  // MathFanBoy starts calling at once, so it starts last: every callee is up by then.
+  const servers = meshed.filter((p) => p.service !== 'mathfanboy');
+  const clients = meshed.filter((p) => p.service === 'mathfanboy');
+  servers.forEach(startPod);
+  await Promise.all(servers.map((pod) => runtime.waitForListening(pod, [OUTBOUND_PORT, INBOUND_PORT], 'proxy')));
   // Through the inbound proxy from outside the pod: the probe paths answer without an identity.
   const intruder = podOf('mesh', 'intruder');
-  const servers = meshed.filter((p) => p.service !== 'mathfanboy');
   await Promise.all(servers.map((pod) => runtime.waitForHttp(intruder, `http://${pod.ip}:${APP_PORT}/readyz`, pod)));
+  clients.forEach(startPod);
+  await Promise.all(clients.map((pod) => runtime.waitForListening(pod, [OUTBOUND_PORT, INBOUND_PORT], 'proxy')));
 }
 
 /** The mesh-agnostic set finds its peers by URL: the Service names, as on Kubernetes. */

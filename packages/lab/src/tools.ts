@@ -58,7 +58,7 @@ export function ensureDaprBinaries(log: (line: string) => void): DaprBinaries {
   if (!hasCommand('go')) {
     throw new LabError('DAPR_BUILD_FAILED', `no daprd ${pinnedMinor}.x found and Go is not installed to build it: install Go (https://go.dev/dl/) or the Dapr CLI ${DAPR_VERSION} (dapr init --slim)`);
   }
-  log(`building daprd and sentry ${DAPR_VERSION} from source (first time only; downloads ~0.5 GB of Go modules)`);
+  log(`building daprd and sentry ${DAPR_VERSION} from source (first time only: ~100 MB of Go modules to download, ~2 minutes on two cores)`);
   const build = spawnSync(join(REPO_ROOT, 'tools', 'dapr', 'build.sh'), [], { stdio: 'inherit' });
   const daprd = join(BUILT_DIR, 'daprd');
   if (build.status !== 0 || !existsSync(daprd)) {
