@@ -1,0 +1,3 @@
+export * from './render.js';
+export * from './schemas.js';
+export * from './validate.js';

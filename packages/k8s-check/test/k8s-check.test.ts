@@ -1,0 +1,63 @@
+import { execFile } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import { describe, expect, it } from 'vitest';
+
+const CLI = fileURLToPath(new URL('../dist/cli.js', import.meta.url));
+const fixture = (name: string) => fileURLToPath(new URL(`./fixtures/${name}`, import.meta.url));
+const OPENAPI = fileURLToPath(new URL('../../../tools/k8s/kubernetes-openapi-v1.35.0.json', import.meta.url));
+
+function check(...args: string[]): Promise<{ code: number; out: string }> {
+  return new Promise((resolve) => {
+    execFile(process.execPath, [CLI, ...args], (error, stdout, stderr) => resolve({ code: error ? Number(error.code) : 0, out: stdout + stderr }));
+  });
+}
+
+describe('make k8s-check (real kustomize, the Kubernetes 1.35.0 OpenAPI document, the real Dapr and Linkerd CRDs)', () => {
+  it('has its tools (installed by make k8s-tools)', () => {
+    expect(existsSync(OPENAPI), `${OPENAPI} is missing: run make k8s-tools`).toBe(true);
+  });
+
+  it('renders every overlay and finds every object valid', async () => {
+    const { code, out } = await check();
+    expect(out).toContain('all valid');
+    expect(code, out).toBe(0);
+    for (const overlay of ['k8s-base', 'k8s-dapr', 'k8s-dapr/overlays/networkpolicy', 'k8s-dapr/overlays/with-linkerd', 'k8s-linkerd', 'k8s-linkerd/overlays/server-authorization', 'k8s-linkerd/overlays/no-policy']) {
+      expect(out).toMatch(new RegExp(`✓ ${overlay}: \\d+ objects valid`));
+    }
+  });
+
+  it('rejects a Deployment with a misspelt field and a mistyped port', async () => {
+    const { code, out } = await check('--file', fixture('broken-deployment.yaml'));
+    expect(code).toBe(1);
+    expect(out).toContain('Deployment/multiplication /spec: must NOT have additional properties (replicass)');
+    expect(out).toContain('/spec/template/spec/containers/0/ports/0/containerPort: must be integer');
+  });
+
+  it("rejects a Dapr Configuration that the real CRD would not accept", async () => {
+    const { code, out } = await check('--file', fixture('broken-dapr-configuration.yaml'));
+    expect(code).toBe(1);
+    expect(out).toContain('Configuration/multiplication /spec/accessControl/policies/0: must NOT have additional properties (appID)');
+  });
+
+  it('rejects Linkerd policy objects that the real CRDs would not accept', async () => {
+    const { code, out } = await check('--file', fixture('broken-linkerd-policy.yaml'));
+    expect(code).toBe(1);
+    expect(out).toContain('Server/multiplication-http /spec/port: must be string');
+    expect(out).toContain("AuthorizationPolicy/multiplication-callers /spec: must have required property 'targetRef'");
+  });
+
+  it("flags a workload that breaks the project's conventions", async () => {
+    const { code, out } = await check('--file', fixture('unpinned-pod.yaml'));
+    expect(code).toBe(1);
+    expect(out).toContain('image must be pinned to a tag, not latest: busybox:latest');
+    expect(out).toContain('must run as non-root');
+    expect(out).toContain('readOnlyRootFilesystem must be true');
+  });
+
+  it('reports an overlay kustomize cannot build', async () => {
+    const { code, out } = await check('packages/k8s-check/test/fixtures');
+    expect(code).toBe(1);
+    expect(out).toContain('kustomize build');
+  });
+});
