@@ -5,16 +5,16 @@ import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
-import { PROBES } from '@calc/probe-matrix';
+import { formatTable, PROBES, writeFindings, type Findings, type Section } from '@calc/probe-matrix';
 import { startDaprVariant } from './dapr-variant.js';
 import { EXIT, LabError } from './errors.js';
 import { checkComposition } from './composition-check.js';
-import { checkFanBoy, waitForCalls } from './fanboy-check.js';
+import { checkFanBoy, waitForCalls, type FanBoyReport } from './fanboy-check.js';
+import type { CompositionReport } from './composition-check.js';
 import { startMeshVariant } from './mesh-variant.js';
 import { createNetwork, destroyNetwork } from './network.js';
 import { createAuthority } from './pki.js';
 import { PodRuntime } from './pods.js';
-import { formatTable, writeFindings, type Findings } from './report.js';
 import { runProbes } from './run-probes.js';
 import { hasCommand, trySh } from './shell.js';
 import { DAPR_VERSION, ensureDaprBinaries, ensureSystemTools } from './tools.js';
@@ -126,14 +126,15 @@ async function run(keep: boolean): Promise<number> {
       durationSeconds: (performance.now() - started) / 1000,
       versions: versions(bin.daprd),
       verdicts,
-      compositions,
-      fanboys: fanboyReports,
+      sections: [compositionSection(compositions), fanboySection(fanboyReports)],
+      data: { compositions, fanboys: fanboyReports },
+      notes: NOTES,
       pass:
         verdicts.every((v) => v.pass) &&
         compositions.every((c) => c.pass) &&
         fanboyReports.every((r) => r.faults.length === 0 && r.calls >= FANBOY_MIN_CALLS),
     };
-    writeFindings(RESULTS_DIR, findings, NOTES);
+    writeFindings(RESULTS_DIR, findings);
     say('');
     say(formatTable(verdicts));
     say('');
@@ -152,6 +153,21 @@ async function run(keep: boolean): Promise<number> {
     if (keep) say('==> --keep: the lab is still up; make lab-down removes it');
     else await step('tearing down (namespaces, processes, rules)', teardown);
   }
+}
+
+function compositionSection(reports: CompositionReport[]): Section {
+  return { title: 'The services through their sidecars', items: reports.map((c) => ({ pass: c.pass, text: `**${c.variant}**: ${c.route}: ${c.detail}` })) };
+}
+
+function fanboySection(reports: FanBoyReport[]): Section {
+  return {
+    title: 'MathFanBoy',
+    items: reports.map((r) => ({
+      pass: r.faults.length === 0 && r.calls >= FANBOY_MIN_CALLS,
+      text: `**${r.variant}**: ${r.calls} calls, ${r.errors} errors (calls/errors: ${Object.entries(r.byService).map(([s, t]) => `${s} ${t.calls}/${t.errors}`).join(', ')}); every printed result checked${r.faults.length ? `; wrong: ${r.faults.slice(0, 3).join('; ')}` : ''}`,
+      lines: r.sample,
+    })),
+  };
 }
 
 function versions(daprd: string): Record<string, string> {

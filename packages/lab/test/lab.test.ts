@@ -60,15 +60,15 @@ describe('make lab: both variants for real, the probe matrix, findings', () => {
   });
 
   it('the Dapr set works through real daprd: percentage calls multiplication and division by app ID', () => {
-    const dapr = findings.compositions.find((c: { variant: string }) => c.variant === 'dapr');
+    const dapr = findings.data.compositions.find((c: { variant: string }) => c.variant === 'dapr');
     expect(dapr).toMatchObject({ pass: true });
     expect(dapr.statuses).toContain(200);
     expect(dapr.statuses).toContain(502);
   });
 
   it('MathFanBoy made real calls in both variants and every result it printed is right', () => {
-    expect(findings.fanboys.map((f: { variant: string }) => f.variant).sort()).toEqual(['dapr', 'mesh']);
-    for (const fanboy of findings.fanboys) {
+    expect(findings.data.fanboys.map((f: { variant: string }) => f.variant).sort()).toEqual(['dapr', 'mesh']);
+    for (const fanboy of findings.data.fanboys) {
       expect(fanboy.calls).toBeGreaterThanOrEqual(20);
       expect(fanboy.faults).toEqual([]);
     }

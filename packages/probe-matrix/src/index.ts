@@ -1,3 +1,4 @@
 export * from './claims.js';
 export * from './matrix.js';
 export * from './observation.js';
+export * from './report.js';

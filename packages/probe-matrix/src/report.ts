@@ -1,18 +1,26 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { CLAIMS, type ClaimId, type Verdict } from '@calc/probe-matrix';
-import type { CompositionReport } from './composition-check.js';
-import type { FanBoyReport } from './fanboy-check.js';
+import { CLAIMS, type ClaimId } from './claims.js';
+import type { Verdict } from './observation.js';
 
+/** A titled list of checks beside the matrix (services through their sidecars, MathFanBoy, injection facts…). */
+export interface Section {
+  title: string;
+  items: Array<{ pass: boolean; text: string; lines?: string[] }>;
+}
+
+/** One platform's findings, in the same shape for the local lab and the kind lab. */
 export interface Findings {
   platform: 'local' | 'kind';
   generatedAt: string;
   durationSeconds: number;
   versions: Record<string, string>;
   verdicts: Verdict[];
-  compositions: CompositionReport[];
-  fanboys: FanBoyReport[];
-  /** Every cell as expected and every MathFanBoy call right. */
+  sections: Section[];
+  /** Raw data behind the sections, kept in findings.json. */
+  data: Record<string, unknown>;
+  notes: string[];
+  /** Every cell and every check as expected. */
   pass: boolean;
 }
 
@@ -44,18 +52,16 @@ export function claimResults(verdicts: Verdict[]): Array<{ claim: ClaimId; text:
   });
 }
 
-function markdown(f: Findings, notes: string[]): string {
+function markdown(f: Findings): string {
   const table = [
     '| | variant | caller | route | target | expected | observed | claim |',
     '| --- | --- | --- | --- | --- | --- | --- | --- |',
     ...f.verdicts.map((v) => `| ${row(v).join(' | ')} | ${v.probe.claim} |`),
   ];
   const claims = claimResults(f.verdicts).map((c) => `- ${c.pass ? '✅' : '❌'} **${c.claim}**${c.finding ? ' (finding)' : ''}: ${c.text}`);
-  const fanboys = f.fanboys.map((r) => {
-    const per = Object.entries(r.byService).map(([s, t]) => `${s} ${t.calls}/${t.errors}`).join(', ');
-    const faults = r.faults.length ? `\n  - ❌ wrong: ${r.faults.slice(0, 5).join('; ')}` : '';
-    return `- **${r.variant}**: ${r.calls} calls, ${r.errors} errors (calls/errors: ${per}); every result checked${faults}\n${r.sample.map((l) => `  - \`${l}\``).join('\n')}`;
-  });
+  const sections = f.sections.map(
+    (s) => `## ${s.title}\n\n${s.items.map((i) => `- ${i.pass ? '✅' : '❌'} ${i.text}${(i.lines ?? []).map((l) => `\n  - \`${l}\``).join('')}`).join('\n')}\n`,
+  );
   const versions = Object.entries(f.versions).map(([k, v]) => `${k} ${v}`).join(', ');
   return `# Findings: ${f.platform} lab
 
@@ -71,21 +77,15 @@ ${table.join('\n')}
 
 ${claims.join('\n')}
 
-## The services through their sidecars
-
-${f.compositions.map((c) => `- ${c.pass ? '✅' : '❌'} **${c.variant}**: ${c.route}: ${c.detail}`).join('\n')}
-
-## MathFanBoy
-
-${fanboys.join('\n')}
-
+${sections.join('\n')}
 ## Notes
 
-${notes.map((n) => `- ${n}`).join('\n')}
+${f.notes.map((n) => `- ${n}`).join('\n')}
 `;
 }
 
-export function writeFindings(dir: string, findings: Findings, notes: string[]): void {
+/** Writes findings.md and findings.json into dir. */
+export function writeFindings(dir: string, findings: Findings): void {
   mkdirSync(dir, { recursive: true });
   const json = {
     ...findings,
@@ -93,5 +93,5 @@ export function writeFindings(dir: string, findings: Findings, notes: string[]):
     claims: claimResults(findings.verdicts),
   };
   writeFileSync(join(dir, 'findings.json'), `${JSON.stringify(json, null, 2)}\n`);
-  writeFileSync(join(dir, 'findings.md'), markdown(findings, notes));
+  writeFileSync(join(dir, 'findings.md'), markdown(findings));
 }
