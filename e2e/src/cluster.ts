@@ -1,0 +1,72 @@
+import { Writable } from 'node:stream';
+import { AppsV1Api, CoreV1Api, Exec, KubeConfig, type V1Pod } from '@kubernetes/client-node';
+
+/** The few cluster operations the e2e run needs, on the current kubeconfig context. */
+export class Cluster {
+  private readonly core: CoreV1Api;
+  private readonly apps: AppsV1Api;
+  private readonly exec: Exec;
+
+  constructor(readonly config: KubeConfig = defaultConfig()) {
+    this.core = config.makeApiClient(CoreV1Api);
+    this.apps = config.makeApiClient(AppsV1Api);
+    this.exec = new Exec(config);
+  }
+
+  /** Waits until the Deployment has all its replicas updated and available. */
+  async waitForRollout(namespace: string, name: string, timeoutMs = 180_000): Promise<void> {
+    const deadline = Date.now() + timeoutMs;
+    for (;;) {
+      const d = await this.apps.readNamespacedDeployment({ name, namespace }).catch(() => undefined);
+      const wanted = d?.spec?.replicas ?? 1;
+      const s = d?.status;
+      if (d && (s?.observedGeneration ?? 0) >= (d.metadata?.generation ?? 0) && s?.updatedReplicas === wanted && s?.availableReplicas === wanted) return;
+      if (Date.now() > deadline) throw new Error(`deployment ${namespace}/${name} not rolled out after ${timeoutMs / 1000} s`);
+      await new Promise((r) => setTimeout(r, 2000));
+    }
+  }
+
+  /** The running pod with label app=<app>. */
+  async podOf(namespace: string, app: string): Promise<V1Pod> {
+    const list = await this.core.listNamespacedPod({ namespace, labelSelector: `app=${app}`, fieldSelector: 'status.phase=Running' });
+    const pod = list.items.find((p) => !p.metadata?.deletionTimestamp);
+    if (!pod?.status?.podIP) throw new Error(`no running pod with app=${app} in ${namespace}`);
+    return pod;
+  }
+
+  /** Runs a command in a container and returns what it printed on stdout. */
+  async run(namespace: string, pod: string, container: string, command: string[], timeoutMs = 30_000): Promise<string> {
+    let stdout = '';
+    let stderr = '';
+    const sink = (append: (s: string) => void) =>
+      new Writable({
+        write(chunk: Buffer, _encoding, done) {
+          append(chunk.toString());
+          done();
+        },
+      });
+    return new Promise((resolve, reject) => {
+      const timer = setTimeout(() => reject(new Error(`exec in ${namespace}/${pod} timed out`)), timeoutMs);
+      void this.exec
+        .exec(namespace, pod, container, command, sink((s) => (stdout += s)), sink((s) => (stderr += s)), null, false, (status) => {
+          clearTimeout(timer);
+          if (status.status === 'Success') resolve(stdout);
+          else reject(new Error(`exec in ${namespace}/${pod} failed: ${status.message ?? ''} ${stderr}`.trim()));
+        })
+        .catch((error: unknown) => {
+          clearTimeout(timer);
+          reject(error instanceof Error ? error : new Error(String(error)));
+        });
+    });
+  }
+
+  async logs(namespace: string, pod: string, container: string, tailLines = 500): Promise<string> {
+    return this.core.readNamespacedPodLog({ name: pod, namespace, container, tailLines });
+  }
+}
+
+function defaultConfig(): KubeConfig {
+  const config = new KubeConfig();
+  config.loadFromDefault();
+  return config;
+}

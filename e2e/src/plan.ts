@@ -1,0 +1,63 @@
+import { PROBES, describeExpected, workloadsOf, type Probe, type Variant } from '@calc/probe-matrix';
+import { containerOf, deploymentsOf, NAMESPACE, probeSpec } from './platform.js';
+
+export interface PlannedProbe {
+  probe: Probe;
+  namespace: string;
+  /** Label selector of the caller pod. */
+  caller: string;
+  container: string;
+  /** The target workload whose pod IP the probe needs, if any. */
+  needsIpOf?: string;
+}
+
+export interface Plan {
+  rollouts: Array<{ namespace: string; deployment: string }>;
+  probes: PlannedProbe[];
+}
+
+export function buildPlan(variants: Variant[] = ['dapr', 'mesh']): Plan {
+  const rollouts = variants.flatMap((v) => deploymentsOf(workloadsOf(v)).map((deployment) => ({ namespace: NAMESPACE[v], deployment })));
+  const probes = PROBES.filter((p) => variants.includes(p.variant)).map((probe) => ({
+    probe,
+    namespace: NAMESPACE[probe.variant],
+    caller: `app=${probe.caller}`,
+    container: containerOf(probe.caller),
+    ...(probe.route === 'pod-ip' || probe.route === 'dapr-internal' ? { needsIpOf: probe.target } : {}),
+  }));
+  return { rollouts, probes };
+}
+
+const quote = (s: string) => `'${s.replaceAll("'", "'\\''")}'`;
+
+/** The plan as the kubectl commands that do the same, for `--dry-run`: copy-pastable against a cluster. */
+export function formatPlan(plan: Plan): string {
+  const lines = ['# 1. wait for every rollout'];
+  for (const r of plan.rollouts) lines.push(`kubectl -n ${r.namespace} rollout status deployment/${r.deployment} --timeout=180s`);
+  lines.push(
+    '',
+    '# 2. the probe script, run by node inside each caller pod',
+    'PROBE="$(cat packages/probe-matrix/dist/probe.js)"',
+    '',
+    '# 3. the probe matrix: each probe from inside its caller pod, with its expected outcome',
+  );
+  for (const p of plan.probes) {
+    const ip = p.needsIpOf ? `$(kubectl -n ${p.namespace} get pod -l app=${p.needsIpOf} -o jsonpath='{.items[0].status.podIP}')` : '';
+    const spec = JSON.stringify(probeSpec(p.probe, '__IP__'));
+    const specArg = ip ? `"${spec.replaceAll('"', '\\"').replace('__IP__', ip)}"` : quote(spec);
+    const workload = p.probe.caller === 'intruder' ? 'pod/intruder' : `deploy/${p.probe.caller}`;
+    lines.push(
+      `# [${p.probe.id}] ${p.probe.variant}: ${p.probe.caller} → ${p.probe.route} → ${p.probe.target}; expect ${describeExpected(p.probe.expected)} (${p.probe.claim})`,
+      `kubectl -n ${p.namespace} exec ${workload} -c ${p.container} -- node --input-type=module -e "$PROBE" ${specArg}`,
+    );
+  }
+  lines.push(
+    '',
+    '# 4. injection facts from the live pod specs',
+    ...Object.entries(NAMESPACE).map(([, ns]) => `kubectl -n ${ns} get pods -o custom-columns=POD:.metadata.name,INIT:.spec.initContainers[*].name,CONTAINERS:.spec.containers[*].name,CAPS:.spec.initContainers[*].securityContext.capabilities.add`),
+    '',
+    '# 5. MathFanBoy\'s calls, every printed result checked',
+    ...Object.values(NAMESPACE).map((ns) => `kubectl -n ${ns} logs deploy/mathfanboy -c app --tail=200`),
+  );
+  return lines.join('\n');
+}

@@ -1,0 +1,45 @@
+import { DEFAULT_PORT, type OperationService } from '@calc/core';
+import type { Probe, Variant } from '@calc/probe-matrix';
+
+/** How the kind deployment names things: what k8s-dapr/ and k8s-linkerd/ create. */
+export const NAMESPACE: Record<Variant, string> = { dapr: 'dapr-calculator', mesh: 'rest-calculator' };
+export const APP_PORT = 8080;
+export const DAPR_HTTP_PORT = 3500;
+export const DAPR_INTERNAL_GRPC_PORT = 50002;
+
+/** Every workload is labelled app=<workload>; the intruder's container is named after it, the others "app". */
+export function containerOf(workload: string): string {
+  return workload === 'intruder' ? 'intruder' : 'app';
+}
+
+/** Deployments to wait for, per variant: every workload of the matrix except the intruder pod. */
+export function deploymentsOf(workloads: string[]): string[] {
+  return workloads.filter((w) => w !== 'intruder');
+}
+
+/** The Service port of a workload: its base service's port (multiplication-nopolicy keeps 5003). */
+function servicePortOf(workload: string): number {
+  const base = workload.split('-')[0] as OperationService;
+  return DEFAULT_PORT[base];
+}
+
+/** What the probe script must do for one row, given the target pod's IP (or a placeholder for a plan). */
+export function probeSpec(probe: Probe, targetIp: string): Record<string, unknown> {
+  const body = probe.method === 'POST' ? { op1: 6, op2: 7 } : undefined;
+  const http = (url: string) => ({ kind: 'http', method: probe.method, url, ...(body ? { body } : {}) });
+  switch (probe.route) {
+    case 'dapr-sidecar':
+      return http(`http://127.0.0.1:${DAPR_HTTP_PORT}/v1.0/invoke/${probe.target}/method${probe.path}`);
+    case 'pod-ip':
+      return http(`http://${targetIp}:${APP_PORT}${probe.path}`);
+    case 'service':
+      return http(`http://${probe.target}.${NAMESPACE[probe.variant]}.svc.cluster.local:${servicePortOf(probe.target)}${probe.path}`);
+    case 'dapr-internal':
+      return { kind: 'tls', host: targetIp, port: DAPR_INTERNAL_GRPC_PORT };
+  }
+}
+
+/** The probe runs under the caller pod's own node: `node --input-type=module -e <probe.js> <spec>`. */
+export function probeCommand(probeSource: string, spec: Record<string, unknown>): string[] {
+  return ['node', '--input-type=module', '-e', probeSource, JSON.stringify(spec)];
+}
