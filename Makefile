@@ -39,7 +39,7 @@ typecheck: deps ## type-check every package, tests included
 	turbo run typecheck --output-logs=errors-only
 
 .PHONY: test
-test: build typecheck lab-tools ## typecheck + every test (units, services as processes, the whole lab)
+test: build typecheck lab-tools k8s-tools ## typecheck + every test (units, services as processes, the whole lab, manifests)
 	node scripts/run-tests.mjs
 
 # The local lab runs as root (network namespaces, iptables); as another user it re-runs itself with sudo.
@@ -68,3 +68,37 @@ images: ## build the twelve container images (needs Docker)
 .PHONY: clean
 clean: ## remove build outputs (keeps the toolchain and dependencies)
 	rm -rf packages/*/dist services/*/dist .turbo results .run
+
+# Kubernetes: offline proof here; the kind lab for users with Docker, kind, kubectl and helm.
+.PHONY: k8s-tools
+k8s-tools: ## install kustomize, the Kubernetes 1.35.0 OpenAPI document and shellcheck (pinned, into tools/)
+	scripts/k8s-tools.sh
+
+.PHONY: k8s-check
+k8s-check: build k8s-tools ## render and validate every overlay offline, shellcheck the scripts, print the e2e plan
+	@mkdir -p results
+	node packages/k8s-check/dist/cli.js
+	shellcheck scripts/*.sh tools/dapr/build.sh .ci/run
+	node e2e/dist/cli.js --dry-run > results/kind-e2e-plan.txt
+	@echo "e2e plan: results/kind-e2e-plan.txt ($$(grep -c '^# \[' results/kind-e2e-plan.txt) probes)"
+
+KIND := scripts/kind.sh
+.PHONY: kind-up kind-images kind-dapr kind-linkerd kind-deploy kind-e2e kind-down kind-lab
+kind-up: ## create the kind cluster (pinned node image)
+	$(KIND) up
+kind-images: ## build the twelve images and load them into kind
+	$(KIND) images
+kind-dapr: ## install Dapr 1.18.3 with Helm (DAPR_MTLS=false for the combined overlay)
+	$(KIND) dapr
+kind-linkerd: ## install the Gateway API CRDs and Linkerd edge-26.8.3 with a generated trust anchor
+	$(KIND) linkerd
+kind-deploy: k8s-tools ## apply k8s-dapr and k8s-linkerd
+	$(KIND) deploy
+kind-e2e: build ## run the probe matrix in the cluster; results/kind/findings.md
+	$(KIND) e2e
+kind-down: ## delete the kind cluster
+	$(KIND) down
+kind-lab: ## all of the above in order, on a machine with Docker, kind, kubectl and helm
+	$(KIND) check
+	$(MAKE) build k8s-tools
+	$(KIND) lab

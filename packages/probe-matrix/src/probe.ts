@@ -99,7 +99,8 @@ function tls(spec: TlsSpec): Promise<Observation> {
 async function main(): Promise<void> {
   let spec: Spec;
   try {
-    spec = JSON.parse(process.argv[2] ?? '') as Spec;
+    // The last argument: `node probe.js SPEC` and `node -e "$PROBE" SPEC` both end with it.
+    spec = JSON.parse(process.argv.at(-1) ?? '') as Spec;
     if (spec.kind !== 'http' && spec.kind !== 'tls') throw new Error('kind must be http or tls');
   } catch (error) {
     process.stderr.write(`probe: expected one JSON argument {"kind":"http"|"tls",…}: ${(error as Error).message}\n`);

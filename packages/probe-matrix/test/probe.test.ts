@@ -71,3 +71,13 @@ describe('the probe script, against real sockets on loopback', () => {
     expect(result.stderr).toContain('probe: expected one JSON argument');
   });
 });
+
+describe('the probe script handed to node -e, as the kind e2e runs it inside a pod', () => {
+  it('reads its spec from the last argument', async () => {
+    const source = readFileSync(PROBE, 'utf8');
+    const observation = await new Promise<any>((resolve) =>
+      execFile(process.execPath, ['--input-type=module', '-e', source, JSON.stringify({ kind: 'http', url: 'http://127.0.0.1:1/' })], (_e, stdout) => resolve(JSON.parse(stdout))),
+    );
+    expect(observation.outcome).toBe('refused');
+  });
+});
