@@ -19,6 +19,29 @@ export interface DaprBinaries {
   sentry: string;
 }
 
+export interface DaprdOptions {
+  appId: string;
+  /** The app's port; absent for a sidecar with no app (a client only). */
+  appPort?: number;
+  config: string;
+  resourcesDir: string;
+  /** Sentry's address: mTLS on, with certificates from it. Absent: mTLS off. */
+  sentryAddress?: string;
+}
+
+/** daprd's command line, with the ports the Kubernetes injector uses. */
+export function daprdCommand(bin: DaprBinaries, o: DaprdOptions): string[] {
+  return [bin.daprd,
+    '--app-id', o.appId, ...(o.appPort ? ['--app-port', String(o.appPort)] : []),
+    '--dapr-http-port', String(DAPR_HTTP_PORT), '--dapr-grpc-port', '50001', '--dapr-internal-grpc-port', String(DAPR_INTERNAL_GRPC_PORT),
+    // As the injector does on Kubernetes: the Dapr API on loopback only; 50002 on every interface.
+    '--dapr-listen-addresses', '127.0.0.1', '--metrics-port', '9090',
+    ...(o.sentryAddress
+      ? ['--enable-mtls', '--sentry-address', o.sentryAddress, '--control-plane-trust-domain', CONTROL_PLANE_TRUST_DOMAIN, '--control-plane-namespace', CONTROL_PLANE_NAMESPACE]
+      : []),
+    '--config', o.config, '--resources-path', o.resourcesDir, '--log-level', 'info'];
+}
+
 /** Sentry's own configuration (what the `daprsystem` Configuration holds on Kubernetes). */
 const SENTRY_CONFIG = `apiVersion: dapr.io/v1alpha1
 kind: Configuration
@@ -62,18 +85,25 @@ spec:
 ${policy}`;
 }
 
+/** Starts Sentry in its pod and waits for it; returns its address for daprd's --sentry-address. */
+export async function startSentry(runtime: PodRuntime, pod: Pod, configDir: string, authority: Authority, bin: DaprBinaries): Promise<string> {
+  mkdirSync(configDir, { recursive: true });
+  writeFileSync(join(configDir, 'sentry.yaml'), SENTRY_CONFIG);
+  runtime.start(pod, 'sentry', [bin.sentry, '--config', join(configDir, 'sentry.yaml'), '--issuer-credentials', authority.dir,
+    '--trust-domain', CONTROL_PLANE_TRUST_DOMAIN, '--port', String(SENTRY_PORT), '--healthz-port', String(SENTRY_HEALTHZ_PORT)],
+    // Sentry's own SPIFFE ID names its namespace; daprd checks it against --control-plane-namespace.
+    { NAMESPACE: CONTROL_PLANE_NAMESPACE });
+  await runtime.waitForHttp(pod, `http://127.0.0.1:${SENTRY_HEALTHZ_PORT}/healthz`, pod);
+  return `${pod.ip}:${SENTRY_PORT}`;
+}
+
 /** Starts Sentry, then every Dapr pod's app and daprd, and waits until each sidecar is healthy. */
 export async function startDaprVariant(runtime: PodRuntime, workDir: string, authority: Authority, bin: DaprBinaries): Promise<void> {
   const configDir = join(workDir, 'dapr');
   const resourcesDir = join(configDir, 'resources');
   mkdirSync(resourcesDir, { recursive: true });
-  writeFileSync(join(configDir, 'sentry.yaml'), SENTRY_CONFIG);
 
-  runtime.start(SENTRY, 'sentry', [bin.sentry, '--config', join(configDir, 'sentry.yaml'), '--issuer-credentials', authority.dir,
-    '--trust-domain', CONTROL_PLANE_TRUST_DOMAIN, '--port', String(SENTRY_PORT), '--healthz-port', String(SENTRY_HEALTHZ_PORT)],
-    // Sentry's own SPIFFE ID names its namespace; daprd checks it against --control-plane-namespace.
-    { NAMESPACE: CONTROL_PLANE_NAMESPACE });
-  await runtime.waitForHttp(SENTRY, `http://127.0.0.1:${SENTRY_HEALTHZ_PORT}/healthz`, SENTRY);
+  const sentryAddress = await startSentry(runtime, SENTRY, configDir, authority, bin);
 
   const trustAnchors = readFileSync(authority.rootCert, 'utf8');
   const startPod = (pod: ServicePod) => {
@@ -86,14 +116,7 @@ export async function startDaprVariant(runtime: PodRuntime, workDir: string, aut
       ...(pod.service === 'mathfanboy' ? FANBOY_ENV : {}),
       ...pod.appEnv,
     });
-    runtime.start(pod, 'daprd', [bin.daprd,
-      '--app-id', pod.workload, '--app-port', String(APP_PORT),
-      '--dapr-http-port', String(DAPR_HTTP_PORT), '--dapr-grpc-port', '50001', '--dapr-internal-grpc-port', String(DAPR_INTERNAL_GRPC_PORT),
-      // As the injector does on Kubernetes: the Dapr API on loopback only; 50002 on every interface.
-      '--dapr-listen-addresses', '127.0.0.1', '--metrics-port', '9090',
-      '--enable-mtls', '--sentry-address', `${SENTRY.ip}:${SENTRY_PORT}`,
-      '--control-plane-trust-domain', CONTROL_PLANE_TRUST_DOMAIN, '--control-plane-namespace', CONTROL_PLANE_NAMESPACE,
-      '--config', config, '--resources-path', resourcesDir, '--log-level', 'info'],
+    runtime.start(pod, 'daprd', daprdCommand(bin, { appId: pod.workload, appPort: APP_PORT, config, resourcesDir, sentryAddress }),
       { NAMESPACE: NAMESPACE.dapr, DAPR_TRUST_ANCHORS: trustAnchors, ...token });
   };
   // Ready: the app answers on its port, and daprd reports healthy (which it may do before the app is up).

@@ -8,7 +8,7 @@ const BRIDGE = 'br0';
 const NETNS_ETC = '/etc/netns';
 
 /** Creates the bridge namespace and one namespace per pod, wired by veth pairs; ~0.3 s for twenty pods. */
-export function createNetwork(pods: readonly Pod[] = ALL_PODS): void {
+export function createNetwork(pods: readonly Pod[] = ALL_PODS, hosts: string = hostsFile()): void {
   // `ip -batch` runs many commands in one process; its lines cannot switch namespace, hence one batch per namespace.
   const batch = (args: string[], lines: string[]) => sh('ip', [...args, '-batch', '-'], `${lines.join('\n')}\n`);
   batch([], [BRIDGE_NS, ...pods.map((p) => p.ns)].map((ns) => `netns add ${ns}`));
@@ -22,7 +22,7 @@ export function createNetwork(pods: readonly Pod[] = ALL_PODS): void {
   for (const pod of pods) {
     batch(['-n', pod.ns], [`addr add ${pod.ip}/${SUBNET_PREFIX_LENGTH} dev eth0`, 'link set eth0 up', 'link set lo up', `route add ${SERVICE_CIDR} dev eth0`]);
   }
-  const hosts = hostsFile();
+
   for (const pod of pods) {
     const dir = join(NETNS_ETC, pod.ns);
     mkdirSync(dir, { recursive: true });

@@ -1,0 +1,10 @@
+// Building blocks of the local lab, reused by the benchmark.
+export * from './dapr-variant.js';
+export * from './errors.js';
+export * from './mesh-proxy.js';
+export * from './network.js';
+export * from './pki.js';
+export * from './pods.js';
+export * from './shell.js';
+export * from './tools.js';
+export { PREFIX, hostsFile } from './topology.js';

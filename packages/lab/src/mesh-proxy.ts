@@ -1,0 +1,174 @@
+/**
+ * The Linkerd-style sidecar, generic: the nat rules proxy-init would write, and the HAProxy
+ * configuration that plays linkerd-proxy. Used by the lab's mesh variant and by the benchmark.
+ */
+
+/** The proxy's ports and user, as Linkerd's: outbound 4140, inbound 4143, uid 2102 (plus two TCP-mode ports). */
+export const OUTBOUND_PORT = 4140;
+export const INBOUND_PORT = 4143;
+const OUTBOUND_TCP_PORT = 4150;
+const INBOUND_TCP_PORT = 4153;
+export const PROXY_UID = 2102;
+/** Readiness and liveness probes reach the app without an identity; Linkerd authorizes them by default. */
+const PROBE_PATHS = ['/healthz', '/readyz'];
+
+/** A Service: its virtual IP and port, DNAT-ed to a pod as kube-proxy would. */
+export interface ServiceVip {
+  vip: string;
+  port: number;
+  podIp: string;
+  targetPort: number;
+}
+
+export interface NatOptions {
+  podIp: string;
+  /** Meshed: traffic goes through the proxy. Not meshed: only the Service DNAT. */
+  meshed: boolean;
+  services: readonly ServiceVip[];
+  /** The app's HTTP port, intercepted inbound. */
+  appPort: number;
+  /** Ports carried as plain TCP with mTLS (e.g. daprd's gRPC port 50002), intercepted both ways. */
+  tcpPorts?: readonly number[];
+}
+
+/**
+ * The nat table of a pod: inbound TCP to the intercepted ports goes to the inbound proxy; outbound
+ * TCP from anyone but the proxy goes to the outbound proxy; loopback and the pod's own address are
+ * left alone (a self-call would otherwise loop).
+ */
+export function natRules({ podIp, meshed, services, appPort, tcpPorts = [] }: NatOptions): string {
+  const dnat = services.map((s) => `-A LAB-SERVICES -d ${s.vip}/32 -p tcp --dport ${s.port} -j DNAT --to-destination ${s.podIp}:${s.targetPort}`);
+  const rules = meshed
+    ? [
+        ...tcpPorts.map((port) => `-A PREROUTING -p tcp --dport ${port} -j REDIRECT --to-ports ${INBOUND_TCP_PORT}`),
+        `-A PREROUTING -p tcp --dport ${appPort} -j REDIRECT --to-ports ${INBOUND_PORT}`,
+        '-A OUTPUT -o lo -j RETURN',
+        `-A OUTPUT -d ${podIp}/32 -j RETURN`,
+        `-A OUTPUT -m owner --uid-owner ${PROXY_UID} -j LAB-SERVICES`,
+        `-A OUTPUT -m owner --uid-owner ${PROXY_UID} -j RETURN`,
+        ...tcpPorts.map((port) => `-A OUTPUT -p tcp --dport ${port} -j REDIRECT --to-ports ${OUTBOUND_TCP_PORT}`),
+        `-A OUTPUT -p tcp -j REDIRECT --to-ports ${OUTBOUND_PORT}`,
+      ]
+    : ['-A OUTPUT -j LAB-SERVICES'];
+  return ['*nat', ':PREROUTING ACCEPT [0:0]', ':INPUT ACCEPT [0:0]', ':OUTPUT ACCEPT [0:0]', ':POSTROUTING ACCEPT [0:0]', ':LAB-SERVICES - [0:0]',
+    ...dnat, ...rules, 'COMMIT', ''].join('\n');
+}
+
+export interface ProxyOptions {
+  /** For the header comment. */
+  name: string;
+  /** PEM with this pod's key, certificate and issuer. */
+  certificate: string;
+  caFile: string;
+  /** Addresses of meshed destinations, one a line: only those get mTLS. */
+  meshedList: string;
+  /** Certificate CNs allowed in; absent: no policy (all-unauthenticated). */
+  allowList?: string;
+  appPort: number;
+  /** Whether any port is carried in TCP mode (natRules' tcpPorts). */
+  tcp?: boolean;
+}
+
+/**
+ * HAProxy as a Linkerd-style sidecar. Outbound: every connection the app opens arrives here and is
+ * sent on to its original destination, with mTLS (this pod's certificate) when the destination is
+ * meshed. Inbound: TLS is told from plaintext by peeking at the first bytes; an mTLS client is
+ * authorized by its certificate's identity, a plaintext one has none; denials are 403 with l5d-proxy-error.
+ */
+export function proxyConfig(o: ProxyOptions): string {
+  const deny = (reason: string) => `http-request return status 403 content-type text/plain string "forbidden: ${reason}" hdr l5d-proxy-error "${reason}"`;
+  const mtlsRule = o.allowList
+    ? `  acl authorized ssl_c_s_dn(CN) -m str -f ${o.allowList}\n  ${deny('client is not authorized by the policy')} unless authorized\n`
+    : '';
+  const plaintextRule = o.allowList
+    ? `  acl probe_path path ${PROBE_PATHS.join(' ')}\n  ${deny('unauthenticated client: no mesh identity')} unless METH_GET probe_path\n`
+    : '';
+  const mtls = `ssl crt ${o.certificate} ca-file ${o.caFile}`;
+  const tcp = o.tcp
+    ? `
+# TCP-mode ports (e.g. daprd to daprd gRPC): mTLS around the bytes, no HTTP inside.
+frontend outbound_tcp
+  bind 127.0.0.1:${OUTBOUND_TCP_PORT}
+  mode tcp
+  use_backend outbound_tcp_mtls if { dst -f ${o.meshedList} }
+  default_backend outbound_tcp_plaintext
+
+backend outbound_tcp_mtls
+  mode tcp
+  server original-destination 0.0.0.0:0 ${mtls} verify required
+
+backend outbound_tcp_plaintext
+  mode tcp
+  server original-destination 0.0.0.0:0
+
+frontend inbound_tcp
+  bind :${INBOUND_TCP_PORT} ${mtls} verify required
+  mode tcp
+  default_backend inbound_tcp_original
+
+backend inbound_tcp_original
+  mode tcp
+  server original-destination 0.0.0.0:0
+`
+    : '';
+  return `# ${o.name}: Linkerd-style transparent mTLS sidecar.
+global
+  uid ${PROXY_UID}
+  gid ${PROXY_UID}
+  maxconn 4096
+
+defaults
+  timeout connect 2s
+  timeout client 60s
+  timeout server 60s
+  timeout http-request 10s
+
+frontend outbound
+  bind 127.0.0.1:${OUTBOUND_PORT}
+  mode http
+  # dst is the original destination (SO_ORIGINAL_DST of the redirected connection).
+  use_backend outbound_mtls if { dst -f ${o.meshedList} }
+  default_backend outbound_plaintext
+
+backend outbound_mtls
+  mode http
+  server original-destination 0.0.0.0:0 ${mtls} verify required
+
+backend outbound_plaintext
+  mode http
+  server original-destination 0.0.0.0:0
+
+frontend inbound
+  bind :${INBOUND_PORT}
+  mode tcp
+  tcp-request inspect-delay 2s
+  tcp-request content accept if { req.ssl_hello_type 1 }
+  tcp-request content accept if { req.len gt 0 }
+  use_backend inbound_to_mtls if { req.ssl_hello_type 1 }
+  default_backend inbound_to_plaintext
+
+backend inbound_to_mtls
+  mode tcp
+  server mtls abns@inbound-mtls send-proxy-v2
+
+backend inbound_to_plaintext
+  mode tcp
+  server plaintext abns@inbound-plaintext send-proxy-v2
+
+frontend inbound_mtls
+  bind abns@inbound-mtls accept-proxy ${mtls} verify optional
+  mode http
+  http-request set-header l5d-client-id %[ssl_c_s_dn(CN)] if { ssl_c_used }
+${mtlsRule}  default_backend app
+
+frontend inbound_plaintext
+  bind abns@inbound-plaintext accept-proxy
+  mode http
+  http-request del-header l5d-client-id
+${plaintextRule}  default_backend app
+
+backend app
+  mode http
+  server app 127.0.0.1:${o.appPort}
+${tcp}`;
+}
