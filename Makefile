@@ -69,6 +69,12 @@ images: ## build the twelve container images (needs Docker)
 clean: ## remove build outputs (keeps the toolchain and dependencies)
 	rm -rf packages/*/dist services/*/dist .turbo results .run
 
+# The sidecar benchmark on the local lab's network (root, like the lab). QUICK=1: a short run that checks the harness.
+QUICK ?=
+.PHONY: bench
+bench: build lab-tools ## sidecar overhead: direct, dapr, mesh, dapr+mesh; results/bench/bench.md (QUICK=1 for a 1-minute check)
+	node packages/bench/dist/cli.js $(if $(QUICK),--quick)
+
 # Kubernetes: offline proof here; the kind lab for users with Docker, kind, kubectl and helm.
 .PHONY: k8s-tools
 k8s-tools: ## install kustomize, the Kubernetes 1.35.0 OpenAPI document and shellcheck (pinned, into tools/)

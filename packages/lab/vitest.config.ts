@@ -5,6 +5,8 @@ export default defineConfig({
   test: {
     name: '@calc/lab',
     testTimeout: 180_000,
+    // The lab and the benchmark share the lab's namespaces: their groups run one after the other.
+    sequence: { groupOrder: 1 },
     hookTimeout: 180_000,
   },
 });

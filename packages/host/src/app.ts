@@ -20,7 +20,8 @@ export function createApp({ log, operations = {}, isReady, guard }: AppOptions):
   const app = express();
   app.disable('x-powered-by');
   app.set('etag', false);
-  app.use(requestLog(log));
+  // Per-request logs cost time on every call; only pay for them when asked (LOG_LEVEL=debug).
+  if (log.isLevelEnabled('debug')) app.use(requestLog(log));
 
   app.get('/healthz', (_req, res) => {
     res.json({ status: 'alive' });

@@ -1,7 +1,6 @@
 #!/usr/bin/env node
 // The local lab: `calc-lab run` (make lab) and `calc-lab down` (make lab-down).
-import { spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
@@ -16,7 +15,8 @@ import { createNetwork, destroyNetwork } from './network.js';
 import { createAuthority } from './pki.js';
 import { PodRuntime } from './pods.js';
 import { runProbes } from './run-probes.js';
-import { hasCommand, trySh } from './shell.js';
+import { ensureRoot, takeLock } from './host.js';
+import { trySh } from './shell.js';
 import { DAPR_VERSION, ensureDaprBinaries, ensureSystemTools } from './tools.js';
 import { ALL_PODS, DAPR_PODS, MESH_PODS, type Pod } from './topology.js';
 
@@ -54,26 +54,6 @@ async function step<T>(text: string, work: () => T | Promise<T>): Promise<T> {
   return result;
 }
 
-/** Re-runs this command under sudo when not root and sudo needs no password; otherwise explains. */
-function ensureRoot(): void {
-  if (process.getuid?.() === 0) return;
-  if (hasCommand('sudo') && spawnSync('sudo', ['-n', 'true']).status === 0) {
-    const rerun = spawnSync('sudo', ['-n', `PATH=${process.env.PATH}`, process.execPath, ...process.argv.slice(1)], { stdio: 'inherit' });
-    process.exit(rerun.status ?? EXIT.cannotRun);
-  }
-  throw new LabError('NOT_ROOT', 'the local lab needs root (network namespaces, iptables): run it as root, or with sudo');
-}
-
-function takeLock(): void {
-  mkdirSync(join(REPO_ROOT, '.run'), { recursive: true });
-  if (existsSync(LOCK)) {
-    const pid = Number(readFileSync(LOCK, 'utf8'));
-    const alive = pid > 0 && trySh('kill', ['-0', String(pid)]) !== undefined;
-    if (alive) throw new LabError('LAB_BUSY', `another lab run (pid ${pid}) is using the lab's namespaces; wait for it or stop it (make lab-down)`);
-  }
-  writeFileSync(LOCK, String(process.pid));
-}
-
 function down(): { namespaces: number; processes: number } {
   const removed = destroyNetwork();
   rmSync(WORK_DIR, { recursive: true, force: true });
@@ -83,8 +63,8 @@ function down(): { namespaces: number; processes: number } {
 
 async function run(keep: boolean): Promise<number> {
   const started = performance.now();
-  takeLock();
-  const runtime = new PodRuntime(join(RESULTS_DIR, 'logs'));
+  takeLock(LOCK);
+  const runtime = new PodRuntime<Pod>(join(RESULTS_DIR, 'logs'));
   let tornDown = false;
   const teardown = async () => {
     if (tornDown) return;
@@ -191,7 +171,7 @@ async function main(): Promise<number> {
     return parsed.values.help ? EXIT.ok : EXIT.usage;
   }
   if (command !== 'run' && command !== 'down' && command !== 'tools') throw new LabError('USAGE', `unknown command ${command}\n${USAGE}`);
-  ensureRoot();
+  ensureRoot('the local lab');
   if (command === 'tools') {
     ensureSystemTools(say);
     ensureDaprBinaries(say);

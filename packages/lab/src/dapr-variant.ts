@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { entryOf } from '@calc/launcher';
 import type { Authority } from './pki.js';
 import type { PodRuntime } from './pods.js';
-import { APP_API_TOKEN, APP_PORT, DAPR_PODS, FANBOY_ENV, NAMESPACE, SENTRY, daprHostOf, type Pod } from './topology.js';
+import { APP_API_TOKEN, APP_PORT, DAPR_PODS, FANBOY_ENV, NAMESPACE, SENTRY, daprHostOf, type Pod, type PodRef } from './topology.js';
 
 const CONTROL_PLANE_TRUST_DOMAIN = 'cluster.local';
 const CONTROL_PLANE_NAMESPACE = 'dapr-system';
@@ -86,7 +86,7 @@ ${policy}`;
 }
 
 /** Starts Sentry in its pod and waits for it; returns its address for daprd's --sentry-address. */
-export async function startSentry(runtime: PodRuntime, pod: Pod, configDir: string, authority: Authority, bin: DaprBinaries): Promise<string> {
+export async function startSentry<P extends PodRef>(runtime: PodRuntime<P>, pod: P, configDir: string, authority: Authority, bin: DaprBinaries): Promise<string> {
   mkdirSync(configDir, { recursive: true });
   writeFileSync(join(configDir, 'sentry.yaml'), SENTRY_CONFIG);
   runtime.start(pod, 'sentry', [bin.sentry, '--config', join(configDir, 'sentry.yaml'), '--issuer-credentials', authority.dir,
@@ -98,7 +98,7 @@ export async function startSentry(runtime: PodRuntime, pod: Pod, configDir: stri
 }
 
 /** Starts Sentry, then every Dapr pod's app and daprd, and waits until each sidecar is healthy. */
-export async function startDaprVariant(runtime: PodRuntime, workDir: string, authority: Authority, bin: DaprBinaries): Promise<void> {
+export async function startDaprVariant(runtime: PodRuntime<Pod>, workDir: string, authority: Authority, bin: DaprBinaries): Promise<void> {
   const configDir = join(workDir, 'dapr');
   const resourcesDir = join(configDir, 'resources');
   mkdirSync(resourcesDir, { recursive: true });

@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { faultIn, OPERATION_SERVICES, parseCallLine, type OperationService } from '@calc/core';
 import type { PodProcess } from './pods.js';
+import type { Pod } from './topology.js';
 
 export interface FanBoyReport {
   variant: string;
@@ -13,7 +14,7 @@ export interface FanBoyReport {
 }
 
 /** Reads a MathFanBoy's output back: every call must be right, and only the deliberate errors may appear. */
-export function checkFanBoy(variant: string, fanboy: PodProcess): FanBoyReport {
+export function checkFanBoy(variant: string, fanboy: PodProcess<Pod>): FanBoyReport {
   const lines = readFileSync(fanboy.log, 'utf8').split('\n');
   const byService = Object.fromEntries(OPERATION_SERVICES.map((s) => [s, { calls: 0, errors: 0 }])) as FanBoyReport['byService'];
   const faults: string[] = [];
@@ -37,7 +38,7 @@ export function checkFanBoy(variant: string, fanboy: PodProcess): FanBoyReport {
 }
 
 /** Waits until a MathFanBoy has printed at least `calls` calls (or the time is up). */
-export async function waitForCalls(fanboy: PodProcess, calls: number, timeoutMs: number): Promise<void> {
+export async function waitForCalls(fanboy: PodProcess<Pod>, calls: number, timeoutMs: number): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   while (Date.now() < deadline) {
     const printed = readFileSync(fanboy.log, 'utf8').split('\n').filter((l) => parseCallLine(l)).length;

@@ -7,4 +7,5 @@ export * from './pki.js';
 export * from './pods.js';
 export * from './shell.js';
 export * from './tools.js';
-export { PREFIX, hostsFile } from './topology.js';
+export { PREFIX, hostsFile, type PodRef } from './topology.js';
+export * from './host.js';

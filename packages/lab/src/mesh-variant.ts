@@ -21,7 +21,7 @@ function commonNameOf(serviceAccount: string): string {
 }
 
 /** Wires every mesh pod (iptables, certificates, proxy) and starts the apps; waits until each is reachable. */
-export async function startMeshVariant(runtime: PodRuntime, workDir: string, authority: Authority): Promise<void> {
+export async function startMeshVariant(runtime: PodRuntime<Pod>, workDir: string, authority: Authority): Promise<void> {
   const dir = join(workDir, 'mesh');
   mkdirSync(dir, { recursive: true });
   const meshedList = join(dir, 'meshed.lst');

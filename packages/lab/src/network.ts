@@ -1,14 +1,14 @@
 import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { sh, trySh } from './shell.js';
-import { ALL_PODS, BRIDGE_NS, PREFIX, SERVICE_CIDR, SUBNET_PREFIX_LENGTH, hostsFile, type Pod } from './topology.js';
+import { ALL_PODS, BRIDGE_NS, PREFIX, SERVICE_CIDR, SUBNET_PREFIX_LENGTH, hostsFile, type PodRef } from './topology.js';
 
 const BRIDGE = 'br0';
 /** `ip netns exec` bind-mounts /etc/netns/<ns>/* over /etc/*: each pod gets the lab's hosts and resolver. */
 const NETNS_ETC = '/etc/netns';
 
 /** Creates the bridge namespace and one namespace per pod, wired by veth pairs; ~0.3 s for twenty pods. */
-export function createNetwork(pods: readonly Pod[] = ALL_PODS, hosts: string = hostsFile()): void {
+export function createNetwork(pods: readonly PodRef[] = ALL_PODS, hosts: string = hostsFile()): void {
   // `ip -batch` runs many commands in one process; its lines cannot switch namespace, hence one batch per namespace.
   const batch = (args: string[], lines: string[]) => sh('ip', [...args, '-batch', '-'], `${lines.join('\n')}\n`);
   batch([], [BRIDGE_NS, ...pods.map((p) => p.ns)].map((ns) => `netns add ${ns}`));

@@ -5,25 +5,25 @@ import { join } from 'node:path';
 import type { Observation } from '@calc/probe-matrix';
 import { LabError } from './errors.js';
 import { trySh } from './shell.js';
-import type { Pod } from './topology.js';
+import type { PodRef } from './topology.js';
 
 const PROBE_SCRIPT = fileURLToPath(import.meta.resolve('@calc/probe-matrix/probe'));
 
-export interface PodProcess {
-  pod: Pod;
+export interface PodProcess<P extends PodRef = PodRef> {
+  pod: P;
   name: string;
   child: ChildProcess;
   log: string;
 }
 
 /** Starts and stops the processes of the lab's pods; every process's output goes to a log file. */
-export class PodRuntime {
-  readonly processes: PodProcess[] = [];
+export class PodRuntime<P extends PodRef = PodRef> {
+  readonly processes: PodProcess<P>[] = [];
 
   constructor(private readonly logDir: string) {}
 
   /** Runs a command inside the pod's network namespace (as `ip netns exec` does, with the pod's /etc/hosts). */
-  start(pod: Pod, name: string, command: string[], env: Record<string, string> = {}): PodProcess {
+  start(pod: P, name: string, command: string[], env: Record<string, string> = {}): PodProcess<P> {
     const dir = join(this.logDir, pod.ns);
     mkdirSync(dir, { recursive: true });
     const log = join(dir, `${name}.log`);
@@ -38,7 +38,7 @@ export class PodRuntime {
   }
 
   /** Runs the probe script inside the pod and returns what it observed. */
-  async probe(pod: Pod, spec: object): Promise<Observation> {
+  async probe(pod: PodRef, spec: object): Promise<Observation> {
     return new Promise((resolve) => {
       const child = spawn('ip', ['netns', 'exec', pod.ns, process.execPath, PROBE_SCRIPT, JSON.stringify(spec)], { stdio: ['ignore', 'pipe', 'pipe'] });
       let out = '';
@@ -56,7 +56,7 @@ export class PodRuntime {
   }
 
   /** Waits until `url`, fetched from inside `from`, answers 2xx; else fails with the pod's recent logs. */
-  async waitForHttp(from: Pod, url: string, owner: Pod, timeoutMs = 30_000): Promise<void> {
+  async waitForHttp(from: PodRef, url: string, owner: PodRef, timeoutMs = 30_000): Promise<void> {
     const observed = await this.probe(from, { kind: 'http', url, waitMs: timeoutMs, timeoutMs: 2000 });
     if (typeof observed.status === 'number' && observed.status < 300) return;
     const seen = observed.status ?? observed.outcome;
@@ -64,7 +64,7 @@ export class PodRuntime {
   }
 
   /** Waits until something in the pod listens on each TCP port (for processes with no HTTP endpoint of their own). */
-  async waitForListening(pod: Pod, ports: number[], name: string, timeoutMs = 10_000): Promise<void> {
+  async waitForListening(pod: PodRef, ports: number[], name: string, timeoutMs = 10_000): Promise<void> {
     const deadline = Date.now() + timeoutMs;
     for (;;) {
       const listening = trySh('ip', ['netns', 'exec', pod.ns, 'ss', '-Hltn']) ?? '';
@@ -79,14 +79,14 @@ export class PodRuntime {
   }
 
   /** The last lines of every log of a pod, for error reports. */
-  recentLogs(pod: Pod, lines = 15): string[] {
+  recentLogs(pod: PodRef, lines = 15): string[] {
     return this.processes
       .filter((p) => p.pod === pod)
       .flatMap((p) => [`--- ${p.log}`, ...readFileSync(p.log, 'utf8').trimEnd().split('\n').slice(-lines)]);
   }
 
   /** SIGTERM to the named processes, SIGKILL after timeoutMs; resolves with their exit codes. */
-  async stop(selected: PodProcess[] = this.processes, timeoutMs = 5000): Promise<void> {
+  async stop(selected: PodProcess<P>[] = this.processes, timeoutMs = 5000): Promise<void> {
     await Promise.all(
       selected.map(
         (p) =>

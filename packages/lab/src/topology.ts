@@ -13,7 +13,14 @@ export const SERVICE_CIDR = '10.96.0.0/16';
 export const APP_PORT = 80;
 export const NAMESPACE: Record<Variant, string> = { dapr: 'dapr-calculator', mesh: 'rest-calculator' };
 
-export interface Pod {
+/** What the runtime and the network need of a pod: its namespace, address and name. */
+export interface PodRef {
+  workload: string;
+  ns: string;
+  ip: string;
+}
+
+export interface Pod extends PodRef {
   /** Workload name, as in the probe matrix: "multiplication", "multiplication-token", "intruder"… */
   workload: string;
   variant: Variant | 'system';

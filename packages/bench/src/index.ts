@@ -1,0 +1,3 @@
+export * from './analysis.js';
+export * from './loadgen.js';
+export * from './report.js';

@@ -1,0 +1,153 @@
+// The load generator: open loop at a constant rate, latency measured from each request's INTENDED
+// send time (so a slow server cannot slow the schedule and hide its own delay: no coordinated
+// omission), recorded in microseconds in an HdrHistogram. Run as its own process:
+//   node loadgen.js '{"url":"http://10.0.0.2/multiply","rate":1000,"durationS":5,"warmupS":1,"connections":16}'
+// and it prints one JSON LoadResult. It also records its own send lag (actual − intended send time).
+import { Agent, request } from 'node:http';
+import { pathToFileURL } from 'node:url';
+import * as hdr from 'hdr-histogram-js';
+
+export interface LoadSpec {
+  url: string;
+  rate: number;
+  durationS: number;
+  warmupS: number;
+  connections: number;
+  method?: string;
+  body?: string;
+  headers?: Record<string, string>;
+  timeoutMs?: number;
+}
+
+/** Percentiles in µs. */
+export interface Summary {
+  count: number;
+  p50: number;
+  p90: number;
+  p99: number;
+  p999: number;
+  max: number;
+  mean: number;
+}
+
+export interface LoadResult {
+  spec: LoadSpec;
+  /** Requests in the measured window (after warm-up). */
+  requests: number;
+  completed: number;
+  errors: number;
+  statuses: Record<string, number>;
+  /** Completed measured requests per second of measured wall time. */
+  achievedRate: number;
+  latencyUs: Summary;
+  sendLagUs: Summary;
+  /** Latency percentiles for a chart: [percentile, µs]. */
+  distribution: Array<[number, number]>;
+}
+
+const CHART_PERCENTILES = [50, 75, 90, 95, 99, 99.5, 99.9, 99.99, 100];
+
+function newHistogram(): hdr.Histogram {
+  return hdr.build({ lowestDiscernibleValue: 1, highestTrackableValue: 3_600_000_000, numberOfSignificantValueDigits: 3 });
+}
+
+export function summarize(h: hdr.Histogram): Summary {
+  return {
+    count: h.totalCount,
+    p50: h.getValueAtPercentile(50),
+    p90: h.getValueAtPercentile(90),
+    p99: h.getValueAtPercentile(99),
+    p999: h.getValueAtPercentile(99.9),
+    max: Math.round(h.maxValue),
+    mean: Math.round(h.mean),
+  };
+}
+
+export function runLoad(spec: LoadSpec): Promise<LoadResult> {
+  const agent = new Agent({ keepAlive: true, maxSockets: spec.connections, maxFreeSockets: spec.connections });
+  const latency = newHistogram();
+  const lag = newHistogram();
+  const statuses: Record<string, number> = {};
+  const intervalNs = 1e9 / spec.rate;
+  const warmup = Math.round(spec.rate * spec.warmupS);
+  const total = warmup + Math.round(spec.rate * spec.durationS);
+  const body = spec.body ?? '';
+  const headers = { ...(body ? { 'content-type': 'application/json', 'content-length': String(Buffer.byteLength(body)) } : {}), ...spec.headers };
+  const start = process.hrtime.bigint() + 2_000_000n;
+  const intendedAt = (i: number) => start + BigInt(Math.round(i * intervalNs));
+  let next = 0;
+  let completed = 0;
+  let measuredCompleted = 0;
+  let errors = 0;
+  let lastEnd = start;
+
+  return new Promise((resolve) => {
+    const finish = () => {
+      agent.destroy();
+      const measuredNs = Number(lastEnd - intendedAt(warmup));
+      resolve({
+        spec,
+        requests: total - warmup,
+        completed: measuredCompleted,
+        errors,
+        statuses,
+        achievedRate: measuredNs > 0 ? (measuredCompleted * 1e9) / measuredNs : 0,
+        latencyUs: summarize(latency),
+        sendLagUs: summarize(lag),
+        distribution: CHART_PERCENTILES.map((p) => [p, Math.round(p === 100 ? latency.maxValue : latency.getValueAtPercentile(p))]),
+      });
+    };
+    const done = (i: number, intended: bigint, status: number | undefined) => {
+      const end = process.hrtime.bigint();
+      completed += 1;
+      if (i >= warmup) {
+        measuredCompleted += 1;
+        lastEnd = end > lastEnd ? end : lastEnd;
+        latency.recordValue(Math.max(1, Number(end - intended) / 1000));
+        const key = status === undefined ? 'error' : String(status);
+        statuses[key] = (statuses[key] ?? 0) + 1;
+        if (status !== 200) errors += 1;
+      }
+      if (completed === total) finish();
+    };
+    const send = (i: number, intended: bigint) => {
+      const req = request(spec.url, { method: spec.method ?? 'POST', agent, headers, timeout: spec.timeoutMs ?? 10_000 }, (res) => {
+        res.on('data', () => {});
+        res.on('end', () => done(i, intended, res.statusCode));
+      });
+      req.on('timeout', () => req.destroy(new Error('timeout')));
+      req.on('error', () => done(i, intended, undefined));
+      req.end(body);
+    };
+    // Sends whatever is due, then sleeps until the next one: a timer when it is far, else the next
+    // turn of the event loop (timers are millisecond-coarse; the schedule needs microseconds).
+    const pump = () => {
+      const now = process.hrtime.bigint();
+      while (next < total && intendedAt(next) <= now) {
+        const intended = intendedAt(next);
+        if (next >= warmup) lag.recordValue(Math.max(1, Number(process.hrtime.bigint() - intended) / 1000));
+        send(next, intended);
+        next += 1;
+      }
+      if (next >= total) return;
+      const waitNs = Number(intendedAt(next) - process.hrtime.bigint());
+      if (waitNs > 2_000_000) setTimeout(pump, (waitNs - 1_000_000) / 1e6);
+      else setImmediate(pump);
+    };
+    setImmediate(pump);
+  });
+}
+
+async function main(): Promise<void> {
+  let spec: LoadSpec;
+  try {
+    spec = JSON.parse(process.argv.at(-1) ?? '') as LoadSpec;
+    if (!(spec.rate > 0) || !(spec.durationS > 0) || !spec.url) throw new Error('url, rate > 0 and durationS > 0 are required');
+  } catch (error) {
+    process.stderr.write(`loadgen: expected one JSON argument {"url","rate","durationS","warmupS","connections"}: ${(error as Error).message}\n`);
+    process.exit(2);
+  }
+  process.stdout.write(`${JSON.stringify(await runLoad(spec))}\n`);
+}
+
+if (import.meta.url === pathToFileURL(process.argv[1] ?? '').href) void main();

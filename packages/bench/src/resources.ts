@@ -1,0 +1,28 @@
+import { readFileSync } from 'node:fs';
+
+const CLOCK_TICKS_PER_SECOND = 100; // USER_HZ on Linux
+
+/** CPU time a process has used so far, in milliseconds (user + system, from /proc/<pid>/stat). */
+export function cpuMs(pid: number): number {
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    // Fields after the command name, which may contain spaces, closed by the last ')'.
+    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    const utime = Number(fields[11]);
+    const stime = Number(fields[12]);
+    return ((utime + stime) * 1000) / CLOCK_TICKS_PER_SECOND;
+  } catch {
+    return Number.NaN;
+  }
+}
+
+/** Peak resident memory of a process in MB (VmHWM), and its current RSS. */
+export function memoryMb(pid: number): { peak: number; current: number } {
+  try {
+    const status = readFileSync(`/proc/${pid}/status`, 'utf8');
+    const kb = (field: string) => Number(new RegExp(`^${field}:\\s+(\\d+) kB`, 'm').exec(status)?.[1] ?? Number.NaN);
+    return { peak: kb('VmHWM') / 1024, current: kb('VmRSS') / 1024 };
+  } catch {
+    return { peak: Number.NaN, current: Number.NaN };
+  }
+}

@@ -1,0 +1,159 @@
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { entryOf } from '@calc/launcher';
+import {
+  createAuthority,
+  createNetwork,
+  createWorkloadCert,
+  DAPR_HTTP_PORT,
+  daprdCommand,
+  natRules,
+  proxyConfig,
+  sh,
+  startSentry,
+  INBOUND_PORT,
+  OUTBOUND_PORT,
+  PREFIX,
+  type DaprBinaries,
+  type PodProcess,
+  type PodRef,
+  type PodRuntime,
+} from '@calc/lab';
+
+/** The four ways one call (client → multiplication) can travel, measured side by side. */
+export const SCENARIOS = ['direct', 'dapr', 'mesh', 'dapr+mesh'] as const;
+export type Scenario = (typeof SCENARIOS)[number];
+
+const APP_PORT = 80;
+const DAPR_INTERNAL_PORT = 50002;
+const NAMESPACE = 'bench';
+
+type BenchPod = PodRef;
+
+const pod = (workload: string, host: number): BenchPod => ({ workload, ns: `${PREFIX}-bench-${workload}`, ip: `10.211.2.${host}` });
+const PODS = {
+  sentry: pod('sentry', 2),
+  directClient: pod('direct-client', 11),
+  directServer: pod('direct-server', 12),
+  daprClient: pod('dapr-client', 21),
+  daprServer: pod('dapr-server', 22),
+  meshClient: pod('mesh-client', 31),
+  meshServer: pod('mesh-server', 32),
+  comboClient: pod('combo-client', 41),
+  comboServer: pod('combo-server', 42),
+};
+/** The mesh scenario calls a Service, as an app in a mesh would: a virtual IP DNAT-ed to the server pod. */
+const MESH_SERVICE = { name: `multiplication.${NAMESPACE}.svc`, vip: '10.96.2.1', port: 5003 };
+const daprHost = (appId: string) => `${appId}-dapr.${NAMESPACE}.lab`;
+
+export interface ScenarioSetup {
+  scenario: Scenario;
+  client: BenchPod;
+  url: string;
+  /** The processes whose CPU and memory are this scenario's cost, by role. */
+  processes: Array<{ role: string; process: PodProcess }>;
+}
+
+const BODY = '{"op1":6,"op2":7}';
+export const REQUEST_BODY = BODY;
+
+/**
+ * Brings up the four scenarios on the lab's network:
+ *   direct     client → app
+ *   dapr       client → daprd ⇄ (mTLS, Sentry) ⇄ daprd → app
+ *   mesh       client → proxy ⇄ (mTLS) ⇄ proxy → app            (iptables interception both sides)
+ *   dapr+mesh  client → daprd (mTLS off) → proxy ⇄ (mTLS) ⇄ proxy → daprd → app
+ * No access policy anywhere: this measures the sidecars, not a policy.
+ */
+export async function startScenarios(runtime: PodRuntime, workDir: string, bin: DaprBinaries): Promise<ScenarioSetup[]> {
+  const pods = Object.values(PODS);
+  const hosts = ['127.0.0.1 localhost', `${PODS.daprServer.ip} ${daprHost('mult-dapr')}`, `${PODS.comboServer.ip} ${daprHost('mult-combo')}`, `${MESH_SERVICE.vip} ${MESH_SERVICE.name}`].join('\n');
+  createNetwork(pods, `${hosts}\n`);
+
+  const daprCa = createAuthority(join(workDir, 'pki', 'dapr'), 'cluster.local');
+  const meshCa = createAuthority(join(workDir, 'pki', 'mesh'), 'root.linkerd.cluster.local');
+  const configDir = join(workDir, 'dapr');
+  const resourcesDir = join(configDir, 'resources');
+  mkdirSync(resourcesDir, { recursive: true });
+  const config = join(configDir, 'bench.yaml');
+  writeFileSync(config, `apiVersion: dapr.io/v1alpha1
+kind: Configuration
+metadata:
+  name: bench
+spec:
+  nameResolution:
+    component: nameformat
+    configuration:
+      format: "{appid}-dapr.${NAMESPACE}.lab:${DAPR_INTERNAL_PORT}"
+`);
+  const sentryAddress = await startSentry(runtime, PODS.sentry, configDir, daprCa, bin);
+  const trustAnchors = readFileSync(daprCa.rootCert, 'utf8');
+  const quiet = { LOG_LEVEL: 'warn', PORT: String(APP_PORT) };
+  const app = (p: BenchPod) => runtime.start(p, 'app', [process.execPath, entryOf('multiplication', 'mesh')], quiet);
+  const daprd = (p: BenchPod, appId: string, withApp: boolean, mtls: boolean) =>
+    runtime.start(p, 'daprd', daprdCommand(bin, { appId, config, resourcesDir, ...(withApp ? { appPort: APP_PORT } : {}), ...(mtls ? { sentryAddress } : {}) }),
+      { NAMESPACE, ...(mtls ? { DAPR_TRUST_ANCHORS: trustAnchors } : {}) });
+
+  // Mesh wiring for the mesh and dapr+mesh pods.
+  const meshDir = join(workDir, 'mesh');
+  mkdirSync(meshDir, { recursive: true });
+  const meshedList = join(meshDir, 'meshed.lst');
+  writeFileSync(meshedList, [PODS.meshServer.ip, MESH_SERVICE.vip, PODS.comboServer.ip].join('\n') + '\n');
+  const services = [{ vip: MESH_SERVICE.vip, port: MESH_SERVICE.port, podIp: PODS.meshServer.ip, targetPort: APP_PORT }];
+  const proxy = (p: BenchPod, tcpPorts: number[]) => {
+    sh('ip', ['netns', 'exec', p.ns, 'iptables-restore'], natRules({ podIp: p.ip, meshed: true, services, appPort: APP_PORT, tcpPorts }));
+    const certificate = createWorkloadCert(meshCa, p.workload, `${p.workload}.${NAMESPACE}`, `${p.workload}.${NAMESPACE}.serviceaccount.identity.linkerd.cluster.local`);
+    const file = join(meshDir, `${p.workload}.haproxy.cfg`);
+    writeFileSync(file, proxyConfig({ name: p.workload, certificate, caFile: meshCa.rootCert, meshedList, appPort: APP_PORT, tcp: tcpPorts.length > 0 }));
+    return runtime.start(p, 'proxy', ['haproxy', '-db', '-f', file]);
+  };
+
+  const directApp = app(PODS.directServer);
+  const daprApp = app(PODS.daprServer);
+  const daprServer = daprd(PODS.daprServer, 'mult-dapr', true, true);
+  const daprClient = daprd(PODS.daprClient, 'bench-client', false, true);
+  const meshApp = app(PODS.meshServer);
+  const meshServer = proxy(PODS.meshServer, []);
+  const meshClient = proxy(PODS.meshClient, []);
+  const comboApp = app(PODS.comboServer);
+  const comboServerProxy = proxy(PODS.comboServer, [DAPR_INTERNAL_PORT]);
+  const comboClientProxy = proxy(PODS.comboClient, [DAPR_INTERNAL_PORT]);
+  const comboServerDaprd = daprd(PODS.comboServer, 'mult-combo', true, false);
+  const comboClientDaprd = daprd(PODS.comboClient, 'bench-combo-client', false, false);
+
+  const healthz = (p: BenchPod) => runtime.waitForHttp(p, `http://127.0.0.1:${APP_PORT}/healthz`, p);
+  const daprdReady = (p: BenchPod) => runtime.waitForHttp(p, `http://127.0.0.1:${DAPR_HTTP_PORT}/v1.0/healthz/outbound`, p);
+  await Promise.all([
+    ...[PODS.directServer, PODS.daprServer, PODS.meshServer, PODS.comboServer].map(healthz),
+    ...[PODS.daprServer, PODS.daprClient, PODS.comboServer, PODS.comboClient].map(daprdReady),
+    ...[PODS.meshServer, PODS.meshClient, PODS.comboServer, PODS.comboClient].map((p) => runtime.waitForListening(p, [OUTBOUND_PORT, INBOUND_PORT], 'proxy')),
+  ]);
+
+  return [
+    { scenario: 'direct', client: PODS.directClient, url: `http://${PODS.directServer.ip}:${APP_PORT}/multiply`, processes: [{ role: 'app', process: directApp }] },
+    {
+      scenario: 'dapr',
+      client: PODS.daprClient,
+      url: `http://127.0.0.1:${DAPR_HTTP_PORT}/v1.0/invoke/mult-dapr/method/multiply`,
+      processes: [{ role: 'app', process: daprApp }, { role: 'client daprd', process: daprClient }, { role: 'server daprd', process: daprServer }],
+    },
+    {
+      scenario: 'mesh',
+      client: PODS.meshClient,
+      url: `http://${MESH_SERVICE.name}:${MESH_SERVICE.port}/multiply`,
+      processes: [{ role: 'app', process: meshApp }, { role: 'client proxy', process: meshClient }, { role: 'server proxy', process: meshServer }],
+    },
+    {
+      scenario: 'dapr+mesh',
+      client: PODS.comboClient,
+      url: `http://127.0.0.1:${DAPR_HTTP_PORT}/v1.0/invoke/mult-combo/method/multiply`,
+      processes: [
+        { role: 'app', process: comboApp },
+        { role: 'client daprd', process: comboClientDaprd },
+        { role: 'client proxy', process: comboClientProxy },
+        { role: 'server proxy', process: comboServerProxy },
+        { role: 'server daprd', process: comboServerDaprd },
+      ],
+    },
+  ];
+}

@@ -1,0 +1,12 @@
+import { defineConfig } from 'vitest/config';
+
+// The harness test runs the quick benchmark for real: about a minute on two cores.
+export default defineConfig({
+  test: {
+    name: '@calc/bench',
+    testTimeout: 300_000,
+    // The lab and the benchmark share the lab's namespaces: their groups run one after the other.
+    sequence: { groupOrder: 2 },
+    hookTimeout: 300_000,
+  },
+});
