@@ -102,6 +102,10 @@ kind-deploy: k8s-tools ## apply k8s-dapr and k8s-linkerd
 	$(KIND) deploy
 kind-e2e: build ## run the probe matrix in the cluster; results/kind/findings.md
 	$(KIND) e2e
+DRY_RUN ?=
+.PHONY: bench-kind
+bench-kind: build ## the benchmark inside the kind cluster (COMBINED=1 after the with-linkerd overlay; DRY_RUN=1 prints the plan)
+	$(if $(DRY_RUN),node e2e/dist/bench-kind.js --dry-run $(if $(COMBINED),--combined),$(KIND) bench $(if $(COMBINED),--combined))
 kind-down: ## delete the kind cluster
 	$(KIND) down
 kind-lab: ## all of the above in order, on a machine with Docker, kind, kubectl and helm

@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # The kind lab: a kind cluster, the twelve images, Dapr and Linkerd, the calculator, the e2e run.
-#   scripts/kind.sh check|up|images|dapr|linkerd|deploy|e2e|down|lab
+#   scripts/kind.sh check|up|images|dapr|linkerd|deploy|e2e|bench|down|lab
 # Every step checks what it needs first and is safe to repeat. Needs Docker, kind, kubectl, helm and
 # internet access (charts, the Gateway API CRDs, the node and base images).
 set -euo pipefail
@@ -121,6 +121,11 @@ e2e() {
   node e2e/dist/cli.js
 }
 
+bench() {
+  need kubectl cluster
+  node e2e/dist/bench-kind.js "$@"
+}
+
 down() {
   need kind
   if kind get clusters 2>/dev/null | grep -qx "${CLUSTER}"; then
@@ -148,5 +153,6 @@ lab() {
 
 case "${1:-}" in
   check | up | images | dapr | linkerd | deploy | e2e | down | lab) "$1" ;;
-  *) fail "usage: scripts/kind.sh check|up|images|dapr|linkerd|deploy|e2e|down|lab" ;;
+  bench) shift && bench "$@" ;;
+  *) fail "usage: scripts/kind.sh check|up|images|dapr|linkerd|deploy|e2e|bench|down|lab" ;;
 esac

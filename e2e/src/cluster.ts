@@ -1,4 +1,4 @@
-import { Writable } from 'node:stream';
+import { Readable, Writable } from 'node:stream';
 import { AppsV1Api, CoreV1Api, Exec, KubeConfig, type V1Pod } from '@kubernetes/client-node';
 
 /** The few cluster operations the e2e run needs, on the current kubeconfig context. */
@@ -34,8 +34,8 @@ export class Cluster {
     return pod;
   }
 
-  /** Runs a command in a container and returns what it printed on stdout. */
-  async run(namespace: string, pod: string, container: string, command: string[], timeoutMs = 30_000): Promise<string> {
+  /** Runs a command in a container (with `stdin` as its standard input, if given) and returns what it printed on stdout. */
+  async run(namespace: string, pod: string, container: string, command: string[], timeoutMs = 30_000, stdin?: string): Promise<string> {
     let stdout = '';
     let stderr = '';
     const sink = (append: (s: string) => void) =>
@@ -48,7 +48,7 @@ export class Cluster {
     return new Promise((resolve, reject) => {
       const timer = setTimeout(() => reject(new Error(`exec in ${namespace}/${pod} timed out`)), timeoutMs);
       void this.exec
-        .exec(namespace, pod, container, command, sink((s) => (stdout += s)), sink((s) => (stderr += s)), null, false, (status) => {
+        .exec(namespace, pod, container, command, sink((s) => (stdout += s)), sink((s) => (stderr += s)), stdin === undefined ? null : Readable.from([stdin]), false, (status) => {
           clearTimeout(timer);
           if (status.status === 'Success') resolve(stdout);
           else reject(new Error(`exec in ${namespace}/${pod} failed: ${status.message ?? ''} ${stderr}`.trim()));

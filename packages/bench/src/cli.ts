@@ -29,7 +29,7 @@ import { REQUEST_BODY, SCENARIOS, startScenarios, type ScenarioSetup } from './s
 const ROOT = fileURLToPath(new URL('../../../', import.meta.url));
 const RESULTS = join(ROOT, 'results', 'bench');
 const WORK = join(ROOT, '.run', 'bench');
-const LOADGEN = fileURLToPath(new URL('./loadgen.js', import.meta.url));
+const LOADGEN = fileURLToPath(new URL('./loadgen-main.js', import.meta.url));
 const FORTIO_VERSION = 'v1.66.0';
 const FORTIO = join(ROOT, 'tools', 'bin', 'fortio');
 

@@ -3,8 +3,8 @@
 // omission), recorded in microseconds in an HdrHistogram. Run as its own process:
 //   node loadgen.js '{"url":"http://10.0.0.2/multiply","rate":1000,"durationS":5,"warmupS":1,"connections":16}'
 // and it prints one JSON LoadResult. It also records its own send lag (actual − intended send time).
+// The entry point is loadgen-main.js (bundled with its histogram for pods: dist/loadgen.bundle.js).
 import { Agent, request } from 'node:http';
-import { pathToFileURL } from 'node:url';
 import * as hdr from 'hdr-histogram-js';
 
 export interface LoadSpec {
@@ -64,7 +64,8 @@ export function summarize(h: hdr.Histogram): Summary {
 }
 
 export function runLoad(spec: LoadSpec): Promise<LoadResult> {
-  const agent = new Agent({ keepAlive: true, maxSockets: spec.connections, maxFreeSockets: spec.connections });
+  // fifo: every connection takes its turn, as fortio's -c connections do (Node's default, lifo, keeps a few hot).
+  const agent = new Agent({ keepAlive: true, maxSockets: spec.connections, maxFreeSockets: spec.connections, scheduling: 'fifo' });
   const latency = newHistogram();
   const lag = newHistogram();
   const statuses: Record<string, number> = {};
@@ -138,7 +139,8 @@ export function runLoad(spec: LoadSpec): Promise<LoadResult> {
   });
 }
 
-async function main(): Promise<void> {
+/** Reads the spec from the last argument (`node loadgen-main.js SPEC` or `node -e "$BUNDLE" SPEC`), prints the result. */
+export async function main(): Promise<void> {
   let spec: LoadSpec;
   try {
     spec = JSON.parse(process.argv.at(-1) ?? '') as LoadSpec;
@@ -149,5 +151,3 @@ async function main(): Promise<void> {
   }
   process.stdout.write(`${JSON.stringify(await runLoad(spec))}\n`);
 }
-
-if (import.meta.url === pathToFileURL(process.argv[1] ?? '').href) void main();

@@ -32,10 +32,10 @@ const ANCHORS: Record<string, string> = {
 const us = (v: number) => (Number.isFinite(v) ? (Math.abs(v) >= 1000 ? `${(v / 1000).toFixed(2)} ms` : `${Math.round(v)} µs`) : '–');
 const plus = (v: number) => (Number.isFinite(v) ? `${v >= 0 ? '+' : '−'}${us(Math.abs(v))}` : '–');
 
-export function harnessCheck(runs: RunRecord[], rates: number[], repetitions: number): { pass: boolean; problems: string[] } {
+export function harnessCheck(runs: RunRecord[], rates: number[], repetitions: number, scenarios: readonly string[] = SCENARIOS): { pass: boolean; problems: string[] } {
   const problems: string[] = [];
   for (const rate of rates) {
-    for (const scenario of SCENARIOS) {
+    for (const scenario of scenarios) {
       const mine = runs.filter((r) => r.rate === rate && r.scenario === scenario);
       if (mine.length !== repetitions) problems.push(`${scenario} at ${rate} rps: ${mine.length} runs, expected ${repetitions}`);
       for (const r of mine) {
