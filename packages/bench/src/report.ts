@@ -1,3 +1,4 @@
+import { execFileSync } from 'node:child_process';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { cpuTable, PERCENTILES, tabulate, type Row, type RunRecord } from './analysis.js';
@@ -132,4 +133,10 @@ export function writeReport(dir: string, report: BenchReport): void {
     return { name: scenario, points: pick?.result.distribution ?? [] };
   }).filter((s) => s.points.length > 0);
   writeFileSync(join(dir, 'latency.svg'), latencyChart(`Latency by percentile at ${rate} requests per second`, series));
+  // A PNG too, when rsvg-convert is there (Debian: librsvg2-bin); the SVG is the chart of record.
+  try {
+    execFileSync('rsvg-convert', [join(dir, 'latency.svg'), '-o', join(dir, 'latency.png')], { stdio: 'ignore' });
+  } catch {
+    // no converter: SVG only
+  }
 }
