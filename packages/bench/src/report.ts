@@ -1,7 +1,7 @@
 import { execFileSync } from 'node:child_process';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { cpuTable, PERCENTILES, tabulate, type Row, type RunRecord } from './analysis.js';
+import { PERCENTILES, type Row, type RunRecord } from './analysis.js';
 import { latencyChart } from './chart.js';
 import type { FortioResult } from './fortio.js';
 import type { LoadResult } from './loadgen.js';
