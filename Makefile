@@ -14,7 +14,7 @@ DURATION ?= 0
 
 .PHONY: help
 help: ## list the targets
-	@grep -hE '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-12s %s\n", $$1, $$2}'
+	@grep -hE '^[a-z0-9-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-12s %s\n", $$1, $$2}'
 
 $(TOOLCHAIN)/.installed: tools/node/package.json tools/node/package-lock.json
 	@echo "==> installing the toolchain (Node 24, pnpm) into tools/node"
