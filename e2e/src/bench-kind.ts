@@ -6,7 +6,7 @@ import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { cpuTable, harnessCheck, tabulate, writeReport, type LoadResult, type LoadSpec, type RunRecord } from '@calc/bench';
 import { Cluster } from './cluster.js';
-import { APP_PORT, containerOf, DAPR_HTTP_PORT, NAMESPACE } from './platform.js';
+import { APP_PORT, containerOf, DAPR_HTTP_PORT, execTargetOf, NAMESPACE, shellSpec } from './platform.js';
 
 const ROOT = fileURLToPath(new URL('../../', import.meta.url));
 const BUNDLE = readFileSync(fileURLToPath(import.meta.resolve('@calc/bench/loadgen-bundle')), 'utf8');
@@ -44,12 +44,9 @@ export function formatBenchPlan(scenarios: KindScenario[]): string {
     `# ${SETTINGS.repetitions} repetitions × rates ${SETTINGS.rates.join(', ')} × ${scenarios.length} scenarios, interleaved`,
   ];
   for (const s of scenarios) {
-    const ip = `$(kubectl -n ${s.namespace} get pod -l app=multiplication -o jsonpath='{.items[0].status.podIP}')`;
-    const workload = s.caller === 'intruder' ? 'pod/intruder' : `deploy/${s.caller}`;
     for (const rate of SETTINGS.rates) {
-      const json = JSON.stringify(spec(s.url(s.needsIp ? '__IP__' : ''), rate));
-      const arg = s.needsIp ? `"${json.replaceAll('"', '\\"').replace('__IP__', ip)}"` : `'${json}'`;
-      lines.push(`# ${s.scenario} at ${rate} rps, from ${s.caller} in ${s.namespace}`, `kubectl -n ${s.namespace} exec -i ${workload} -c ${containerOf(s.caller)} -- node --input-type=module - ${arg} < "$LOADGEN"`);
+      const arg = shellSpec(spec(s.url('__IP__'), rate), s.namespace, s.needsIp ? 'multiplication' : undefined);
+      lines.push(`# ${s.scenario} at ${rate} rps, from ${s.caller} in ${s.namespace}`, `kubectl -n ${s.namespace} exec -i ${execTargetOf(s.caller)} -c ${containerOf(s.caller)} -- node --input-type=module - ${arg} < "$LOADGEN"`);
     }
   }
   lines.push('# results: results/bench-kind/bench.json, bench.md, latency.svg (CPU and memory per sidecar are not collected on kind)');

@@ -1,5 +1,5 @@
 import { PROBES, describeExpected, workloadsOf, type Probe, type Variant } from '@calc/probe-matrix';
-import { containerOf, deploymentsOf, NAMESPACE, probeSpec } from './platform.js';
+import { containerOf, deploymentsOf, execTargetOf, NAMESPACE, probeSpec, shellSpec } from './platform.js';
 
 export interface PlannedProbe {
   probe: Probe;
@@ -28,8 +28,6 @@ export function buildPlan(variants: Variant[] = ['dapr', 'mesh']): Plan {
   return { rollouts, probes };
 }
 
-const quote = (s: string) => `'${s.replaceAll("'", "'\\''")}'`;
-
 /** The plan as the kubectl commands that do the same, for `--dry-run`: copy-pastable against a cluster. */
 export function formatPlan(plan: Plan): string {
   const lines = ['# 1. wait for every rollout'];
@@ -42,19 +40,16 @@ export function formatPlan(plan: Plan): string {
     '# 3. the probe matrix: each probe from inside its caller pod, with its expected outcome',
   );
   for (const p of plan.probes) {
-    const ip = p.needsIpOf ? `$(kubectl -n ${p.namespace} get pod -l app=${p.needsIpOf} -o jsonpath='{.items[0].status.podIP}')` : '';
-    const spec = JSON.stringify(probeSpec(p.probe, '__IP__'));
-    const specArg = ip ? `"${spec.replaceAll('"', '\\"').replace('__IP__', ip)}"` : quote(spec);
-    const workload = p.probe.caller === 'intruder' ? 'pod/intruder' : `deploy/${p.probe.caller}`;
+    const specArg = shellSpec(probeSpec(p.probe, '__IP__'), p.namespace, p.needsIpOf);
     lines.push(
       `# [${p.probe.id}] ${p.probe.variant}: ${p.probe.caller} → ${p.probe.route} → ${p.probe.target}; expect ${describeExpected(p.probe.expected)} (${p.probe.claim})`,
-      `kubectl -n ${p.namespace} exec ${workload} -c ${p.container} -- node --input-type=module -e "$PROBE" ${specArg}`,
+      `kubectl -n ${p.namespace} exec ${execTargetOf(p.probe.caller)} -c ${p.container} -- node --input-type=module -e "$PROBE" ${specArg}`,
     );
   }
   lines.push(
     '',
     '# 4. injection facts from the live pod specs',
-    ...Object.entries(NAMESPACE).map(([, ns]) => `kubectl -n ${ns} get pods -o custom-columns=POD:.metadata.name,INIT:.spec.initContainers[*].name,CONTAINERS:.spec.containers[*].name,CAPS:.spec.initContainers[*].securityContext.capabilities.add`),
+    ...Object.values(NAMESPACE).map((ns) => `kubectl -n ${ns} get pods -o custom-columns=POD:.metadata.name,INIT:.spec.initContainers[*].name,CONTAINERS:.spec.containers[*].name,CAPS:.spec.initContainers[*].securityContext.capabilities.add`),
     '',
     '# 5. MathFanBoy\'s calls, every printed result checked',
     ...Object.values(NAMESPACE).map((ns) => `kubectl -n ${ns} logs deploy/mathfanboy -c app --tail=200`),

@@ -43,3 +43,19 @@ export function probeSpec(probe: Probe, targetIp: string): Record<string, unknow
 export function probeCommand(probeSource: string, spec: Record<string, unknown>): string[] {
   return ['node', '--input-type=module', '-e', probeSource, JSON.stringify(spec)];
 }
+
+/** For printed plans: what `kubectl exec` targets for a caller (the intruder is a bare Pod). */
+export function execTargetOf(caller: string): string {
+  return caller === 'intruder' ? 'pod/intruder' : `deploy/${caller}`;
+}
+
+/**
+ * A JSON spec as one shell argument for a printed plan. If `podIpOf` names a workload, the spec's
+ * `__IP__` becomes a `$(kubectl … podIP)` substitution, so the quoting switches to double quotes.
+ */
+export function shellSpec(spec: object, namespace: string, podIpOf?: string): string {
+  const json = JSON.stringify(spec);
+  if (!podIpOf) return `'${json.replaceAll("'", "'\\''")}'`;
+  const ip = `$(kubectl -n ${namespace} get pod -l app=${podIpOf} -o jsonpath='{.items[0].status.podIP}')`;
+  return `"${json.replaceAll('"', '\\"').replace('__IP__', ip)}"`;
+}
