@@ -60,6 +60,9 @@ export async function launch(options: LaunchOptions): Promise<Launched> {
   const child = spawn(runsUnderNode ? process.execPath : program, runsUnderNode ? [program, ...args] : args, {
     env: options.env ?? process.env,
     stdio: ['ignore', 'pipe', 'pipe'],
+    // Its own process group: a Ctrl-C in the terminal reaches only the launcher, which then stops
+    // each child once, in order (a child hit by both would take the second signal as "force").
+    detached: true,
   });
   const recentLines: string[] = [];
   // 'close' (not 'exit'): by then stdout and stderr are drained, so recentLines holds the last words.
