@@ -40,6 +40,8 @@ export interface LoadResult {
   /** Completed measured requests per second of measured wall time. */
   achievedRate: number;
   latencyUs: Summary;
+  /** Latency from the ACTUAL send, as closed-loop tools such as fortio measure it: for cross-checks only. */
+  serviceUs: Summary;
   sendLagUs: Summary;
   /** Latency percentiles for a chart: [percentile, µs]. */
   distribution: Array<[number, number]>;
@@ -67,6 +69,7 @@ export function runLoad(spec: LoadSpec): Promise<LoadResult> {
   // fifo: every connection takes its turn, as fortio's -c connections do (Node's default, lifo, keeps a few hot).
   const agent = new Agent({ keepAlive: true, maxSockets: spec.connections, maxFreeSockets: spec.connections, scheduling: 'fifo' });
   const latency = newHistogram();
+  const service = newHistogram();
   const lag = newHistogram();
   const statuses: Record<string, number> = {};
   const intervalNs = 1e9 / spec.rate;
@@ -94,17 +97,19 @@ export function runLoad(spec: LoadSpec): Promise<LoadResult> {
         statuses,
         achievedRate: measuredNs > 0 ? (measuredCompleted * 1e9) / measuredNs : 0,
         latencyUs: summarize(latency),
+        serviceUs: summarize(service),
         sendLagUs: summarize(lag),
         distribution: CHART_PERCENTILES.map((p) => [p, Math.round(p === 100 ? latency.maxValue : latency.getValueAtPercentile(p))]),
       });
     };
-    const done = (i: number, intended: bigint, status: number | undefined) => {
+    const done = (i: number, intended: bigint, sent: bigint, status: number | undefined) => {
       const end = process.hrtime.bigint();
       completed += 1;
       if (i >= warmup) {
         measuredCompleted += 1;
         lastEnd = end > lastEnd ? end : lastEnd;
         latency.recordValue(Math.max(1, Number(end - intended) / 1000));
+        service.recordValue(Math.max(1, Number(end - sent) / 1000));
         const key = status === undefined ? 'error' : String(status);
         statuses[key] = (statuses[key] ?? 0) + 1;
         if (status !== 200) errors += 1;
@@ -112,12 +117,15 @@ export function runLoad(spec: LoadSpec): Promise<LoadResult> {
       if (completed === total) finish();
     };
     const send = (i: number, intended: bigint) => {
+      // "Actually sent" is when a connection takes the request (the agent may queue it first).
+      let sent = process.hrtime.bigint();
       const req = request(spec.url, { method: spec.method ?? 'POST', agent, headers, timeout: spec.timeoutMs ?? 10_000 }, (res) => {
         res.on('data', () => {});
-        res.on('end', () => done(i, intended, res.statusCode));
+        res.on('end', () => done(i, intended, sent, res.statusCode));
       });
+      req.on('socket', () => (sent = process.hrtime.bigint()));
       req.on('timeout', () => req.destroy(new Error('timeout')));
-      req.on('error', () => done(i, intended, undefined));
+      req.on('error', () => done(i, intended, sent, undefined));
       req.end(body);
     };
     // Sends whatever is due, then sleeps until the next one: a timer when it is far, else the next
