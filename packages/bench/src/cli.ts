@@ -33,7 +33,8 @@ const LOADGEN = fileURLToPath(new URL('./loadgen-main.js', import.meta.url));
 const FORTIO_VERSION = 'v1.66.0';
 const FORTIO = join(ROOT, 'tools', 'bin', 'fortio');
 
-const FULL = { rates: [200, 1000, 2000], repetitions: 3, durationS: 5, warmupS: 1, connections: 16, fortioRate: 1000, fortioDurationS: 5, generatorRate: 5000 };
+// The cross-check runs at 200 rps: nothing saturates there, so it compares instruments, not queueing.
+const FULL = { rates: [200, 1000, 2000], repetitions: 3, durationS: 5, warmupS: 1, connections: 16, fortioRate: 200, fortioDurationS: 5, generatorRate: 5000 };
 const QUICK = { rates: [200, 1000], repetitions: 2, durationS: 1, warmupS: 0.5, connections: 16, fortioRate: 200, fortioDurationS: 1, generatorRate: 0 };
 
 const USAGE = `usage: calc-bench [--quick]
@@ -54,9 +55,11 @@ function ensureFortio(): void {
   if (built.status !== 0) throw new LabError('MISSING_TOOL', `go install fortio.org/fortio@${FORTIO_VERSION} failed`);
 }
 
-function load(client: PodRef, spec: LoadSpec): Promise<LoadResult> {
+/** One run of the generator inside the client pod; `pinned`: on CPU 0 only (the cross-check's setting). */
+function load(client: PodRef, spec: LoadSpec, pinned = false): Promise<LoadResult> {
+  const command = [...(pinned ? ['taskset', '-c', '0'] : []), process.execPath, LOADGEN, JSON.stringify(spec)];
   return new Promise((resolve, reject) => {
-    execFile('ip', ['netns', 'exec', client.ns, process.execPath, LOADGEN, JSON.stringify(spec)], { maxBuffer: 16 * 1024 * 1024 }, (error, stdout, stderr) => {
+    execFile('ip', ['netns', 'exec', client.ns, ...command], { maxBuffer: 16 * 1024 * 1024 }, (error, stdout, stderr) => {
       if (error) reject(new LabError('COMMAND_FAILED', `load generator failed in ${client.ns}: ${stderr.trim() || error.message}`));
       else resolve(JSON.parse(stdout) as LoadResult);
     });
@@ -119,10 +122,18 @@ async function run(quick: boolean): Promise<number> {
       generatorCheck = await load(direct.client, spec(direct.url, settings.generatorRate, settings.durationS, settings.warmupS));
     }
 
+    // The cross-check: ours and fortio back to back, same scenario and rate, each client alone on CPU 0
+    // and the scenario's processes moved to CPU 1, so neither client competes with what it measures.
     const fortio: FortioResult[] = [];
+    const crossCheck: RunRecord[] = [];
+    const pin = (setup: ScenarioSetup, cpus: string) => setup.processes.forEach((p) => trySh('taskset', ['-a', '-p', '-c', cpus, String(p.process.child.pid)]));
     for (const setup of setups) {
-      say(`==> fortio cross-check: ${setup.scenario} at ${settings.fortioRate} requests per second`);
+      say(`==> cross-check with fortio: ${setup.scenario} at ${settings.fortioRate} requests per second (clients on CPU 0, the scenario on CPU 1)`);
+      pin(setup, '1');
+      const ours = await load(setup.client, spec(setup.url, settings.fortioRate, settings.fortioDurationS, settings.warmupS), true);
+      crossCheck.push({ rep: 0, rate: settings.fortioRate, scenario: setup.scenario, result: ours, cpuPer1000: {} });
       fortio.push(await runFortio(FORTIO, setup.client, setup.scenario, setup.url, REQUEST_BODY, settings.fortioRate, settings.fortioDurationS, settings.connections));
+      pin(setup, '0-1');
     }
 
     const peakRssMb = Object.fromEntries(setups.map((s) => [s.scenario, Object.fromEntries(s.processes.map((p) => [p.role, memoryMb(p.process.child.pid!).peak]))]));
@@ -139,6 +150,7 @@ async function run(quick: boolean): Promise<number> {
       cpuPer1000AtRate: { rate: cpuRate, table: cpuTable(runs, cpuRate) },
       peakRssMb,
       fortio,
+      crossCheck,
       ...(generatorCheck ? { generatorCheck } : {}),
       harness,
     };

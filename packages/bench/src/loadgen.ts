@@ -40,7 +40,7 @@ export interface LoadResult {
   /** Completed measured requests per second of measured wall time. */
   achievedRate: number;
   latencyUs: Summary;
-  /** Latency from the ACTUAL send, as closed-loop tools such as fortio measure it: for cross-checks only. */
+  /** Latency from the ACTUAL send, as closed-loop tools measure it: kept in bench.json to show what that hides. */
   serviceUs: Summary;
   sendLagUs: Summary;
   /** Latency percentiles for a chart: [percentile, µs]. */

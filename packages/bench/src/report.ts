@@ -1,7 +1,7 @@
 import { execFileSync } from 'node:child_process';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { median, PERCENTILES, type Row, type RunRecord } from './analysis.js';
+import { PERCENTILES, type Row, type RunRecord } from './analysis.js';
 import { latencyChart } from './chart.js';
 import type { FortioResult } from './fortio.js';
 import type { LoadResult } from './loadgen.js';
@@ -18,6 +18,8 @@ export interface BenchReport {
   cpuPer1000AtRate: { rate: number; table: Record<string, Record<string, number>> };
   peakRssMb: Record<string, Record<string, number>>;
   fortio: FortioResult[];
+  /** Our generator's run beside each fortio run (same scenario, rate and core). */
+  crossCheck: RunRecord[];
   generatorCheck?: LoadResult;
   /** The harness checks: every scenario at every rate, every request answered, no errors. */
   harness: { pass: boolean; problems: string[] };
@@ -66,14 +68,11 @@ ${lines.join('\n')}
   const cpu = Object.entries(r.cpuPer1000AtRate.table).map(([scenario, roles]) =>
     `| ${scenario} | ${Object.entries(roles).map(([role, ms]) => `${role} ${ms.toFixed(0)} ms`).join(', ')} | ${Object.entries(r.peakRssMb[scenario] ?? {}).map(([role, mb]) => `${role} ${mb.toFixed(0)} MB`).join(', ')} |`,
   );
-  // fortio measures from the actual send: compare it with our latency from the actual send (serviceUs),
-  // the medians over repetitions at the same rate; the gap is then the two tools' timing, not their method.
-  const serviceOf = (scenario: string, rate: number, p: 'p50' | 'p90' | 'p99') =>
-    median(r.runs.filter((run) => run.scenario === scenario && run.rate === rate).map((run) => run.result.serviceUs[p]));
   const fortio = r.fortio.map((f) => {
-    const [p50, p90, p99] = (['p50', 'p90', 'p99'] as const).map((p) => serviceOf(f.scenario, f.rate, p));
-    const gap = `${(((f.p50 - p50!) / p50!) * 100).toFixed(0)} %`;
-    return `| ${f.scenario} | ${f.rate} | ${us(f.p50)} / ${us(p50!)} | ${gap} | ${us(f.p90)} / ${us(p90!)} | ${us(f.p99)} / ${us(p99!)} | ${f.actualQps.toFixed(0)} | ${f.errors} |`;
+    const ours = r.crossCheck.find((run) => run.scenario === f.scenario)?.result.latencyUs;
+    if (!ours) return `| ${f.scenario} | ${f.rate} | ${us(f.p50)} / – | – | ${us(f.p90)} / – | ${us(f.p99)} / – | ${f.actualQps.toFixed(0)} | ${f.errors} |`;
+    const gap = `${f.p50 >= ours.p50 ? '+' : '−'}${Math.abs(((f.p50 - ours.p50) / ours.p50) * 100).toFixed(0)} %`;
+    return `| ${f.scenario} | ${f.rate} | ${us(f.p50)} / ${us(ours.p50)} | ${gap} | ${us(f.p90)} / ${us(ours.p90)} | ${us(f.p99)} / ${us(ours.p99)} | ${f.actualQps.toFixed(0)} | ${f.errors} |`;
   });
   const gen = r.generatorCheck
     ? `The generator at ${r.generatorCheck.spec.rate} requests per second against the direct scenario: achieved ${r.generatorCheck.achievedRate.toFixed(0)}/s, send lag p50 ${us(r.generatorCheck.sendLagUs.p50)}, p99 ${us(r.generatorCheck.sendLagUs.p99)}, p99.9 ${us(r.generatorCheck.sendLagUs.p999)} (target: p99 under 100 µs); latency p99 ${us(r.generatorCheck.latencyUs.p99)}.`
@@ -105,10 +104,10 @@ ${cpu.join('\n')}
 
 ## Cross-check with fortio
 
-fortio ${r.versions.fortio ?? ''} (\`-r 0.00001\`: 10 µs buckets; \`-uniform\`: its connections spread over time) against the
-project's generator, same scenario and rate, fortio run once after ours. fortio times each request from its actual send,
-so it is compared with our latency from the actual send (medians over repetitions); the tables above use the intended
-send, which also counts the queueing a saturated machine causes. fortio / ours:
+fortio ${r.versions.fortio ?? ''} (\`-r 0.00001\`: 10 µs buckets; \`-uniform\`: its connections spread over time) and the
+project's generator back to back, same scenario and rate, each client alone on CPU 0 with the scenario's processes on
+CPU 1, at a rate where nothing saturates (so the two instruments are compared, not how each accounts for queueing).
+fortio / ours; compare the gap with the spread at that rate above:
 
 | scenario | rate | p50 | p50 gap | p90 | p99 | fortio achieved qps | fortio errors |
 | --- | --- | --- | --- | --- | --- | --- | --- |
