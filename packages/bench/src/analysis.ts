@@ -1,4 +1,4 @@
-import type { LoadResult, Summary } from './loadgen.js';
+import type { LoadResult } from './loadgen.js';
 import type { Scenario } from './scenarios.js';
 
 export interface RunRecord {
@@ -76,4 +76,3 @@ export function cpuTable(runs: RunRecord[], rate: number): Record<string, Record
   return out;
 }
 
-export type { Summary };
