@@ -1,11 +1,10 @@
 import { DEFAULT_PORT, type OperationService } from '@calc/core';
-import type { Probe, Variant } from '@calc/probe-matrix';
+import { DAPR_HTTP_PORT, DAPR_INTERNAL_GRPC_PORT, type Probe, type Variant } from '@calc/probe-matrix';
 
 /** How the kind deployment names things: what k8s-dapr/ and k8s-linkerd/ create. */
 export const NAMESPACE: Record<Variant, string> = { dapr: 'dapr-calculator', mesh: 'rest-calculator' };
 export const APP_PORT = 8080;
-export const DAPR_HTTP_PORT = 3500;
-export const DAPR_INTERNAL_GRPC_PORT = 50002;
+export { DAPR_HTTP_PORT, DAPR_INTERNAL_GRPC_PORT };
 
 /** Every workload is labelled app=<workload>; the intruder's container is named after it, the others "app". */
 export function containerOf(workload: string): string {

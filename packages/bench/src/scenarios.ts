@@ -6,6 +6,7 @@ import {
   createNetwork,
   createWorkloadCert,
   DAPR_HTTP_PORT,
+  DAPR_INTERNAL_GRPC_PORT,
   daprdCommand,
   natRules,
   proxyConfig,
@@ -25,7 +26,6 @@ export const SCENARIOS = ['direct', 'dapr', 'mesh', 'dapr+mesh'] as const;
 export type Scenario = (typeof SCENARIOS)[number];
 
 const APP_PORT = 80;
-const DAPR_INTERNAL_PORT = 50002;
 const NAMESPACE = 'bench';
 
 type BenchPod = PodRef;
@@ -84,7 +84,7 @@ spec:
   nameResolution:
     component: nameformat
     configuration:
-      format: "{appid}-dapr.${NAMESPACE}.lab:${DAPR_INTERNAL_PORT}"
+      format: "{appid}-dapr.${NAMESPACE}.lab:${DAPR_INTERNAL_GRPC_PORT}"
 `);
   const sentryAddress = await startSentry(runtime, PODS.sentry, configDir, daprCa, bin);
   const trustAnchors = readFileSync(daprCa.rootCert, 'utf8');
@@ -116,8 +116,8 @@ spec:
   const meshServer = proxy(PODS.meshServer, []);
   const meshClient = proxy(PODS.meshClient, []);
   const comboApp = app(PODS.comboServer);
-  const comboServerProxy = proxy(PODS.comboServer, [DAPR_INTERNAL_PORT]);
-  const comboClientProxy = proxy(PODS.comboClient, [DAPR_INTERNAL_PORT]);
+  const comboServerProxy = proxy(PODS.comboServer, [DAPR_INTERNAL_GRPC_PORT]);
+  const comboClientProxy = proxy(PODS.comboClient, [DAPR_INTERNAL_GRPC_PORT]);
   const comboServerDaprd = daprd(PODS.comboServer, 'mult-combo', true, false);
   const comboClientDaprd = daprd(PODS.comboClient, 'bench-combo-client', false, false);
 

@@ -1,6 +1,7 @@
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { entryOf } from '@calc/launcher';
+import { DAPR_HTTP_PORT, DAPR_INTERNAL_GRPC_PORT } from '@calc/probe-matrix';
 import type { Authority } from './pki.js';
 import type { PodRuntime } from './pods.js';
 import { APP_API_TOKEN, APP_PORT, DAPR_PODS, FANBOY_ENV, NAMESPACE, SENTRY, daprHostOf, type Pod, type PodRef } from './topology.js';
@@ -11,8 +12,7 @@ const CONTROL_PLANE_NAMESPACE = 'dapr-system';
 const TRUST_DOMAIN = 'public';
 const SENTRY_PORT = 50001;
 const SENTRY_HEALTHZ_PORT = 8080;
-export const DAPR_HTTP_PORT = 3500;
-export const DAPR_INTERNAL_GRPC_PORT = 50002;
+export { DAPR_HTTP_PORT, DAPR_INTERNAL_GRPC_PORT };
 
 export interface DaprBinaries {
   daprd: string;

@@ -84,23 +84,26 @@ export function proxyConfig(o: ProxyOptions): string {
     ? `  acl probe_path path ${PROBE_PATHS.join(' ')}\n  ${deny('unauthenticated client: no mesh identity')} unless METH_GET probe_path\n`
     : '';
   const mtls = `ssl crt ${o.certificate} ca-file ${o.caFile}`;
+  // Every connection the app opens, sent on to its original destination (dst: SO_ORIGINAL_DST of the
+  // redirected connection), with mTLS when that destination is meshed.
+  const outbound = (name: string, port: number, mode: 'http' | 'tcp') => `frontend ${name}
+  bind 127.0.0.1:${port}
+  mode ${mode}
+  use_backend ${name}_mtls if { dst -f ${o.meshedList} }
+  default_backend ${name}_plaintext
+
+backend ${name}_mtls
+  mode ${mode}
+  server original-destination 0.0.0.0:0 ${mtls} verify required
+
+backend ${name}_plaintext
+  mode ${mode}
+  server original-destination 0.0.0.0:0
+`;
   const tcp = o.tcp
     ? `
 # TCP-mode ports (e.g. daprd to daprd gRPC): mTLS around the bytes, no HTTP inside.
-frontend outbound_tcp
-  bind 127.0.0.1:${OUTBOUND_TCP_PORT}
-  mode tcp
-  use_backend outbound_tcp_mtls if { dst -f ${o.meshedList} }
-  default_backend outbound_tcp_plaintext
-
-backend outbound_tcp_mtls
-  mode tcp
-  server original-destination 0.0.0.0:0 ${mtls} verify required
-
-backend outbound_tcp_plaintext
-  mode tcp
-  server original-destination 0.0.0.0:0
-
+${outbound('outbound_tcp', OUTBOUND_TCP_PORT, 'tcp')}
 frontend inbound_tcp
   bind :${INBOUND_TCP_PORT} ${mtls} verify required
   mode tcp
@@ -123,21 +126,7 @@ defaults
   timeout server 60s
   timeout http-request 10s
 
-frontend outbound
-  bind 127.0.0.1:${OUTBOUND_PORT}
-  mode http
-  # dst is the original destination (SO_ORIGINAL_DST of the redirected connection).
-  use_backend outbound_mtls if { dst -f ${o.meshedList} }
-  default_backend outbound_plaintext
-
-backend outbound_mtls
-  mode http
-  server original-destination 0.0.0.0:0 ${mtls} verify required
-
-backend outbound_plaintext
-  mode http
-  server original-destination 0.0.0.0:0
-
+${outbound('outbound', OUTBOUND_PORT, 'http')}
 frontend inbound
   bind :${INBOUND_PORT}
   mode tcp

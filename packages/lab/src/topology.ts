@@ -15,14 +15,13 @@ export const NAMESPACE: Record<Variant, string> = { dapr: 'dapr-calculator', mes
 
 /** What the runtime and the network need of a pod: its namespace, address and name. */
 export interface PodRef {
+  /** Workload name, as in the probe matrix: "multiplication", "multiplication-token", "intruder"… */
   workload: string;
   ns: string;
   ip: string;
 }
 
 export interface Pod extends PodRef {
-  /** Workload name, as in the probe matrix: "multiplication", "multiplication-token", "intruder"… */
-  workload: string;
   variant: Variant | 'system';
   /** The network namespace. */
   ns: string;

@@ -2,6 +2,10 @@ import type { ClaimId } from './claims.js';
 
 export type Variant = 'dapr' | 'mesh';
 
+/** The ports daprd listens on, as the Kubernetes injector sets them: the API (loopback only) and sidecar-to-sidecar mTLS. */
+export const DAPR_HTTP_PORT = 3500;
+export const DAPR_INTERNAL_GRPC_PORT = 50002;
+
 /**
  * How a caller reaches the target:
  * - `dapr-sidecar`: through the caller's own daprd, POST /v1.0/invoke/<target>/method/<path>
