@@ -9,6 +9,7 @@ import { startDaprVariant } from './dapr-variant.js';
 import { EXIT, LabError } from './errors.js';
 import { checkComposition, type CompositionReport } from './composition-check.js';
 import { checkFanBoy, waitForCalls, type FanBoyReport } from './fanboy-check.js';
+import { checkMeshDenials, denialSection } from './mesh-denials.js';
 import { startMeshVariant } from './mesh-variant.js';
 import { createNetwork, destroyNetwork } from './network.js';
 import { createAuthority } from './pki.js';
@@ -91,6 +92,7 @@ async function run(keep: boolean): Promise<number> {
       Promise.all([startDaprVariant(runtime, WORK_DIR, daprCa!, bin), startMeshVariant(runtime, WORK_DIR, meshCa!)]),
     );
     const verdicts = await step(`running the probe matrix (${PROBES.length} probes, each from inside its caller's pod)`, () => runProbes(runtime));
+    const denials = await step("reading the mesh proxy's denial count", () => checkMeshDenials(WORK_DIR, verdicts));
     const compositions = await step('calling percentage through the sidecars in both variants', () =>
       Promise.all([checkComposition(runtime, 'dapr'), checkComposition(runtime, 'mesh')]),
     );
@@ -105,11 +107,12 @@ async function run(keep: boolean): Promise<number> {
       durationSeconds: (performance.now() - started) / 1000,
       versions: versions(bin.daprd),
       verdicts,
-      sections: [compositionSection(compositions), fanboySection(fanboyReports)],
-      data: { compositions, fanboys: fanboyReports },
+      sections: [denialSection(denials), compositionSection(compositions), fanboySection(fanboyReports)],
+      data: { denials, compositions, fanboys: fanboyReports },
       notes: NOTES,
       pass:
         verdicts.every((v) => v.pass) &&
+        denials.pass &&
         compositions.every((c) => c.pass) &&
         fanboyReports.every((r) => r.faults.length === 0 && r.calls >= FANBOY_MIN_CALLS),
     };
@@ -123,6 +126,7 @@ async function run(keep: boolean): Promise<number> {
     for (const v of failed) say(`✗ ${v.probe.id}: expected ${v.expectedText}, observed ${v.observedText}${v.observed.detail ? ` — ${v.observed.detail}` : ''}`);
     const problems = [
       failed.length ? `${failed.length} cell(s) differ` : '',
+      denials.pass ? '' : `the mesh proxy counted ${denials.counted} denials, the matrix expects ${denials.expected}`,
       compositions.some((c) => !c.pass) ? 'percentage failed through the sidecars' : '',
       fanboyReports.some((r) => r.faults.length || r.calls < FANBOY_MIN_CALLS) ? 'MathFanBoy saw wrong results or too few calls' : '',
     ].filter(Boolean);

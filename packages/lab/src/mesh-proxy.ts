@@ -2,15 +2,45 @@
  * The Linkerd-style sidecar, generic: the nat rules proxy-init would write, and the HAProxy
  * configuration that plays linkerd-proxy. Used by the lab's mesh variant and by the benchmark.
  */
+import { connect } from 'node:net';
+import { LINKERD } from '@calc/probe-matrix';
 
 /** The proxy's ports and user, as Linkerd's: outbound 4140, inbound 4143, uid 2102 (plus two TCP-mode ports). */
-export const OUTBOUND_PORT = 4140;
-export const INBOUND_PORT = 4143;
+export const OUTBOUND_PORT = LINKERD.outboundPort;
+export const INBOUND_PORT = LINKERD.inboundPort;
 const OUTBOUND_TCP_PORT = 4150;
 const INBOUND_TCP_PORT = 4153;
-export const PROXY_UID = 2102;
+export const PROXY_UID = LINKERD.proxyUid;
+
+/**
+ * Linkerd's policy denial, byte for byte what reaches the calling app: a status line and an empty
+ * body. HAProxy sends it as the `errorfile` of `http-request deny`, which also counts the request in
+ * the frontend's denied-requests statistic (dreq), as Linkerd's proxy counts its denials.
+ */
+export const DENIAL_RESPONSE = `HTTP/1.1 ${LINKERD.httpDenial.status} Forbidden\r\ncontent-length: ${LINKERD.httpDenial.body.length}\r\n\r\n${LINKERD.httpDenial.body}`;
 /** Readiness and liveness probes reach the app without an identity; Linkerd authorizes them by default. */
 const PROBE_PATHS = ['/healthz', '/readyz'];
+
+/**
+ * Requests the proxy denied, per frontend, from its statistics socket (`show stat`, the `dreq`
+ * column): the stand-in's `inbound_http_authz_deny_total`.
+ */
+export function deniedRequests(statsSocket: string): Promise<Record<string, number>> {
+  return new Promise((resolve, reject) => {
+    let text = '';
+    const socket = connect(statsSocket, () => socket.end('show stat\n'));
+    socket.setEncoding('utf8');
+    socket.on('data', (chunk: string) => (text += chunk));
+    socket.on('error', reject);
+    socket.on('end', () => {
+      const [header = '', ...rows] = text.trim().split('\n');
+      const columns = header.replace(/^# /, '').split(',');
+      const at = (row: string[], name: string) => row[columns.indexOf(name)] ?? '';
+      const frontends = rows.map((r) => r.split(',')).filter((r) => at(r, 'svname') === 'FRONTEND');
+      resolve(Object.fromEntries(frontends.map((r) => [at(r, 'pxname'), Number(at(r, 'dreq') || 0)])));
+    });
+  });
+}
 
 /** A Service: its virtual IP and port, DNAT-ed to a pod as kube-proxy would. */
 export interface ServiceVip {
@@ -67,22 +97,26 @@ export interface ProxyOptions {
   appPort: number;
   /** Whether any port is carried in TCP mode (natRules' tcpPorts). */
   tcp?: boolean;
+  /** A file holding DENIAL_RESPONSE, required with allowList. */
+  denialFile?: string;
+  /** A Unix socket for the proxy's statistics (HAProxy's `show stat`), if wanted. */
+  statsSocket?: string;
 }
 
 /**
  * HAProxy as a Linkerd-style sidecar. Outbound: every connection the app opens arrives here and is
  * sent on to its original destination, with mTLS (this pod's certificate) when the destination is
  * meshed. Inbound: TLS is told from plaintext by peeking at the first bytes; an mTLS client is
- * authorized by its certificate's identity, a plaintext one has none; denials are 403 with l5d-proxy-error.
+ * authorized by its certificate's identity, a plaintext one has none; a denial is Linkerd's: 403,
+ * empty body, no l5d-proxy-error (see LINKERD.httpDenial), counted in the proxy's statistics.
  */
 export function proxyConfig(o: ProxyOptions): string {
-  const deny = (reason: string) => `http-request return status 403 content-type text/plain string "forbidden: ${reason}" hdr l5d-proxy-error "${reason}"`;
-  const mtlsRule = o.allowList
-    ? `  acl authorized ssl_c_s_dn(CN) -m str -f ${o.allowList}\n  ${deny('client is not authorized by the policy')} unless authorized\n`
-    : '';
-  const plaintextRule = o.allowList
-    ? `  acl probe_path path ${PROBE_PATHS.join(' ')}\n  ${deny('unauthenticated client: no mesh identity')} unless METH_GET probe_path\n`
-    : '';
+  if (o.allowList && !o.denialFile) throw new Error('proxyConfig: a policy (allowList) needs denialFile');
+  const deny = `http-request deny deny_status ${LINKERD.httpDenial.status} errorfile ${o.denialFile}`;
+  const mtlsRule = o.allowList ? `  acl authorized ssl_c_s_dn(CN) -m str -f ${o.allowList}\n  ${deny} unless authorized\n` : '';
+  // No identity, so only what Linkerd's default probe route lets through.
+  const plaintextRule = o.allowList ? `  acl probe_path path ${PROBE_PATHS.join(' ')}\n  ${deny} unless METH_GET probe_path\n` : '';
+  const stats = o.statsSocket ? `  stats socket ${o.statsSocket} mode 600 level user\n` : '';
   const mtls = `ssl crt ${o.certificate} ca-file ${o.caFile}`;
   // Every connection the app opens, sent on to its original destination (dst: SO_ORIGINAL_DST of the
   // redirected connection), with mTLS when that destination is meshed.
@@ -119,7 +153,7 @@ global
   uid ${PROXY_UID}
   gid ${PROXY_UID}
   maxconn 4096
-
+${stats}
 defaults
   timeout connect 2s
   timeout client 60s

@@ -2,7 +2,7 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { OPERATION_SERVICES, urlVariableOf } from '@calc/core';
 import { entryOf } from '@calc/launcher';
-import { INBOUND_PORT, natRules, OUTBOUND_PORT, proxyConfig } from './mesh-proxy.js';
+import { DENIAL_RESPONSE, INBOUND_PORT, natRules, OUTBOUND_PORT, proxyConfig } from './mesh-proxy.js';
 import { createWorkloadCert, type Authority } from './pki.js';
 import type { PodRuntime } from './pods.js';
 import { sh } from './shell.js';
@@ -20,6 +20,11 @@ function commonNameOf(serviceAccount: string): string {
   return `${serviceAccount}.${NAMESPACE.mesh}`;
 }
 
+/** Where a mesh pod's proxy serves its statistics (short: a Unix socket path has ~107 bytes). */
+export function statsSocketOf(workDir: string, workload: string): string {
+  return join(workDir, 'mesh', `${workload}.sock`);
+}
+
 /** Wires every mesh pod (iptables, certificates, proxy) and starts the apps; waits until each is reachable. */
 export async function startMeshVariant(runtime: PodRuntime<Pod>, workDir: string, authority: Authority): Promise<void> {
   const dir = join(workDir, 'mesh');
@@ -30,6 +35,8 @@ export async function startMeshVariant(runtime: PodRuntime<Pod>, workDir: string
   writeFileSync(meshedList, [...meshed.map((p) => p.ip), ...MESH_SERVICES.filter((s) => s.pod.sidecar).map((s) => s.vip)].join('\n') + '\n');
   const allowList = join(dir, 'multiplication.allow');
   writeFileSync(allowList, ALLOWED_CALLERS.map(commonNameOf).join('\n') + '\n');
+  const denialFile = join(dir, 'denial.http');
+  writeFileSync(denialFile, DENIAL_RESPONSE);
 
   const services = MESH_SERVICES.map((s) => ({ vip: s.vip, port: s.port, podIp: s.pod.ip, targetPort: APP_PORT }));
   for (const pod of MESH_PODS) sh('ip', ['netns', 'exec', pod.ns, 'iptables-restore'], natRules({ podIp: pod.ip, meshed: pod.sidecar, services, appPort: APP_PORT }));
@@ -37,8 +44,9 @@ export async function startMeshVariant(runtime: PodRuntime<Pod>, workDir: string
   const startPod = (pod: Pod) => {
     const certificate = createWorkloadCert(authority, pod.workload, commonNameOf(pod.workload), identityOf(pod.workload));
     const config = join(dir, `${pod.workload}.haproxy.cfg`);
-    const policy = pod.policy ? { allowList } : {};
-    writeFileSync(config, proxyConfig({ name: `${pod.workload} (${NAMESPACE.mesh})`, certificate, caFile: authority.rootCert, meshedList, appPort: APP_PORT, ...policy }));
+    const policy = pod.policy ? { allowList, denialFile } : {};
+    const statsSocket = statsSocketOf(workDir, pod.workload);
+    writeFileSync(config, proxyConfig({ name: `${pod.workload} (${NAMESPACE.mesh})`, certificate, caFile: authority.rootCert, meshedList, appPort: APP_PORT, statsSocket, ...policy }));
     runtime.start(pod, 'proxy', ['haproxy', '-db', '-f', config]);
     if (pod.service) runtime.start(pod, 'app', [process.execPath, entryOf(pod.service, 'mesh')], { PORT: String(APP_PORT), ...urlsFor(pod), ...(pod.service === 'mathfanboy' ? FANBOY_ENV : {}) });
   };

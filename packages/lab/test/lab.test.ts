@@ -77,7 +77,19 @@ describe('make lab: both variants for real, the probe matrix, findings', () => {
   it('writes the findings table in Markdown', () => {
     const markdown = readFileSync(FINDINGS.replace('.json', '.md'), 'utf8');
     expect(markdown).toContain('| ✅ | dapr | intruder | pod IP : app port | multiplication | 200 | 200 | dapr-bypass |');
-    expect(markdown).toContain('| ✅ | mesh | intruder | pod IP : app port | multiplication | 403 l5d-proxy-error | 403 l5d-proxy-error | mesh-denies-unmeshed |');
+    expect(markdown).toContain('| ✅ | mesh | intruder | pod IP : app port | multiplication | 403 empty | 403 empty | mesh-denies-unmeshed |');
+  });
+
+  it("denies as Linkerd does: 403, empty body, no l5d-proxy-error; counted in the proxy's own statistics", () => {
+    const denied = PROBES.filter((p) => p.variant === 'mesh' && 'status' in p.expected && p.expected.status === 403);
+    expect(denied.map((p) => p.id).sort()).toEqual(['mesh-addition-pod-ip', 'mesh-addition-service', 'mesh-intruder-pod-ip', 'mesh-intruder-service']);
+    for (const probe of denied) {
+      const { observed } = findings.verdicts.find((v: { id: string }) => v.id === probe.id);
+      expect(observed, probe.id).toMatchObject({ status: 403, bodyBytes: 0 });
+      expect(observed.proxyError, probe.id).toBeUndefined();
+    }
+    // Two from meshed callers without authorization (mTLS), two from the intruder (no identity).
+    expect(findings.data.denials).toEqual({ pass: true, counted: 4, expected: 4, byFrontend: expect.objectContaining({ inbound_mtls: 2, inbound_plaintext: 2 }) });
   });
 
   it('leaves nothing behind: no lab namespace, no lab process', () => {

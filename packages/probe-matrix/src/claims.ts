@@ -7,7 +7,7 @@ export const CLAIMS = {
   'mitigation-loopback': 'Mitigation: an app bound to 127.0.0.1 is reachable only through its own daprd (the app channel dials 127.0.0.1).',
   'mitigation-app-token': "Mitigation: with Dapr's app API token the app refuses any call that did not come through its daprd.",
   'mesh-allows': 'A mesh authorization policy lets the listed identities in, by Service address and by pod IP.',
-  'mesh-denies-meshed': 'A meshed caller without authorization is denied by the callee proxy (403, l5d-proxy-error), whatever the route.',
+  'mesh-denies-meshed': 'A meshed caller without authorization is denied by the callee proxy, whatever the route: 403 with an empty body (no l5d-proxy-error reaches the app).',
   'mesh-denies-unmeshed': 'A caller outside the mesh has no identity and is denied, whatever the route: interception is transparent.',
   'mesh-default-open': 'Without a policy the default (all-unauthenticated) lets anyone in: the policy is what closes the door.',
   'mesh-probe-gap': "Probe-path gap: an unauthenticated GET to the pod's probe paths is allowed even under a policy.",

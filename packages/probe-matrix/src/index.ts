@@ -1,4 +1,5 @@
 export * from './claims.js';
+export * from './linkerd.js';
 export * from './matrix.js';
 export * from './observation.js';
 export * from './report.js';

@@ -1,4 +1,5 @@
 import type { ClaimId } from './claims.js';
+import { LINKERD } from './linkerd.js';
 
 export type Variant = 'dapr' | 'mesh';
 
@@ -15,9 +16,12 @@ export const DAPR_INTERNAL_GRPC_PORT = 50002;
  */
 export type Route = 'dapr-sidecar' | 'pod-ip' | 'service' | 'dapr-internal';
 
-/** What a probe should observe: an HTTP status (with a code or a header), or a connection outcome. */
+/**
+ * What a probe should observe: an HTTP status (with the error code of a JSON body, or an empty body),
+ * or a connection outcome.
+ */
 export type Expected =
-  | { status: number; code?: string; header?: string }
+  | { status: number; code?: string; emptyBody?: true }
   | { outcome: 'refused' | 'tls-rejected' };
 
 export interface Probe {
@@ -39,7 +43,8 @@ export interface Probe {
 
 const MULTIPLY = { method: 'POST', path: '/multiply' } as const;
 const DENIED_BY_DAPR = { status: 403, code: 'ERR_DIRECT_INVOKE' } as const;
-const DENIED_BY_MESH = { status: 403, header: 'l5d-proxy-error' } as const;
+/** Linkerd's denial as the calling app sees it: 403 with nothing in it (see linkerd.ts). */
+const DENIED_BY_MESH = { status: LINKERD.httpDenial.status, emptyBody: true } as const;
 
 /**
  * The probe matrix. Target: multiplication; policy: only mathfanboy and percentage may call it.

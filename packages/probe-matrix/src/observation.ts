@@ -8,6 +8,8 @@ export interface Observation {
   code?: string;
   /** Value of the l5d-proxy-error header, when present. */
   proxyError?: string;
+  /** Length of the response body in bytes, when an HTTP answer came back. */
+  bodyBytes?: number;
   /** A connection outcome when no HTTP answer came: refused, tls-rejected, timeout, or error. */
   outcome?: 'refused' | 'tls-rejected' | 'tls-accepted' | 'timeout' | 'error';
   /** A short excerpt of the body or the error message, for reports. */
@@ -24,15 +26,20 @@ export interface Verdict {
 
 export function describeExpected(expected: Expected): string {
   if ('outcome' in expected) return expected.outcome;
-  return [String(expected.status), expected.code, expected.header].filter(Boolean).join(' ');
+  return [String(expected.status), expected.code, expected.emptyBody ? 'empty' : undefined].filter(Boolean).join(' ');
 }
 
 export function describeObserved(o: Observation): string {
   if (o.status === undefined) return o.outcome ?? 'no answer';
-  return [String(o.status), o.code, o.proxyError !== undefined ? 'l5d-proxy-error' : undefined].filter(Boolean).join(' ');
+  return [String(o.status), o.code, o.bodyBytes === 0 ? 'empty' : undefined, o.proxyError !== undefined ? 'l5d-proxy-error' : undefined]
+    .filter(Boolean)
+    .join(' ');
 }
 
-/** A cell passes when every part of the expectation was seen. */
+/**
+ * A cell passes when every part of the expectation was seen. An empty-body expectation (a mesh
+ * denial) also rules out what Linkerd never shows the caller: a body, an error code, l5d-proxy-error.
+ */
 export function judge(probe: Probe, observed: Observation): Verdict {
   const { expected } = probe;
   const pass =
@@ -40,6 +47,6 @@ export function judge(probe: Probe, observed: Observation): Verdict {
       ? observed.outcome === expected.outcome
       : observed.status === expected.status &&
         (expected.code === undefined || observed.code === expected.code) &&
-        (expected.header !== 'l5d-proxy-error' || observed.proxyError !== undefined);
+        (!expected.emptyBody || (observed.bodyBytes === 0 && observed.proxyError === undefined));
   return { probe, observed, expectedText: describeExpected(expected), observedText: describeObserved(observed), pass };
 }

@@ -34,7 +34,7 @@ function httpOnce(spec: HttpSpec): Promise<Observation> {
       res.setEncoding('utf8');
       res.on('data', (chunk: string) => (text += chunk));
       res.on('end', () => {
-        const observation: Observation = { status: res.statusCode, detail: text.slice(0, 300) };
+        const observation: Observation = { status: res.statusCode, bodyBytes: Buffer.byteLength(text), detail: text.slice(0, 300) };
         const code = codeOf(text);
         if (code) observation.code = code;
         const proxyError = res.headers['l5d-proxy-error'];

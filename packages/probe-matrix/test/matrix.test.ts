@@ -15,8 +15,8 @@ describe('the probe matrix', () => {
     const cell = (id: string) => PROBES.find((p) => p.id === id)?.expected;
     expect(cell('dapr-addition-sidecar')).toEqual({ status: 403, code: 'ERR_DIRECT_INVOKE' });
     expect(cell('dapr-intruder-pod-ip')).toEqual({ status: 200 });
-    expect(cell('mesh-intruder-service')).toEqual({ status: 403, header: 'l5d-proxy-error' });
-    expect(cell('mesh-intruder-pod-ip')).toEqual({ status: 403, header: 'l5d-proxy-error' });
+    expect(cell('mesh-intruder-service')).toEqual({ status: 403, emptyBody: true });
+    expect(cell('mesh-intruder-pod-ip')).toEqual({ status: 403, emptyBody: true });
   });
 
   it('names the workloads each platform must run', () => {
@@ -34,9 +34,14 @@ describe('judge', () => {
     expect(judge(probe('dapr-addition-sidecar'), { status: 200 }).pass).toBe(false);
   });
 
-  it('requires the l5d-proxy-error header for a mesh denial', () => {
-    expect(judge(probe('mesh-intruder-pod-ip'), { status: 403, proxyError: 'unauthorized' }).pass).toBe(true);
-    expect(judge(probe('mesh-intruder-pod-ip'), { status: 403 }).pass).toBe(false);
+  it("judges a mesh denial as Linkerd's: 403, empty body, no l5d-proxy-error reaching the caller", () => {
+    const denial = probe('mesh-intruder-pod-ip');
+    expect(judge(denial, { status: 403, bodyBytes: 0 })).toMatchObject({ pass: true, expectedText: '403 empty', observedText: '403 empty' });
+    // What the stand-in used to answer, and what Linkerd never shows an app.
+    expect(judge(denial, { status: 403, bodyBytes: 0, proxyError: 'unauthorized' })).toMatchObject({ pass: false, observedText: '403 empty l5d-proxy-error' });
+    // The app's own 403 carries a JSON body with a code: not a proxy denial.
+    expect(judge(denial, { status: 403, bodyBytes: 60, code: 'FORBIDDEN' }).pass).toBe(false);
+    expect(judge(denial, { status: 403 }).pass).toBe(false);
   });
 
   it('matches connection outcomes and describes both sides', () => {

@@ -30,6 +30,7 @@ describe('the probe script, against real sockets on loopback', () => {
   beforeAll(async () => {
     server = createServer((req, res) => {
       if (req.url === '/denied') res.writeHead(403, { 'l5d-proxy-error': 'unauthorized' }).end('forbidden');
+      else if (req.url === '/empty') res.writeHead(403, { 'content-length': '0' }).end();
       else if (req.url === '/dapr') res.writeHead(403, { 'content-type': 'application/json' }).end('{"errorCode":"ERR_DIRECT_INVOKE","message":"denied"}');
       else res.writeHead(200, { 'content-type': 'application/json' }).end('{"result":42}');
     });
@@ -38,10 +39,11 @@ describe('the probe script, against real sockets on loopback', () => {
   });
   afterAll(() => void server.close());
 
-  it('reports status, code and the l5d-proxy-error header', async () => {
+  it('reports status, code, body length and the l5d-proxy-error header', async () => {
     expect((await run({ kind: 'http', url: `http://127.0.0.1:${port}/multiply`, method: 'POST', body: { op1: 6, op2: 7 } })).observation).toMatchObject({ status: 200 });
     expect((await run({ kind: 'http', url: `http://127.0.0.1:${port}/dapr` })).observation).toMatchObject({ status: 403, code: 'ERR_DIRECT_INVOKE' });
-    expect((await run({ kind: 'http', url: `http://127.0.0.1:${port}/denied` })).observation).toMatchObject({ status: 403, proxyError: 'unauthorized' });
+    expect((await run({ kind: 'http', url: `http://127.0.0.1:${port}/denied` })).observation).toMatchObject({ status: 403, proxyError: 'unauthorized', bodyBytes: 9 });
+    expect((await run({ kind: 'http', url: `http://127.0.0.1:${port}/empty` })).observation).toEqual({ status: 403, bodyBytes: 0, detail: '' });
   });
 
   it('reports a refused connection', async () => {

@@ -1,0 +1,37 @@
+/**
+ * Linkerd's observable behaviour, pinned from its source (linkerd2 edge-26.8.3, linkerd2-proxy
+ * v2.366.0): Linkerd can be neither run nor built here, so these facts are the one place the probe
+ * matrix, the local HAProxy stand-in and the kind e2e's injection checks take them from.
+ */
+export const LINKERD = {
+  version: 'edge-26.8.3',
+  proxyVersion: 'v2.366.0',
+
+  /**
+   * A policy denial as the calling application sees it: 403, `content-length: 0`, no body, and no
+   * `l5d-proxy-error`. The inbound proxy adds that header only when it may emit headers to a meshed
+   * peer (linkerd/app/core/src/errors/respond.rs, `http_response` / `emit_headers`), and the
+   * caller's outbound proxy removes it before the app sees the response
+   * (linkerd/app/outbound/src/http/handle_proxy_error_headers.rs, `update_response`). The denial is
+   * counted by the callee's proxy (`inbound_http_authz_deny_total`) and logged there.
+   */
+  httpDenial: { status: 403, body: '' },
+
+  /** Defaults of the policy controller: no Server, or no route for a probe path, means this. */
+  defaultInboundPolicy: 'all-unauthenticated',
+  /**
+   * The proxy's default probe route authorizes unauthenticated GETs to the pod's readiness and
+   * liveness paths even under a policy (`probeNetworks` defaults to 0.0.0.0/0).
+   */
+  probePathsAuthorizedByDefault: true,
+
+  /** proxy-init (container `linkerd-init`) rewrites the pod's iptables: it asks for these. */
+  proxyInitContainer: 'linkerd-init',
+  proxyInitCapabilities: ['NET_ADMIN', 'NET_RAW'],
+  proxyContainer: 'linkerd-proxy',
+
+  /** The proxy's ports and user, as proxy-init's rules name them. */
+  proxyUid: 2102,
+  inboundPort: 4143,
+  outboundPort: 4140,
+} as const;
