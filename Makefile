@@ -39,7 +39,7 @@ typecheck: deps ## type-check every package, tests included
 	turbo run typecheck --output-logs=errors-only
 
 .PHONY: test
-test: build typecheck lab-tools k8s-tools ## typecheck + every test (units, services as processes, the whole lab, manifests)
+test: build typecheck lab-tools k8s-tools lint-tools dapr-injector ## typecheck + every test (units, services as processes, the whole lab, manifests, Dapr's injector on them)
 	node scripts/run-tests.mjs
 
 # The local lab runs as root (network namespaces, iptables); as another user it re-runs itself with sudo.
@@ -77,11 +77,22 @@ bench: build lab-tools ## sidecar overhead: direct, dapr, mesh, dapr+mesh; resul
 
 # Kubernetes: offline proof here; the kind lab for users with Docker, kind, kubectl and helm.
 .PHONY: k8s-tools
-k8s-tools: ## install kustomize, the Kubernetes 1.35.0 OpenAPI document and shellcheck (pinned, into tools/)
+k8s-tools: ## install kustomize and the Kubernetes 1.35.0 OpenAPI document (pinned, into tools/)
 	scripts/k8s-tools.sh
 
+.PHONY: lint-tools
+lint-tools: ## install shellcheck (apt-get), for the script checks in make test and k8s-check
+	scripts/lint-tools.sh
+
+# Dapr 1.18.3's own sidecar injector and Helm chart, run on the rendered k8s-dapr manifests by make test.
+DAPR_INJECT := tools/dapr/bin/dapr-inject
+$(DAPR_INJECT): tools/dapr/build.sh $(wildcard tools/dapr/injector/*.go tools/dapr/injector/go.* tools/dapr/injector/upstream/*.go)
+	tools/dapr/build.sh injector
+.PHONY: dapr-injector
+dapr-injector: $(DAPR_INJECT) ## build dapr-inject: the pods Dapr's injector makes from k8s-dapr (first build: minutes)
+
 .PHONY: k8s-check
-k8s-check: build k8s-tools ## render and validate every overlay offline, shellcheck the scripts, print the e2e plan
+k8s-check: build k8s-tools lint-tools ## render and validate every overlay offline, shellcheck the scripts, print the e2e plan
 	@mkdir -p results
 	node packages/k8s-check/dist/cli.js
 	shellcheck scripts/*.sh tools/dapr/build.sh .ci/run

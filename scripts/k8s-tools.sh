@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
-# Installs what the offline Kubernetes checks need, pinned, into tools/ (idempotent):
-#   kustomize (Go module), the Kubernetes OpenAPI document of the pinned version (from the
-#   k8s.io/kubernetes Go module), and shellcheck (Debian package).
+# Installs what the Kubernetes path needs, pinned, into tools/ (idempotent): kustomize (Go module),
+# which the kind lab renders with, and the Kubernetes OpenAPI document of the pinned version (from
+# the k8s.io/kubernetes Go module) for the offline checks. Nothing a kind user lacks (no shellcheck:
+# scripts/lint-tools.sh).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -22,15 +23,4 @@ if [ ! -s "${openapi}" ]; then
     sed -n 's/^[[:space:]]*"Dir": "\(.*\)",$/\1/p')
   mkdir -p tools/k8s
   cp "${module_dir}/api/openapi-spec/swagger.json" "${openapi}"
-fi
-
-if ! command -v shellcheck >/dev/null; then
-  if command -v apt-get >/dev/null && [ "$(id -u)" = 0 ]; then
-    echo "==> installing shellcheck (apt-get)"
-    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends shellcheck >/dev/null ||
-      { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends shellcheck >/dev/null; }
-  else
-    echo "error: shellcheck is missing: install it with your package manager" >&2
-    exit 1
-  fi
 fi

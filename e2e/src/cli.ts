@@ -3,12 +3,12 @@
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
-import { faultIn, parseCallLine } from '@calc/core';
 import { formatTable, judge, writeFindings, workloadsOf, type Observation, type Section, type Variant, type Verdict } from '@calc/probe-matrix';
 import { Cluster } from './cluster.js';
+import { judgeFanBoyLog } from './fanboy-log.js';
 import { daprFacts, linkerdFacts, noSidecarFacts, type PodSpecLike } from './injection.js';
 import { buildPlan, formatPlan } from './plan.js';
-import { containerOf, NAMESPACE, probeCommand, probeSpec } from './platform.js';
+import { APP_PORT, containerOf, NAMESPACE, probeCommand, probeSpec } from './platform.js';
 
 const ROOT = fileURLToPath(new URL('../../', import.meta.url));
 const RESULTS = `${ROOT}results/kind`;
@@ -29,6 +29,8 @@ async function run(variants: Variant[]): Promise<number> {
   const plan = buildPlan(variants);
   say(`==> waiting for ${plan.rollouts.length} deployments`);
   await Promise.all(plan.rollouts.map((r) => cluster.waitForRollout(r.namespace, r.deployment)));
+  // MathFanBoy calls before its targets are ready: only what it logs from now on is judged.
+  const rolledOutAt = new Date();
 
   const pods = new Map<string, Awaited<ReturnType<Cluster['podOf']>>>();
   const podOf = async (variant: Variant, workload: string) => {
@@ -58,15 +60,24 @@ async function run(variants: Variant[]): Promise<number> {
   const injection: Section = { title: 'Injection facts (live pod specs)', items: [] };
   const fanboys: Section = { title: 'MathFanBoy', items: [] };
   for (const variant of variants) {
+    const configurations = variant === 'dapr' ? await cluster.daprConfigurations(NAMESPACE[variant]) : [];
     for (const workload of workloadsOf(variant)) {
       const spec = (await podOf(variant, workload)).spec as PodSpecLike;
-      const facts = workload === 'intruder' ? noSidecarFacts(workload, spec) : variant === 'dapr' ? daprFacts(workload, spec) : linkerdFacts(workload, spec);
+      const facts =
+        workload === 'intruder'
+          ? noSidecarFacts(workload, spec)
+          : variant === 'dapr'
+            ? daprFacts(workload, spec, { appPort: APP_PORT, mtls: true, configurations })
+            : linkerdFacts(workload, spec);
       injection.items.push(...facts.map((f) => ({ pass: f.pass, text: `${variant}: ${f.text}` })));
     }
     const fanboy = await podOf(variant, 'mathfanboy');
-    const calls = (await cluster.logs(NAMESPACE[variant], fanboy.metadata!.name!, containerOf('mathfanboy'))).split('\n').map(parseCallLine).filter((c) => c !== undefined);
-    const faults = calls.map(faultIn).filter((f) => f !== undefined);
-    fanboys.items.push({ pass: calls.length > 0 && faults.length === 0, text: `**${variant}**: ${calls.length} calls in the log, ${faults.length} wrong${faults.length ? `: ${faults.slice(0, 3).join('; ')}` : ''}` });
+    const log = await cluster.logs(NAMESPACE[variant], fanboy.metadata!.name!, containerOf('mathfanboy'));
+    const verdict = judgeFanBoyLog(log, rolledOutAt);
+    fanboys.items.push({
+      pass: verdict.pass,
+      text: `**${variant}**: ${verdict.calls} calls logged after the rollouts (${verdict.skipped} before, not judged), ${verdict.faults.length} wrong${verdict.faults.length ? `: ${verdict.faults.slice(0, 3).join('; ')}` : ''}`,
+    });
   }
 
   const sections = [injection, fanboys];

@@ -1,16 +1,18 @@
 import { Readable, Writable } from 'node:stream';
-import { AppsV1Api, CoreV1Api, Exec, KubeConfig, type V1Pod } from '@kubernetes/client-node';
+import { AppsV1Api, CoreV1Api, CustomObjectsApi, Exec, KubeConfig, type V1Pod } from '@kubernetes/client-node';
 
 /** The few cluster operations the e2e run needs, on the current kubeconfig context. */
 export class Cluster {
   private readonly core: CoreV1Api;
   private readonly apps: AppsV1Api;
   private readonly exec: Exec;
+  private readonly custom: CustomObjectsApi;
 
   constructor(readonly config: KubeConfig = defaultConfig()) {
     this.core = config.makeApiClient(CoreV1Api);
     this.apps = config.makeApiClient(AppsV1Api);
     this.exec = new Exec(config);
+    this.custom = config.makeApiClient(CustomObjectsApi);
   }
 
   /** Waits until the Deployment has all its replicas updated and available. */
@@ -60,8 +62,15 @@ export class Cluster {
     });
   }
 
-  async logs(namespace: string, pod: string, container: string, tailLines = 500): Promise<string> {
-    return this.core.readNamespacedPodLog({ name: pod, namespace, container, tailLines });
+  /** The container's log, each line prefixed with its RFC 3339 timestamp (as `kubectl logs --timestamps`). */
+  async logs(namespace: string, pod: string, container: string, tailLines = 5000): Promise<string> {
+    return this.core.readNamespacedPodLog({ name: pod, namespace, container, tailLines, timestamps: true });
+  }
+
+  /** Names of the Dapr Configurations in a namespace (daprd exits if its --config names none of them). */
+  async daprConfigurations(namespace: string): Promise<string[]> {
+    const list = (await this.custom.listNamespacedCustomObject({ group: 'dapr.io', version: 'v1alpha1', namespace, plural: 'configurations' })) as { items?: Array<{ metadata?: { name?: string } }> };
+    return (list.items ?? []).map((c) => c.metadata?.name ?? '');
   }
 }
 

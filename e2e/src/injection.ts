@@ -1,7 +1,21 @@
-/** What the sidecar injectors did to a live pod, read from its spec. */
+import { DAPR_GRPC_PORT, DAPR_HTTP_PORT, DAPR_INTERNAL_GRPC_PORT, DAPR_METRICS_PORT, LINKERD } from '@calc/probe-matrix';
+import { daprdArgs, daprdOf, daprdStartupProblems, flagValue, hasFlag } from './daprd-rules.js';
+
+/** The parts of a pod spec the injection checks read: a live pod's, or one Dapr's injector made. */
+export interface ContainerLike {
+  name: string;
+  command?: string[];
+  args?: string[];
+  ports?: Array<{ name?: string; containerPort: number }>;
+  volumeMounts?: Array<{ name: string; mountPath: string }>;
+  restartPolicy?: string;
+  securityContext?: { capabilities?: { add?: string[] } };
+}
+
 export interface PodSpecLike {
-  initContainers?: Array<{ name: string; restartPolicy?: string; securityContext?: { capabilities?: { add?: string[] } } }>;
-  containers: Array<{ name: string }>;
+  automountServiceAccountToken?: boolean;
+  initContainers?: ContainerLike[];
+  containers: ContainerLike[];
 }
 
 export interface InjectionFact {
@@ -15,25 +29,61 @@ export interface InjectionFact {
  */
 export function linkerdFacts(workload: string, spec: PodSpecLike): InjectionFact[] {
   const init = spec.initContainers ?? [];
-  const proxyInit = init.find((c) => c.name === 'linkerd-init');
+  const proxyInit = init.find((c) => c.name === LINKERD.proxyInitContainer);
   const caps = proxyInit?.securityContext?.capabilities?.add ?? [];
-  const proxy = [...init, ...spec.containers].some((c) => c.name === 'linkerd-proxy');
+  const proxy = [...init, ...spec.containers].some((c) => c.name === LINKERD.proxyContainer);
   return [
-    { pass: proxy, text: `${workload}: linkerd-proxy injected (${proxy ? 'yes' : 'no'})` },
+    { pass: proxy, text: `${workload}: ${LINKERD.proxyContainer} injected (${proxy ? 'yes' : 'no'})` },
     {
-      pass: proxyInit !== undefined && caps.includes('NET_ADMIN') && caps.includes('NET_RAW'),
-      text: `${workload}: linkerd-init asks for NET_ADMIN and NET_RAW to rewrite iptables (capabilities: ${caps.join(', ') || 'none'})`,
+      pass: proxyInit !== undefined && LINKERD.proxyInitCapabilities.every((c) => caps.includes(c)),
+      text: `${workload}: ${LINKERD.proxyInitContainer} asks for ${LINKERD.proxyInitCapabilities.join(' and ')} to rewrite iptables (capabilities: ${caps.join(', ') || 'none'})`,
     },
   ];
 }
 
-/** Dapr: only daprd is added (as a container, or a native sidecar); nothing that rewrites the pod's traffic. */
-export function daprFacts(workload: string, spec: PodSpecLike): InjectionFact[] {
+/** The daprd ports the kind lab relies on: the API (loopback), gRPC API, sidecar-to-sidecar mTLS, metrics. */
+const DAPRD_PORTS = {
+  'dapr-http': DAPR_HTTP_PORT,
+  'dapr-grpc': DAPR_GRPC_PORT,
+  'dapr-internal': DAPR_INTERNAL_GRPC_PORT,
+  'dapr-metrics': DAPR_METRICS_PORT,
+};
+/** Where the injector mounts daprd's projected token for sentry (pkg/injector/consts). */
+const SENTRY_TOKEN_DIR = '/var/run/secrets/dapr.io/sentrytoken';
+
+export interface DaprExpectations {
+  /** The app port daprd must dial. */
+  appPort: number;
+  /** Whether daprd must run with Dapr's mTLS (the cluster-wide setting Dapr was installed with). */
+  mtls: boolean;
+  /** The Dapr Configurations in the namespace, if known: a --config naming none of them makes daprd exit. */
+  configurations?: readonly string[];
+}
+
+/**
+ * Dapr: only daprd is added (as a container, or a native sidecar), nothing rewrites the pod's
+ * traffic; daprd is started as the lab needs it, and would survive its own start-up.
+ */
+export function daprFacts(workload: string, spec: PodSpecLike, expect: DaprExpectations): InjectionFact[] {
   const all = [...(spec.initContainers ?? []), ...spec.containers].map((c) => c.name);
   const others = (spec.initContainers ?? []).map((c) => c.name).filter((name) => name !== 'daprd');
+  const daprd = daprdOf(spec);
+  if (!daprd) return [{ pass: false, text: `${workload}: no daprd (containers ${all.join(', ')})` }];
+  const args = daprdArgs(daprd);
+  const ports = Object.entries(DAPRD_PORTS).filter(([name, port]) => !(daprd.ports ?? []).some((p) => p.name === name && p.containerPort === port));
+  const mtls = hasFlag(args, '--enable-mtls');
+  const problems = daprdStartupProblems(spec, expect.configurations);
   return [
-    { pass: all.includes('daprd'), text: `${workload}: containers ${all.join(', ')} (daprd injected)` },
+    { pass: true, text: `${workload}: containers ${all.join(', ')} (daprd injected)` },
     { pass: others.length === 0, text: `${workload}: init containers besides daprd: ${others.join(', ') || 'none'} (nothing rewrites the pod's traffic)` },
+    {
+      pass: flagValue(args, '--app-id') === workload && flagValue(args, '--app-port') === String(expect.appPort),
+      text: `${workload}: daprd --app-id ${flagValue(args, '--app-id')} --app-port ${flagValue(args, '--app-port')}${flagValue(args, '--config') ? ` --config ${flagValue(args, '--config')}` : ''}`,
+    },
+    { pass: ports.length === 0, text: `${workload}: daprd ports ${Object.entries(DAPRD_PORTS).map(([n, p]) => `${p} ${n}`).join(', ')}${ports.length ? ` — missing ${ports.map(([n]) => n).join(', ')}` : ''}` },
+    { pass: mtls === expect.mtls, text: `${workload}: Dapr mTLS ${mtls ? 'on' : 'off'} (expected ${expect.mtls ? 'on' : 'off'})` },
+    { pass: (daprd.volumeMounts ?? []).some((m) => m.mountPath === SENTRY_TOKEN_DIR), text: `${workload}: daprd mounts its projected sentry token (${SENTRY_TOKEN_DIR})` },
+    { pass: problems.length === 0, text: `${workload}: daprd survives start-up${problems.length ? `: NO — ${problems.join('; ')}` : ''}` },
   ];
 }
 

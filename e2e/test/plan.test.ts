@@ -49,11 +49,27 @@ describe('injection facts, read from pod specs', () => {
     };
     expect(linkerdFacts('multiplication', spec).every((f) => f.pass)).toBe(true);
     expect(linkerdFacts('multiplication', { containers: [{ name: 'app' }] }).some((f) => f.pass)).toBe(false);
+    // The proxy is there, but proxy-init lacks NET_RAW: only that fact fails.
+    const noRaw = { ...spec, initContainers: [{ name: 'linkerd-init', securityContext: { capabilities: { add: ['NET_ADMIN'] } } }, { name: 'linkerd-proxy', restartPolicy: 'Always' }] };
+    expect(linkerdFacts('multiplication', noRaw).map((f) => f.pass)).toEqual([true, false]);
   });
 
-  it('Dapr: daprd only, no init container', () => {
-    expect(daprFacts('multiplication', { containers: [{ name: 'app' }, { name: 'daprd' }] }).every((f) => f.pass)).toBe(true);
-    expect(daprFacts('multiplication', { initContainers: [{ name: 'x' }], containers: [{ name: 'app' }] }).every((f) => f.pass)).toBe(false);
+  it('Dapr: daprd only, no init container; each fact fails on its own', () => {
+    const daprd = {
+      name: 'daprd',
+      args: ['/daprd', '--mode', 'kubernetes', '--app-id', 'multiplication', '--app-port', '8080', '--enable-mtls', '--disable-builtin-k8s-secret-store'],
+      ports: [{ name: 'dapr-http', containerPort: 3500 }, { name: 'dapr-grpc', containerPort: 50001 }, { name: 'dapr-internal', containerPort: 50002 }, { name: 'dapr-metrics', containerPort: 9090 }],
+      volumeMounts: [{ name: 'dapr-identity-token', mountPath: '/var/run/secrets/dapr.io/sentrytoken' }],
+    };
+    const good = { automountServiceAccountToken: false, containers: [{ name: 'app' }, daprd] };
+    const expect_ = { appPort: 8080, mtls: true };
+    const failing = (spec: typeof good & { initContainers?: Array<{ name: string }> }) => daprFacts('multiplication', spec, expect_).filter((f) => !f.pass).map((f) => f.text);
+    expect(failing(good)).toEqual([]);
+    // daprd present, plus an init container: only the init-container fact fails.
+    expect(failing({ ...good, initContainers: [{ name: 'linkerd-init' }] })).toEqual([expect.stringContaining('init containers besides daprd: linkerd-init')]);
+    expect(failing({ ...good, containers: [{ name: 'app' }, { ...daprd, args: daprd.args.filter((a) => a !== '--enable-mtls') }] })).toEqual([expect.stringContaining('Dapr mTLS off')]);
+    expect(failing({ ...good, containers: [{ name: 'app' }, { ...daprd, args: daprd.args.filter((a) => a !== '--disable-builtin-k8s-secret-store') }] })).toEqual([expect.stringContaining('daprd survives start-up: NO')]);
+    expect(failing({ ...good, containers: [{ name: 'app' }] })).toEqual([expect.stringContaining('no daprd')]);
   });
 
   it('the intruder carries no sidecar', () => {

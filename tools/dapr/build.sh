@@ -1,8 +1,13 @@
 #!/usr/bin/env bash
-# Builds daprd and sentry from the upstream github.com/dapr/dapr module into
-# tools/dapr/bin. Go's module and build caches make every build after the first quick.
+# Builds from the upstream github.com/dapr/dapr module into tools/dapr/bin:
+#   build.sh            daprd and sentry (the local lab, the benchmark)
+#   build.sh injector   dapr-inject: Dapr's own sidecar injector and Helm chart, run on the kind
+#                       lab's manifests (injector/main.go says how)
+# Go's module and build caches make every build after the first quick.
 set -euo pipefail
 cd "$(dirname "$0")"
+target=${1:-runtime}
+case "${target}" in runtime | injector) ;; *) echo "usage: build.sh [injector]" >&2; exit 2 ;; esac
 
 DAPR_VERSION=1.18.3
 src=".build/dapr-v${DAPR_VERSION}"
@@ -20,6 +25,16 @@ if [ ! -f "${src}/go.mod" ]; then
   # this build registers the one name resolver it needs in daprd/main.go instead.
   printf 'package components\n' >"${src}.tmp/cmd/daprd/components/zz_notag.go"
   mv "${src}.tmp" "${src}"
+fi
+
+# The injector harness's entry point into pkg/injector/service (not upstream; see the file).
+cp injector/upstream/zz_calclab_export.go "${src}/pkg/injector/service/"
+
+if [ "${target}" = injector ]; then
+  echo "==> compiling dapr-inject (Dapr ${DAPR_VERSION}'s sidecar injector and Helm chart; the first build takes minutes)"
+  (cd injector && CGO_ENABLED=0 go build -trimpath -o ../bin/dapr-inject .)
+  echo "==> built tools/dapr/bin/dapr-inject; Dapr's chart is in tools/dapr/${src#./}/charts/dapr"
+  exit 0
 fi
 
 echo "==> compiling daprd and sentry ${DAPR_VERSION} (the first build downloads and compiles several hundred modules: minutes)"

@@ -1,7 +1,7 @@
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { entryOf } from '@calc/launcher';
-import { DAPR_HTTP_PORT, DAPR_INTERNAL_GRPC_PORT } from '@calc/probe-matrix';
+import { DAPR_GRPC_PORT, DAPR_HTTP_PORT, DAPR_INTERNAL_GRPC_PORT, DAPR_METRICS_PORT } from '@calc/probe-matrix';
 import type { Authority } from './pki.js';
 import type { PodRuntime } from './pods.js';
 import { APP_API_TOKEN, APP_PORT, DAPR_PODS, FANBOY_ENV, NAMESPACE, SENTRY, daprHostOf, type Pod, type PodRef } from './topology.js';
@@ -33,9 +33,9 @@ export interface DaprdOptions {
 export function daprdCommand(bin: DaprBinaries, o: DaprdOptions): string[] {
   return [bin.daprd,
     '--app-id', o.appId, ...(o.appPort ? ['--app-port', String(o.appPort)] : []),
-    '--dapr-http-port', String(DAPR_HTTP_PORT), '--dapr-grpc-port', '50001', '--dapr-internal-grpc-port', String(DAPR_INTERNAL_GRPC_PORT),
+    '--dapr-http-port', String(DAPR_HTTP_PORT), '--dapr-grpc-port', String(DAPR_GRPC_PORT), '--dapr-internal-grpc-port', String(DAPR_INTERNAL_GRPC_PORT),
     // As the injector does on Kubernetes: the Dapr API on loopback only; 50002 on every interface.
-    '--dapr-listen-addresses', '127.0.0.1', '--metrics-port', '9090',
+    '--dapr-listen-addresses', '127.0.0.1', '--metrics-port', String(DAPR_METRICS_PORT),
     ...(o.sentryAddress
       ? ['--enable-mtls', '--sentry-address', o.sentryAddress, '--control-plane-trust-domain', CONTROL_PLANE_TRUST_DOMAIN, '--control-plane-namespace', CONTROL_PLANE_NAMESPACE]
       : []),

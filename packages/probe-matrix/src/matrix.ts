@@ -3,9 +3,11 @@ import { LINKERD } from './linkerd.js';
 
 export type Variant = 'dapr' | 'mesh';
 
-/** The ports daprd listens on, as the Kubernetes injector sets them: the API (loopback only) and sidecar-to-sidecar mTLS. */
+/** The ports daprd listens on, as the Kubernetes injector sets them: the APIs (loopback only), sidecar-to-sidecar mTLS, metrics. */
 export const DAPR_HTTP_PORT = 3500;
+export const DAPR_GRPC_PORT = 50001;
 export const DAPR_INTERNAL_GRPC_PORT = 50002;
+export const DAPR_METRICS_PORT = 9090;
 
 /**
  * How a caller reaches the target:

@@ -1,0 +1,134 @@
+// The kind lab's Dapr pods as Dapr 1.18.3 itself would create them: the manifests rendered with the
+// pinned kustomize, then Dapr's own sidecar injector (tools/dapr/bin/dapr-inject, built by make test)
+// configured from Dapr's own Helm chart with the values the kind lab installs it with.
+import { execFileSync } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import { parseAllDocuments } from 'yaml';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { workloadsOf } from '@calc/probe-matrix';
+import { aclWithoutMtls, daprdArgs, daprdOf, daprdStartupProblems, flagValue } from '../src/daprd-rules.js';
+import { daprFacts, noSidecarFacts, type PodSpecLike } from '../src/injection.js';
+import { APP_PORT } from '../src/platform.js';
+
+const ROOT = fileURLToPath(new URL('../../', import.meta.url));
+const KUSTOMIZE = `${ROOT}tools/bin/kustomize`;
+const DAPR_INJECT = `${ROOT}tools/dapr/bin/dapr-inject`;
+const CHART = `${ROOT}tools/dapr/.build/dapr-v1.18.3/charts/dapr`;
+const VALUES = `${ROOT}k8s-dapr/dapr-values.yaml`;
+
+interface Injected {
+  injector: { env: Record<string, string>; mtlsEnabled: boolean; schedulerEnabled: boolean };
+  pods: Array<{ namespace: string; deployment: string; patched: boolean; pod: { metadata: { annotations?: Record<string, string> }; spec: PodSpecLike } }>;
+}
+
+const render = (dir: string) => execFileSync(KUSTOMIZE, ['build', `${ROOT}${dir}`], { encoding: 'utf8' });
+const objects = (yaml: string) => parseAllDocuments(yaml).map((d) => d.toJS() as Record<string, any>).filter(Boolean);
+function inject(manifests: string, mtls: boolean): Injected {
+  const out = execFileSync(DAPR_INJECT, ['--chart', CHART, '--values', VALUES, '--set', `global.mtls.enabled=${mtls}`], {
+    input: manifests,
+    encoding: 'utf8',
+    stdio: ['pipe', 'pipe', 'pipe'],
+    maxBuffer: 32 * 1024 * 1024,
+  });
+  return JSON.parse(out) as Injected;
+}
+const configurationsIn = (yaml: string) => objects(yaml).filter((o) => o.kind === 'Configuration').map((o) => o.metadata.name as string);
+
+describe("k8s-dapr through Dapr 1.18.3's own injector", () => {
+  let manifests: string;
+  let injected: Injected;
+  beforeAll(() => {
+    for (const tool of [KUSTOMIZE, DAPR_INJECT, CHART]) expect(existsSync(tool), `${tool} is missing: make test builds it (make k8s-tools dapr-injector)`).toBe(true);
+    manifests = render('k8s-dapr');
+    injected = inject(manifests, true);
+  }, 60_000);
+
+  it("configures the injector from Dapr's chart as the kind lab installs it", () => {
+    expect(injected.injector).toMatchObject({ mtlsEnabled: true, schedulerEnabled: true });
+    expect(injected.injector.env).toMatchObject({ SIDECAR_IMAGE: 'ghcr.io/dapr/daprd:1.18.3', NAMESPACE: 'dapr-system' });
+  });
+
+  it('patches every Dapr Deployment of the matrix, and nothing else', () => {
+    const patched = injected.pods.filter((p) => p.patched).map((p) => p.deployment).sort();
+    expect(patched).toEqual(['addition', 'division', 'mathfanboy', 'multiplication', 'multiplication-loopback', 'multiplication-token', 'percentage', 'subtraction']);
+    for (const workload of workloadsOf('dapr').filter((w) => w !== 'intruder')) expect(patched).toContain(workload);
+  });
+
+  it.each(['addition', 'division', 'mathfanboy', 'multiplication', 'multiplication-loopback', 'multiplication-token', 'percentage', 'subtraction'])(
+    '%s: daprd only, started as the lab needs, and it survives start-up',
+    (workload) => {
+      const { pod } = injected.pods.find((p) => p.deployment === workload)!;
+      const facts = daprFacts(workload, pod.spec, { appPort: APP_PORT, mtls: true, configurations: configurationsIn(manifests) });
+      expect(facts.filter((f) => !f.pass).map((f) => f.text)).toEqual([]);
+    },
+  );
+
+  it("multiplication and its copies run under the article's Configuration; daprd gets the app API token only on -token", () => {
+    const arg = (d: string, flag: string) => flagValue(daprdArgs(daprdOf(injected.pods.find((p) => p.deployment === d)!.pod.spec)!), flag);
+    for (const d of ['multiplication', 'multiplication-loopback', 'multiplication-token']) expect(arg(d, '--config')).toBe('multiplication');
+    expect(arg('addition', '--config')).toBeUndefined();
+    const tokenEnv = (d: string) => (daprdOf(injected.pods.find((p) => p.deployment === d)!.pod.spec) as { env?: Array<{ name: string }> }).env?.map((e) => e.name) ?? [];
+    expect(tokenEnv('multiplication-token')).toContain('APP_API_TOKEN');
+    expect(tokenEnv('multiplication')).not.toContain('APP_API_TOKEN');
+  });
+
+  it('without dapr.io/disable-builtin-k8s-secret-store, the injected daprd would exit at start (the rule, against the real injector)', () => {
+    const without = manifests.replaceAll('dapr.io/disable-builtin-k8s-secret-store: "true"', 'dapr.io/calc-lab-removed: "true"');
+    expect(without).not.toEqual(manifests);
+    const { pod } = inject(without, true).pods.find((p) => p.deployment === 'multiplication')!;
+    expect(daprdStartupProblems(pod.spec, ['multiplication'])).toEqual([expect.stringContaining('built-in Kubernetes secret store')]);
+    // The same pod with the API token mounted would start: the rule is about the token, not the flag alone.
+    expect(daprdStartupProblems({ ...pod.spec, automountServiceAccountToken: true }, ['multiplication'])).toEqual([]);
+  });
+
+  it('a --config naming a missing Configuration is caught', () => {
+    const { pod } = injected.pods.find((p) => p.deployment === 'multiplication')!;
+    expect(daprdStartupProblems(pod.spec, [])).toEqual([expect.stringContaining('--config multiplication names no Configuration')]);
+  });
+
+  it('leaves the intruder alone', () => {
+    const intruder = objects(manifests).find((o) => o.kind === 'Pod' && o.metadata.name === 'intruder')!;
+    expect(noSidecarFacts('intruder', intruder.spec)[0]?.pass).toBe(true);
+    expect(injected.pods.some((p) => p.deployment === 'intruder')).toBe(false);
+  });
+});
+
+describe('the Dapr + Linkerd overlay, with Dapr installed with mTLS off', () => {
+  let manifests: string;
+  let injected: Injected;
+  beforeAll(() => {
+    manifests = render('k8s-dapr/overlays/with-linkerd');
+    injected = inject(manifests, false);
+  }, 60_000);
+
+  it('daprd runs without mTLS and without an access-control Configuration, and survives start-up', () => {
+    expect(injected.injector.mtlsEnabled).toBe(false);
+    for (const { deployment, pod } of injected.pods) {
+      const facts = daprFacts(deployment, pod.spec, { appPort: APP_PORT, mtls: false, configurations: configurationsIn(manifests) });
+      expect(facts.filter((f) => !f.pass).map((f) => f.text), deployment).toEqual([]);
+      expect(flagValue(daprdArgs(daprdOf(pod.spec)!), '--config'), deployment).toBeUndefined();
+    }
+    expect(configurationsIn(manifests)).toEqual([]);
+  });
+
+  it("would deny every call if the main run's ACL were kept: no Dapr identity without Dapr's mTLS", () => {
+    const acl = objects(render('k8s-dapr')).find((o) => o.kind === 'Configuration')!.spec.accessControl;
+    expect(aclWithoutMtls(acl)).toBe('denies every call');
+  });
+
+  it("puts both of multiplication's ports under the same Linkerd authorization: the app port and daprd's 50002", () => {
+    const all = objects(manifests);
+    const servers = all.filter((o) => o.kind === 'Server' && o.spec.podSelector.matchLabels.app === 'multiplication');
+    const { pod } = injected.pods.find((p) => p.deployment === 'multiplication')!;
+    const portOf = (port: string | number) =>
+      typeof port === 'number' ? port : [...pod.spec.containers, ...(pod.spec.initContainers ?? [])].flatMap((c) => c.ports ?? []).find((p) => p.name === port)?.containerPort;
+    expect(servers.map((s) => portOf(s.spec.port)).sort((a, b) => a - b)).toEqual([8080, 50002]);
+    for (const server of servers) {
+      const policies = all.filter((o) => o.kind === 'AuthorizationPolicy' && o.spec.targetRef.kind === 'Server' && o.spec.targetRef.name === server.metadata.name);
+      expect(policies, server.metadata.name).toHaveLength(1);
+      const auth = all.find((o) => o.kind === 'MeshTLSAuthentication' && o.metadata.name === policies[0]!.spec.requiredAuthenticationRefs[0].name)!;
+      expect(auth.spec.identityRefs.map((r: { name: string }) => r.name).sort()).toEqual(['mathfanboy', 'percentage']);
+    }
+  });
+});
