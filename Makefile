@@ -100,12 +100,14 @@ k8s-check: build k8s-tools lint-tools ## render and validate every overlay offli
 	@echo "e2e plan: results/kind-e2e-plan.txt ($$(grep -c '^# \[' results/kind-e2e-plan.txt) probes)"
 
 KIND := scripts/kind.sh
-.PHONY: kind-up kind-images kind-dapr kind-linkerd kind-deploy kind-e2e kind-down kind-lab
+.PHONY: kind-up kind-check kind-images kind-dapr kind-linkerd kind-deploy kind-e2e kind-combined kind-down kind-lab
+kind-check: ## check every tool the kind lab uses (Docker engine, kind, kubectl, helm 3/4, openssl, Node, Go)
+	$(KIND) check
 kind-up: ## create the kind cluster (pinned node image)
 	$(KIND) up
 kind-images: ## build the twelve images and load them into kind
 	$(KIND) images
-kind-dapr: ## install Dapr 1.18.3 with Helm (DAPR_MTLS=false for the combined overlay)
+kind-dapr: ## install Dapr 1.18.3 with Helm (values: k8s-dapr/dapr-values.yaml; mTLS on)
 	$(KIND) dapr
 kind-linkerd: ## install the Gateway API CRDs and Linkerd edge-26.8.3 with a generated trust anchor
 	$(KIND) linkerd
@@ -113,6 +115,8 @@ kind-deploy: k8s-tools ## apply k8s-dapr and k8s-linkerd
 	$(KIND) deploy
 kind-e2e: build ## run the probe matrix in the cluster; results/kind/findings.md
 	$(KIND) e2e
+kind-combined: k8s-tools ## Dapr + Linkerd together: reinstall Dapr with mTLS off, redeploy dapr-calculator (after kind-lab)
+	$(KIND) combined
 DRY_RUN ?=
 .PHONY: bench-kind
 bench-kind: build ## the benchmark inside the kind cluster (COMBINED=1 after the with-linkerd overlay; DRY_RUN=1 prints the plan)

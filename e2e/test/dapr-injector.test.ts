@@ -123,7 +123,7 @@ describe('the Dapr + Linkerd overlay, with Dapr installed with mTLS off', () => 
     const { pod } = injected.pods.find((p) => p.deployment === 'multiplication')!;
     const portOf = (port: string | number) =>
       typeof port === 'number' ? port : [...pod.spec.containers, ...(pod.spec.initContainers ?? [])].flatMap((c) => c.ports ?? []).find((p) => p.name === port)?.containerPort;
-    expect(servers.map((s) => portOf(s.spec.port)).sort((a, b) => a - b)).toEqual([8080, 50002]);
+    expect(servers.map((s) => portOf(s.spec.port)).sort((a, b) => (a ?? 0) - (b ?? 0))).toEqual([8080, 50002]);
     for (const server of servers) {
       const policies = all.filter((o) => o.kind === 'AuthorizationPolicy' && o.spec.targetRef.kind === 'Server' && o.spec.targetRef.name === server.metadata.name);
       expect(policies, server.metadata.name).toHaveLength(1);
