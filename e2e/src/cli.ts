@@ -3,7 +3,7 @@
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
-import { formatTable, judge, writeFindings, workloadsOf, type Observation, type Section, type Variant, type Verdict } from '@calc/probe-matrix';
+import { formatTable, judge, LINKERD, writeFindings, workloadsOf, type Observation, type Section, type Variant, type Verdict } from '@calc/probe-matrix';
 import { Cluster } from './cluster.js';
 import { judgeFanBoyLog } from './fanboy-log.js';
 import { daprFacts, linkerdFacts, noSidecarFacts, type PodSpecLike } from './injection.js';
@@ -86,7 +86,7 @@ async function run(variants: Variant[]): Promise<number> {
     platform: 'kind',
     generatedAt: new Date().toISOString(),
     durationSeconds: (performance.now() - started) / 1000,
-    versions: { dapr: '1.18.3', linkerd: 'edge-26.8.3', kubernetes: '1.35.0 (kind)' },
+    versions: { dapr: '1.18.3', linkerd: `${LINKERD.version} (proxy ${LINKERD.proxyVersion})`, kubernetes: '1.35.0 (kind)' },
     verdicts,
     sections,
     data: {},

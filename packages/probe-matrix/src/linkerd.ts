@@ -13,17 +13,10 @@ export const LINKERD = {
    * peer (linkerd/app/core/src/errors/respond.rs, `http_response` / `emit_headers`), and the
    * caller's outbound proxy removes it before the app sees the response
    * (linkerd/app/outbound/src/http/handle_proxy_error_headers.rs, `update_response`). The denial is
-   * counted by the callee's proxy (`inbound_http_authz_deny_total`) and logged there.
+   * counted by the callee's proxy (`inbound_http_authz_deny_total`) and logged there. (A gRPC
+   * request is denied the gRPC way instead: HTTP 200, `grpc-status`, in the same file.)
    */
   httpDenial: { status: 403, body: '' },
-
-  /** Defaults of the policy controller: no Server, or no route for a probe path, means this. */
-  defaultInboundPolicy: 'all-unauthenticated',
-  /**
-   * The proxy's default probe route authorizes unauthenticated GETs to the pod's readiness and
-   * liveness paths even under a policy (`probeNetworks` defaults to 0.0.0.0/0).
-   */
-  probePathsAuthorizedByDefault: true,
 
   /** proxy-init (container `linkerd-init`) rewrites the pod's iptables: it asks for these. */
   proxyInitContainer: 'linkerd-init',

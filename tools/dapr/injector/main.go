@@ -185,8 +185,7 @@ func reexecWithToken() error {
 }
 
 func chartValues(files, sets []string) (map[string]interface{}, error) {
-	values := chartutil.Values{}
-	values = chartutil.CoalesceTables(values, publishedChartValues)
+	values := mergeMaps(map[string]interface{}{}, publishedChartValues)
 	for _, f := range files {
 		b, err := os.ReadFile(f)
 		if err != nil {
@@ -243,25 +242,24 @@ func injectorObjects(rendered map[string]string) (*appsv1.Deployment, *configapi
 	var deployment *appsv1.Deployment
 	var config *configapi.Configuration
 	for name, text := range rendered {
-		if !strings.HasSuffix(name, ".yaml") || strings.TrimSpace(text) == "" {
+		if !strings.HasSuffix(name, ".yaml") {
 			continue
 		}
-		for _, doc := range strings.Split(text, "\n---") {
-			var meta metav1.TypeMeta
-			if err := yaml.Unmarshal([]byte(doc), &meta); err != nil || meta.Kind == "" {
-				continue
-			}
+		docs, err := documents(strings.NewReader(text))
+		if err != nil {
+			return nil, nil, fmt.Errorf("%s: %w", name, err)
+		}
+		for _, doc := range docs {
 			switch {
-			case meta.Kind == "Deployment" && strings.Contains(name, "dapr_sidecar_injector_deployment"):
+			case doc.Kind == "Deployment" && strings.Contains(name, "dapr_sidecar_injector_deployment"):
 				deployment = &appsv1.Deployment{}
-				if err := yaml.Unmarshal([]byte(doc), deployment); err != nil {
-					return nil, nil, fmt.Errorf("%s: %w", name, err)
-				}
-			case meta.Kind == "Configuration" && meta.APIVersion == "dapr.io/v1alpha1":
+				err = json.Unmarshal(doc.raw, deployment)
+			case doc.Kind == "Configuration" && doc.APIVersion == "dapr.io/v1alpha1":
 				config = &configapi.Configuration{}
-				if err := yaml.Unmarshal([]byte(doc), config); err != nil {
-					return nil, nil, fmt.Errorf("%s: %w", name, err)
-				}
+				err = json.Unmarshal(doc.raw, config)
+			}
+			if err != nil {
+				return nil, nil, fmt.Errorf("%s: %w", name, err)
 			}
 		}
 	}
@@ -316,9 +314,15 @@ func injectorConfig(d *appsv1.Deployment, namespace string) (service.Config, boo
 	return cfg, schedulerEnabled, env, nil
 }
 
-func readDeployments(r io.Reader) ([]appsv1.Deployment, error) {
+// document is one object of a multi-document YAML stream, as JSON, with its kind.
+type document struct {
+	metav1.TypeMeta
+	raw []byte
+}
+
+func documents(r io.Reader) ([]document, error) {
 	decoder := utilyaml.NewYAMLOrJSONDecoder(r, 4096)
-	var out []appsv1.Deployment
+	var out []document
 	for {
 		var raw runtime.RawExtension
 		if err := decoder.Decode(&raw); err != nil {
@@ -328,15 +332,30 @@ func readDeployments(r io.Reader) ([]appsv1.Deployment, error) {
 			return nil, err
 		}
 		var meta metav1.TypeMeta
-		if len(bytes.TrimSpace(raw.Raw)) == 0 || json.Unmarshal(raw.Raw, &meta) != nil || meta.Kind != "Deployment" {
+		if len(bytes.TrimSpace(raw.Raw)) == 0 || json.Unmarshal(raw.Raw, &meta) != nil || meta.Kind == "" {
+			continue
+		}
+		out = append(out, document{TypeMeta: meta, raw: raw.Raw})
+	}
+}
+
+func readDeployments(r io.Reader) ([]appsv1.Deployment, error) {
+	docs, err := documents(r)
+	if err != nil {
+		return nil, err
+	}
+	var out []appsv1.Deployment
+	for _, doc := range docs {
+		if doc.Kind != "Deployment" {
 			continue
 		}
 		var d appsv1.Deployment
-		if err := json.Unmarshal(raw.Raw, &d); err != nil {
+		if err := json.Unmarshal(doc.raw, &d); err != nil {
 			return nil, err
 		}
 		out = append(out, d)
 	}
+	return out, nil
 }
 
 func inject(cfg service.Config, daprClient *daprfake.Clientset, controlPlaneNamespace string, schedulerEnabled bool, anchors []byte, d appsv1.Deployment) (injectedPod, error) {
