@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { compute, DownstreamError, percentage, type Invoker, type Operands, type OperationService } from '../src/index.js';
+import { ApiError, compute, DownstreamError, percentage, type Invoker, type Operands, type OperationService } from '../src/index.js';
 
 /** An invoker that computes locally and records each call, as a seam for percentage's composition. */
 function recordingInvoker(): Invoker & { calls: Array<[OperationService, Operands]> } {
@@ -32,6 +32,19 @@ describe('percentage', () => {
     const result = percentage({ op1: 40, op2: 50 }, { invoker, random: () => 0.1, faultRate: 0.5 });
     await expect(result).rejects.toMatchObject({ service: 'division', status: 422 });
     expect(invoker.calls[1]).toEqual(['division', { op1: 2000, op2: 0 }]);
+  });
+
+  it("passes multiplication's 422 on as the caller's own 422 with the same code (its operands caused it)", async () => {
+    const invoker = recordingInvoker();
+    const result = percentage({ op1: 1.7e308, op2: 1.7e308 }, { invoker, random: () => 0.9, faultRate: 0.5 });
+    await expect(result).rejects.toBeInstanceOf(ApiError);
+    await expect(result).rejects.toMatchObject({ status: 422, code: 'RESULT_NOT_FINITE', details: { downstream: { service: 'multiplication', status: 422 } } });
+    expect(invoker.calls).toHaveLength(1);
+  });
+
+  it('keeps any other multiplication failure a downstream failure (502 at the edge)', async () => {
+    const invoker: Invoker = { call: async () => Promise.reject(new DownstreamError('multiplication', 503, { errorCode: 'ERR_DIRECT_INVOKE' }, 'x')) };
+    await expect(percentage({ op1: 1, op2: 2 }, { invoker, random: () => 0.9, faultRate: 0 })).rejects.toBeInstanceOf(DownstreamError);
   });
 
   it('never faults with a fault rate of 0', async () => {

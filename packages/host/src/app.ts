@@ -1,9 +1,7 @@
 import express, { type ErrorRequestHandler, type Express, type RequestHandler } from 'express';
 import { ApiError, DownstreamError, parseOperands, type Operands } from '@calc/core';
+import { readJsonBody } from './body.js';
 import type { Logger } from './log.js';
-
-/** Largest request body accepted; two operands fit in far less. */
-export const BODY_LIMIT = '1kb';
 
 export interface AppOptions {
   log: Logger;
@@ -32,10 +30,9 @@ export function createApp({ log, operations = {}, isReady, guard }: AppOptions):
   });
 
   if (guard) app.use(guard);
-  const parseJson = express.json({ limit: BODY_LIMIT, strict: true });
 
   for (const [path, operation] of Object.entries(operations)) {
-    app.post(path, requireJson, parseJson, async (req, res) => {
+    app.post(path, requireJson, readJsonBody, async (req, res) => {
       const result = await operation(parseOperands(req.body));
       res.json({ result });
     });
@@ -67,22 +64,10 @@ function requestLog(log: Logger): RequestHandler {
   };
 }
 
-/** Errors thrown by body-parser carry a `type`; map the ones a client can cause. */
-const BODY_PARSER_ERRORS: Record<string, (message: string) => ApiError> = {
-  'entity.parse.failed': (m) => new ApiError('INVALID_JSON', `the body is not valid JSON: ${m}`),
-  'entity.too.large': () => new ApiError('PAYLOAD_TOO_LARGE', `the body is larger than ${BODY_LIMIT}`),
-  'charset.unsupported': (m) => new ApiError('UNSUPPORTED_MEDIA_TYPE', m),
-  'encoding.unsupported': (m) => new ApiError('UNSUPPORTED_MEDIA_TYPE', m),
-  'request.aborted': () => new ApiError('INVALID_BODY', 'the request was aborted'),
-  'request.size.invalid': () => new ApiError('INVALID_BODY', 'the body length does not match Content-Length'),
-};
-
 function toApiError(error: unknown): ApiError | undefined {
   if (error instanceof ApiError) return error;
   if (error instanceof DownstreamError) return error.toApiError();
-  const type = (error as { type?: unknown } | null)?.type;
-  const mapped = typeof type === 'string' ? BODY_PARSER_ERRORS[type] : undefined;
-  return mapped?.((error as Error).message);
+  return undefined;
 }
 
 function errorHandler(log: Logger): ErrorRequestHandler {
@@ -99,6 +84,9 @@ function errorHandler(log: Logger): ErrorRequestHandler {
 }
 
 function sendError(res: express.Response, error: ApiError): void {
+  // An answer given before the body was read closes the connection: otherwise Node would read
+  // (and discard) the rest of the body, however large, to keep the connection alive.
+  if (!res.req.complete) res.set('Connection', 'close');
   const allow = error.details.allow;
   if (Array.isArray(allow)) res.set('Allow', allow.join(', '));
   res.status(error.status).json(error.toBody());

@@ -1,12 +1,25 @@
 import { once } from 'node:events';
-import type { Server } from 'node:http';
+import { createServer, STATUS_CODES, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import type { Duplex } from 'node:stream';
 import type { Express } from 'express';
+import { ApiError } from '@calc/core';
+import { BODY_LIMIT_BYTES } from './body.js';
 import type { Logger } from './log.js';
 
 /** How long in-flight requests may take to finish once shutdown starts. */
 const DRAIN_TIMEOUT_MS = 10_000;
 const IDLE_SWEEP_MS = 50;
+
+export interface ServerLimits {
+  /**
+   * A request (headers and body) must arrive within this time, or it gets 408 and the connection
+   * closes. Node's default is 300 s, checked every 30 s: a slow client would hold a connection 5 minutes.
+   */
+  requestTimeoutMs: number;
+}
+
+export const DEFAULT_LIMITS: ServerLimits = { requestTimeoutMs: 10_000 };
 
 export interface Listening {
   server: Server;
@@ -16,8 +29,17 @@ export interface Listening {
 }
 
 /** Listens on host:port and logs `listening` with the real port (PORT=0 picks a free one). */
-export async function listen(app: Express, port: number, host: string, log: Logger): Promise<Listening> {
-  const server = app.listen(port, host);
+export async function listen(app: Express, port: number, host: string, log: Logger, limits: ServerLimits = DEFAULT_LIMITS): Promise<Listening> {
+  const server = createServer(
+    {
+      requestTimeout: limits.requestTimeoutMs,
+      headersTimeout: limits.requestTimeoutMs,
+      connectionsCheckingInterval: Math.min(1000, limits.requestTimeoutMs / 4),
+    },
+    app,
+  );
+  answerBelowExpress(server, app, log);
+  server.listen(port, host);
   try {
     await once(server, 'listening');
   } catch (error) {
@@ -36,6 +58,51 @@ export async function listen(app: Express, port: number, host: string, log: Logg
     port: actualPort,
     close: () => drain(server),
   };
+}
+
+/**
+ * What Node decides before express sees a request gets the documented JSON error too:
+ * - `clientError`: unparsable requests (bad request line, bad chunking, Content-Length with
+ *   Transfer-Encoding: 400; headers over Node's 16 KB: 431) and the request timeout (408);
+ * - `checkExpectation`: an `Expect` other than 100-continue (417);
+ * - `checkContinue`: Node would answer `100 Continue` by itself; a body declared over the limit
+ *   gets no 100 and goes straight to its 413, so the client never sends it.
+ */
+function answerBelowExpress(server: Server, app: Express, log: Logger): void {
+  server.on('clientError', (error: NodeJS.ErrnoException, socket: Duplex) => {
+    const inFlight = (socket as Duplex & { _httpMessage?: ServerResponse })._httpMessage;
+    if (error.code === 'ECONNRESET' || !socket.writable || inFlight?.headersSent) return void socket.destroy();
+    const apiError = clientErrorOf(error);
+    log.info({ status: apiError.status, code: apiError.code, cause: error.code }, apiError.message);
+    socket.end(rawAnswer(apiError));
+  });
+  server.on('checkExpectation', (req: IncomingMessage, res: ServerResponse) => {
+    const apiError = new ApiError('EXPECTATION_FAILED', `Expect: ${req.headers.expect} is not supported; only 100-continue is`);
+    res.socket?.end(rawAnswer(apiError));
+  });
+  server.on('checkContinue', (req: IncomingMessage, res: ServerResponse) => {
+    if (Number(req.headers['content-length'] ?? 0) <= BODY_LIMIT_BYTES) res.writeContinue();
+    app(req, res);
+  });
+}
+
+function clientErrorOf(error: NodeJS.ErrnoException): ApiError {
+  if (error.code === 'ERR_HTTP_REQUEST_TIMEOUT') return new ApiError('REQUEST_TIMEOUT', 'the request did not arrive in time');
+  if (error.code === 'HPE_HEADER_OVERFLOW') return new ApiError('HEADERS_TOO_LARGE', 'the request headers are too large');
+  return new ApiError('MALFORMED_REQUEST', `the request is not valid HTTP/1.1 (${error.code ?? 'parse error'})`);
+}
+
+/** A complete HTTP/1.1 answer for a socket express never saw; the connection closes after it. */
+function rawAnswer(error: ApiError): string {
+  const body = JSON.stringify(error.toBody());
+  return [
+    `HTTP/1.1 ${error.status} ${STATUS_CODES[error.status]}`,
+    'Content-Type: application/json; charset=utf-8',
+    `Content-Length: ${Buffer.byteLength(body)}`,
+    'Connection: close',
+    '',
+    body,
+  ].join('\r\n');
 }
 
 async function drain(server: Server): Promise<void> {

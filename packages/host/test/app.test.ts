@@ -45,6 +45,7 @@ describe.each(OPERATION_SERVICES)('%s in-process', (service) => {
     ['a string operand', 400, 'INVALID_OPERAND', 'application/json', '{"op1": "1", "op2": 2}'],
     ['a non-finite operand', 400, 'NON_FINITE_OPERAND', 'application/json', '{"op1": 1e999, "op2": 2}'],
     ['a body over the limit', 413, 'PAYLOAD_TOO_LARGE', 'application/json', JSON.stringify({ op1: 1, op2: 2, pad: 'x'.repeat(2048) })],
+    ['a charset other than UTF-8', 415, 'UNSUPPORTED_MEDIA_TYPE', 'application/json; charset=utf-16', '{"op1": 1, "op2": 2}'],
   ])('rejects %s with %i %s', async (_name, status, code, type, body) => {
     const res = await request(appFor(service)).post(path).set('Content-Type', type).send(body);
     expect(res.status).toBe(status);

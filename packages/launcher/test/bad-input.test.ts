@@ -3,13 +3,13 @@ import { METHOD_OF, OPERATION_SERVICES, type OperationService } from '@calc/core
 import { startMeshSet, type MeshSet } from '../src/index.js';
 import { postJson } from './helpers.js';
 
-/** Operands that overflow each operation to Infinity: 422 from the service itself; percentage gets multiplication's 422 as a 502. */
+/** Operands that overflow each operation to Infinity: 422 from the service itself; percentage passes multiplication's 422 on (the caller's operands). */
 const OVERFLOW: Record<OperationService, [number, number, number, string]> = {
   addition: [1e308, 1e308, 422, 'RESULT_NOT_FINITE'],
   subtraction: [-1e308, 1e308, 422, 'RESULT_NOT_FINITE'],
   multiplication: [1e308, 10, 422, 'RESULT_NOT_FINITE'],
   division: [1e308, 1e-308, 422, 'RESULT_NOT_FINITE'],
-  percentage: [1e308, 1e308, 502, 'DOWNSTREAM_ERROR'],
+  percentage: [1.7e308, 1.7e308, 422, 'RESULT_NOT_FINITE'],
 };
 
 interface BadInput {
@@ -57,7 +57,7 @@ describe('bad input against every service, as real processes', () => {
       expect(after.status).toBe(200);
     });
 
-    it('a result that overflows to infinity → 422 (percentage: 502 with the 422 inside)', async () => {
+    it('a result that overflows to infinity → 422 RESULT_NOT_FINITE (percentage too: the operands are the caller\'s)', async () => {
       const [op1, op2, status, code] = OVERFLOW[service];
       const res = await postJson(`${set.urlOf(service)}${path}`, JSON.stringify({ op1, op2 }));
       expect([res.status, res.json.error.code]).toEqual([status, code]);
