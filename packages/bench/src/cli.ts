@@ -14,9 +14,11 @@ import {
   EXIT,
   hasCommand,
   LabError,
+  Interruptible,
   PodRuntime,
   takeLock,
   trySh,
+  workloadUser,
   type PodRef,
 } from '@calc/lab';
 import { cpuTable, tabulate, type RunRecord } from './analysis.js';
@@ -78,14 +80,13 @@ async function measure(setup: ScenarioSetup, spec: LoadSpec): Promise<{ result: 
 async function run(quick: boolean): Promise<number> {
   const settings = quick ? QUICK : FULL;
   const release = takeLock(join(ROOT, '.run', 'lab.lock'));
-  const runtime = new PodRuntime<PodRef>(join(RESULTS, 'logs'));
-  const teardown = async () => {
-    await runtime.stop();
+  const runtime = new PodRuntime<PodRef>(join(RESULTS, 'logs'), workloadUser());
+  const guard = new Interruptible('bench', async () => {
+    await runtime.close();
     destroyNetwork();
     rmSync(WORK, { recursive: true, force: true });
     release();
-  };
-  process.on('SIGINT', () => void teardown().then(() => process.exit(EXIT.interrupted)));
+  });
   try {
     ensureSystemTools(say);
     const bin = ensureDaprBinaries(say);
@@ -108,6 +109,7 @@ async function run(quick: boolean): Promise<number> {
         // Interleaved, in a different order each repetition, so drift hits every scenario alike.
         const order = setups.map((_, i) => setups[(i + rep) % setups.length]!);
         for (const setup of order) {
+          await guard.checkpoint();
           const { result, cpuPer1000 } = await measure(setup, spec(setup.url, rate, settings.durationS, settings.warmupS));
           runs.push({ rep, rate, scenario: setup.scenario, result, cpuPer1000 });
           say(`[${runs.length}/${total}] rep ${rep + 1} ${String(rate).padStart(4)} rps ${setup.scenario.padEnd(9)} p50 ${result.latencyUs.p50} µs  p99 ${result.latencyUs.p99} µs  errors ${result.errors}`);
@@ -163,7 +165,9 @@ async function run(quick: boolean): Promise<number> {
     say(`\n==> ${harness.pass ? 'harness ok' : 'harness problems'}; results/bench/bench.md, bench.json, latency.svg`);
     return harness.pass ? EXIT.ok : EXIT.mismatch;
   } finally {
-    await teardown();
+    // Interrupted: the signal path tears down and exits; this path ends here.
+    await guard.checkpoint();
+    await guard.tearDown();
   }
 }
 

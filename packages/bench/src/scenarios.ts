@@ -105,7 +105,7 @@ spec:
     const certificate = createWorkloadCert(meshCa, p.workload, `${p.workload}.${NAMESPACE}`, `${p.workload}.${NAMESPACE}.serviceaccount.identity.linkerd.cluster.local`);
     const file = join(meshDir, `${p.workload}.haproxy.cfg`);
     writeFileSync(file, proxyConfig({ name: p.workload, certificate, caFile: meshCa.rootCert, meshedList, appPort: APP_PORT, tcp: tcpPorts.length > 0 }));
-    return runtime.start(p, 'proxy', ['haproxy', '-db', '-f', file]);
+    return runtime.start(p, 'proxy', ['haproxy', '-db', '-f', file], {}, { asRoot: true });
   };
 
   const directApp = app(PODS.directServer);

@@ -9,6 +9,7 @@ import { startDaprVariant } from './dapr-variant.js';
 import { EXIT, LabError } from './errors.js';
 import { checkComposition, type CompositionReport } from './composition-check.js';
 import { checkFanBoy, waitForCalls, type FanBoyReport } from './fanboy-check.js';
+import { checkHygiene, hygieneSection } from './hygiene.js';
 import { checkMeshDenials, denialSection } from './mesh-denials.js';
 import { startMeshVariant } from './mesh-variant.js';
 import { createNetwork, destroyNetwork } from './network.js';
@@ -16,6 +17,10 @@ import { createAuthority } from './pki.js';
 import { PodRuntime } from './pods.js';
 import { runProbes } from './run-probes.js';
 import { ensureRoot, takeLock } from './host.js';
+import { Interruptible } from './interrupt.js';
+import { PROXY_UID } from './mesh-proxy.js';
+import { checkReadable, workloadUser } from './workload-user.js';
+import { entryOf } from '@calc/launcher';
 import { trySh } from './shell.js';
 import { DAPR_VERSION, ensureDaprBinaries, ensureSystemTools } from './tools.js';
 import { ALL_PODS, DAPR_PODS, MESH_PODS, type Pod } from './topology.js';
@@ -46,7 +51,9 @@ function say(line: string): void {
   process.stdout.write(`${line}\n`);
 }
 
-async function step<T>(text: string, work: () => T | Promise<T>): Promise<T> {
+/** A timed, announced step; between steps the run stops if it was interrupted. */
+async function stepOf<T>(guard: Interruptible, text: string, work: () => T | Promise<T>): Promise<T> {
+  await guard.checkpoint();
   const started = performance.now();
   process.stdout.write(`==> ${text} … `);
   const result = await work();
@@ -64,17 +71,13 @@ function down(): { namespaces: number; processes: number } {
 async function run(keep: boolean): Promise<number> {
   const started = performance.now();
   takeLock(LOCK);
-  const runtime = new PodRuntime<Pod>(join(RESULTS_DIR, 'logs'));
-  let tornDown = false;
-  const teardown = async () => {
-    if (tornDown) return;
-    tornDown = true;
-    await runtime.stop();
-    return down();
-  };
-  const interrupt = () => void teardown().then(() => process.exit(EXIT.interrupted));
-  process.on('SIGINT', interrupt);
-  process.on('SIGTERM', interrupt);
+  const user = workloadUser();
+  const runtime = new PodRuntime<Pod>(join(RESULTS_DIR, 'logs'), user, !keep);
+  const guard = new Interruptible('lab', async () => {
+    await runtime.close();
+    down();
+  });
+  const step = <T>(text: string, work: () => T | Promise<T>) => stepOf(guard, text, work);
 
   try {
     await step('clearing what an earlier run left', () => destroyNetwork());
@@ -82,6 +85,8 @@ async function run(keep: boolean): Promise<number> {
     rmSync(WORK_DIR, { recursive: true, force: true });
     ensureSystemTools(say);
     const bin = ensureDaprBinaries(say);
+    checkReadable(user, [entryOf('percentage', 'dapr'), bin.daprd, bin.sentry]);
+    say(`==> apps, daprd and sentry run as uid ${user.uid} (unprivileged); the proxies as uid ${PROXY_UID}`);
     await step(`creating ${ALL_PODS.length} pods (network namespaces) on a bridge`, () => createNetwork());
     const [daprCa, meshCa] = await step('issuing the Dapr and mesh certificate authorities', () => [
       createAuthority(join(WORK_DIR, 'pki', 'dapr'), 'cluster.local'),
@@ -93,6 +98,7 @@ async function run(keep: boolean): Promise<number> {
     );
     const verdicts = await step(`running the probe matrix (${PROBES.length} probes, each from inside its caller's pod)`, () => runProbes(runtime));
     const denials = await step("reading the mesh proxy's denial count", () => checkMeshDenials(WORK_DIR, verdicts));
+    const hygiene = await step('checking who each process runs as, and the key files', () => checkHygiene(runtime.processes, WORK_DIR));
     const compositions = await step('calling percentage through the sidecars in both variants', () =>
       Promise.all([checkComposition(runtime, 'dapr'), checkComposition(runtime, 'mesh')]),
     );
@@ -107,12 +113,13 @@ async function run(keep: boolean): Promise<number> {
       durationSeconds: (performance.now() - started) / 1000,
       versions: versions(bin.daprd),
       verdicts,
-      sections: [denialSection(denials), compositionSection(compositions), fanboySection(fanboyReports)],
-      data: { denials, compositions, fanboys: fanboyReports },
+      sections: [denialSection(denials), compositionSection(compositions), fanboySection(fanboyReports), hygieneSection(hygiene)],
+      data: { denials, compositions, fanboys: fanboyReports, hygiene },
       notes: NOTES,
       pass:
         verdicts.every((v) => v.pass) &&
         denials.pass &&
+        hygiene.pass &&
         compositions.every((c) => c.pass) &&
         fanboyReports.every((r) => r.faults.length === 0 && r.calls >= FANBOY_MIN_CALLS),
     };
@@ -127,14 +134,17 @@ async function run(keep: boolean): Promise<number> {
     const problems = [
       failed.length ? `${failed.length} cell(s) differ` : '',
       denials.pass ? '' : `the mesh proxy counted ${denials.counted} denials, the matrix expects ${denials.expected}`,
+      hygiene.pass ? '' : hygiene.problems.join('; '),
       compositions.some((c) => !c.pass) ? 'percentage failed through the sidecars' : '',
       fanboyReports.some((r) => r.faults.length || r.calls < FANBOY_MIN_CALLS) ? 'MathFanBoy saw wrong results or too few calls' : '',
     ].filter(Boolean);
     say(`\n==> ${findings.pass ? 'every cell as expected' : problems.join('; ')}; findings in results/lab/findings.md and findings.json (${findings.durationSeconds.toFixed(1)} s)`);
     return findings.pass ? EXIT.ok : EXIT.mismatch;
   } finally {
+    // Interrupted: the signal path tears down and exits; this path ends here, whatever it was doing.
+    await guard.checkpoint();
     if (keep) say('==> --keep: the lab is still up; make lab-down removes it');
-    else await step('tearing down (namespaces, processes, rules)', teardown);
+    else await step('tearing down (namespaces, processes, rules)', () => guard.tearDown());
   }
 }
 

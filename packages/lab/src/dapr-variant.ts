@@ -1,10 +1,11 @@
+import { randomBytes } from 'node:crypto';
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { entryOf } from '@calc/launcher';
 import { DAPR_GRPC_PORT, DAPR_HTTP_PORT, DAPR_INTERNAL_GRPC_PORT, DAPR_METRICS_PORT } from '@calc/probe-matrix';
 import type { Authority } from './pki.js';
 import type { PodRuntime } from './pods.js';
-import { APP_API_TOKEN, APP_PORT, DAPR_PODS, FANBOY_ENV, NAMESPACE, SENTRY, daprHostOf, type Pod, type PodRef } from './topology.js';
+import { APP_PORT, DAPR_PODS, FANBOY_ENV, NAMESPACE, SENTRY, daprHostOf, type Pod, type PodRef } from './topology.js';
 
 const CONTROL_PLANE_TRUST_DOMAIN = 'cluster.local';
 const CONTROL_PLANE_NAMESPACE = 'dapr-system';
@@ -89,6 +90,7 @@ ${policy}`;
 export async function startSentry<P extends PodRef>(runtime: PodRuntime<P>, pod: P, configDir: string, authority: Authority, bin: DaprBinaries): Promise<string> {
   mkdirSync(configDir, { recursive: true });
   writeFileSync(join(configDir, 'sentry.yaml'), SENTRY_CONFIG);
+  runtime.handOver(authority.issuerKey);
   runtime.start(pod, 'sentry', [bin.sentry, '--config', join(configDir, 'sentry.yaml'), '--issuer-credentials', authority.dir,
     '--trust-domain', CONTROL_PLANE_TRUST_DOMAIN, '--port', String(SENTRY_PORT), '--healthz-port', String(SENTRY_HEALTHZ_PORT)],
     // Sentry's own SPIFFE ID names its namespace; daprd checks it against --control-plane-namespace.
@@ -106,15 +108,17 @@ export async function startDaprVariant(runtime: PodRuntime<Pod>, workDir: string
   const sentryAddress = await startSentry(runtime, SENTRY, configDir, authority, bin);
 
   const trustAnchors = readFileSync(authority.rootCert, 'utf8');
+  const appToken = newAppToken();
   const startPod = (pod: ServicePod) => {
     const config = join(configDir, `${pod.workload}.yaml`);
     writeFileSync(config, daprConfiguration(pod.workload, pod.policy === true));
     // The app API token goes to both: daprd adds it to every call it makes to the app, the app checks it.
-    const token: Record<string, string> = pod.appEnv?.APP_API_TOKEN === APP_API_TOKEN ? { APP_API_TOKEN } : {};
+    const token: Record<string, string> = pod.appToken ? { APP_API_TOKEN: appToken } : {};
     runtime.start(pod, 'app', [process.execPath, entryOf(pod.service, 'dapr')], {
       PORT: String(APP_PORT),
       ...(pod.service === 'mathfanboy' ? FANBOY_ENV : {}),
       ...pod.appEnv,
+      ...token,
     });
     runtime.start(pod, 'daprd', daprdCommand(bin, { appId: pod.workload, appPort: APP_PORT, config, resourcesDir, sentryAddress }),
       { NAMESPACE: NAMESPACE.dapr, DAPR_TRUST_ANCHORS: trustAnchors, ...token });
@@ -132,6 +136,11 @@ export async function startDaprVariant(runtime: PodRuntime<Pod>, workDir: string
   await ready(servers);
   clients.forEach(startPod);
   await ready(clients);
+}
+
+/** The app API token of one run (on Kubernetes it would come from a Secret): random, never written down. */
+export function newAppToken(): string {
+  return randomBytes(32).toString('base64url');
 }
 
 type ServicePod = Pod & { service: NonNullable<Pod['service']> };

@@ -18,6 +18,8 @@ export type LabErrorCode =
   | 'LAB_BUSY'
   | 'COMMAND_FAILED'
   | 'POD_NOT_READY'
+  | 'UNREADABLE_CHECKOUT'
+  | 'INTERRUPTED'
   | 'USAGE';
 
 /** Exit codes: 1 a finding differs from the matrix, 2 bad usage, 3 the lab could not run. */

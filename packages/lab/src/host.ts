@@ -1,14 +1,27 @@
 import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { dirname } from 'node:path';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { LabError, EXIT } from './errors.js';
 import { hasCommand, trySh } from './shell.js';
 
-/** Re-runs this command under sudo when not root and sudo needs no password; otherwise explains. */
+const REPO_ROOT = fileURLToPath(new URL('../../../', import.meta.url));
+/** The project's own Node (tools/node, installed by make), and what root's PATH holds when re-run: nothing from the caller's. */
+const PROJECT_NODE = join(REPO_ROOT, 'tools', 'node', 'node_modules', 'node', 'bin', 'node');
+const ROOT_PATH = [join(REPO_ROOT, 'tools', 'node', 'node_modules', '.bin'), '/usr/local/sbin', '/usr/local/bin', '/usr/sbin', '/usr/bin', '/sbin', '/bin', '/usr/local/go/bin'].join(':');
+
+/**
+ * Re-runs this command under sudo when not root and sudo needs no password; otherwise explains.
+ * As root it runs the project's own Node when there is one, with a PATH of the project's tools and the
+ * system's directories only (never the caller's PATH or home), and says which Node it runs.
+ */
 export function ensureRoot(what: string): void {
   if (process.getuid?.() === 0) return;
   if (hasCommand('sudo') && spawnSync('sudo', ['-n', 'true']).status === 0) {
-    const rerun = spawnSync('sudo', ['-n', `PATH=${process.env.PATH}`, process.execPath, ...process.argv.slice(1)], { stdio: 'inherit' });
+    const node = existsSync(PROJECT_NODE) ? PROJECT_NODE : process.execPath;
+    const origin = node === PROJECT_NODE ? "the project's, tools/node" : 'the one running this command; make installs its own into tools/node';
+    process.stderr.write(`==> ${what} needs root: re-running with sudo, Node ${node} (${origin})\n`);
+    const rerun = spawnSync('sudo', ['-n', `PATH=${ROOT_PATH}`, node, ...process.argv.slice(1)], { stdio: 'inherit' });
     process.exit(rerun.status ?? EXIT.cannotRun);
   }
   throw new LabError('NOT_ROOT', `${what} needs root (network namespaces, iptables): run it as root, or with sudo`);

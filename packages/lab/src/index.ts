@@ -9,3 +9,5 @@ export * from './shell.js';
 export * from './tools.js';
 export { PREFIX, hostsFile, type PodRef } from './topology.js';
 export * from './host.js';
+export * from './interrupt.js';
+export * from './workload-user.js';

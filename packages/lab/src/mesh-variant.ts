@@ -47,7 +47,7 @@ export async function startMeshVariant(runtime: PodRuntime<Pod>, workDir: string
     const policy = pod.policy ? { allowList, denialFile } : {};
     const statsSocket = statsSocketOf(workDir, pod.workload);
     writeFileSync(config, proxyConfig({ name: `${pod.workload} (${NAMESPACE.mesh})`, certificate, caFile: authority.rootCert, meshedList, appPort: APP_PORT, statsSocket, ...policy }));
-    runtime.start(pod, 'proxy', ['haproxy', '-db', '-f', config]);
+    runtime.start(pod, 'proxy', ['haproxy', '-db', '-f', config], {}, { asRoot: true });
     if (pod.service) runtime.start(pod, 'app', [process.execPath, entryOf(pod.service, 'mesh')], { PORT: String(APP_PORT), ...urlsFor(pod), ...(pod.service === 'mathfanboy' ? FANBOY_ENV : {}) });
   };
   // MathFanBoy starts calling at once, so it starts last: every callee is up by then.

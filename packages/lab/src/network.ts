@@ -4,6 +4,7 @@ import { sh, trySh } from './shell.js';
 import { ALL_PODS, BRIDGE_NS, PREFIX, SERVICE_CIDR, SUBNET_PREFIX_LENGTH, hostsFile, type PodRef } from './topology.js';
 
 const BRIDGE = 'br0';
+const UNPRIVILEGED_PORT_START = 0;
 /** `ip netns exec` bind-mounts /etc/netns/<ns>/* over /etc/*: each pod gets the lab's hosts and resolver. */
 const NETNS_ETC = '/etc/netns';
 
@@ -21,6 +22,9 @@ export function createNetwork(pods: readonly PodRef[] = ALL_PODS, hosts: string 
   ]);
   for (const pod of pods) {
     batch(['-n', pod.ns], [`addr add ${pod.ip}/${SUBNET_PREFIX_LENGTH} dev eth0`, 'link set eth0 up', 'link set lo up', `route add ${SERVICE_CIDR} dev eth0`]);
+    // The apps run unprivileged and listen on port 80, as a pod's may (Kubernetes sets this sysctl to 0
+    // in every pod since 1.22); a per-namespace setting, so the host keeps its own.
+    sh('ip', ['netns', 'exec', pod.ns, 'sysctl', '-qw', `net.ipv4.ip_unprivileged_port_start=${UNPRIVILEGED_PORT_START}`]);
   }
 
   for (const pod of pods) {

@@ -1,12 +1,17 @@
-import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { chmodSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { sh } from './shell.js';
 
 /** ECDSA P-256 everywhere, as Linkerd's trust anchor and issuer; short-lived, the lab lives for minutes. */
 const DAYS = '2';
 
+/** Every file holding a private key is 0600: readable by its owner only. */
+const PRIVATE = 0o600;
+
 function key(path: string): void {
+  writeFileSync(path, '', { mode: PRIVATE });
   sh('openssl', ['ecparam', '-name', 'prime256v1', '-genkey', '-noout', '-out', path]);
+  chmodSync(path, PRIVATE);
 }
 
 function sign(dir: string, name: string, subject: string, extensions: string, issuer: { cert: string; key: string }): void {
@@ -48,6 +53,6 @@ export function createWorkloadCert(authority: Authority, name: string, commonNam
     `basicConstraints=CA:FALSE\nkeyUsage=critical,digitalSignature\nextendedKeyUsage=serverAuth,clientAuth\nsubjectAltName=DNS:${identity}\n`,
     { cert: authority.issuerCert, key: authority.issuerKey });
   const pem = join(dir, `${name}.pem`);
-  writeFileSync(pem, [`${name}.crt`, 'issuer.crt', `${name}.key`].map((f) => readFileSync(join(dir, f), 'utf8')).join(''));
+  writeFileSync(pem, [`${name}.crt`, 'issuer.crt', `${name}.key`].map((f) => readFileSync(join(dir, f), 'utf8')).join(''), { mode: PRIVATE });
   return pem;
 }

@@ -1,11 +1,12 @@
 import { spawn, type ChildProcess } from 'node:child_process';
-import { mkdirSync, openSync, readFileSync } from 'node:fs';
+import { chownSync, mkdirSync, openSync, readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { join } from 'node:path';
 import type { Observation } from '@calc/probe-matrix';
 import { LabError } from './errors.js';
 import { trySh } from './shell.js';
 import type { PodRef } from './topology.js';
+import { asWorkload, type WorkloadUser } from './workload-user.js';
 
 const PROBE_SCRIPT = fileURLToPath(import.meta.resolve('@calc/probe-matrix/probe'));
 
@@ -16,21 +17,36 @@ export interface PodProcess<P extends PodRef = PodRef> {
   log: string;
 }
 
-/** Starts and stops the processes of the lab's pods; every process's output goes to a log file. */
+/**
+ * Starts and stops the processes of the lab's pods; every process's output goes to a log file.
+ * Each runs as the workload user (see workload-user.ts), in a process group of its own: a Ctrl-C in
+ * the terminal reaches only the lab, which stops them in order.
+ */
 export class PodRuntime<P extends PodRef = PodRef> {
   readonly processes: PodProcess<P>[] = [];
+  private closed = false;
 
-  constructor(private readonly logDir: string) {}
+  constructor(
+    private readonly logDir: string,
+    readonly user: WorkloadUser,
+    /** False when the pods are meant to outlive this process (a lab left up with --keep). */
+    private readonly tiedToLab = true,
+  ) {}
 
-  /** Runs a command inside the pod's network namespace (as `ip netns exec` does, with the pod's /etc/hosts). */
-  start(pod: P, name: string, command: string[], env: Record<string, string> = {}): PodProcess<P> {
+  /**
+   * Runs a command inside the pod's network namespace (as `ip netns exec` does, with the pod's
+   * /etc/hosts), as the workload user; `asRoot` only for a proxy that drops to its own uid itself.
+   */
+  start(pod: P, name: string, command: string[], env: Record<string, string> = {}, { asRoot = false } = {}): PodProcess<P> {
+    if (this.closed) throw new LabError('INTERRUPTED', `not starting ${name} in ${pod.ns}: the lab is stopping`);
     const dir = join(this.logDir, pod.ns);
     mkdirSync(dir, { recursive: true });
     const log = join(dir, `${name}.log`);
     const fd = openSync(log, 'w');
-    const child = spawn('ip', ['netns', 'exec', pod.ns, ...command], {
+    const child = spawn('ip', ['netns', 'exec', pod.ns, ...asWorkload(asRoot ? 'root' : this.user, command, this.tiedToLab)], {
       env: { PATH: process.env.PATH ?? '/usr/bin:/bin', ...env },
       stdio: ['ignore', fd, fd],
+      detached: true,
     });
     const started = { pod, name, child, log };
     this.processes.push(started);
@@ -40,7 +56,7 @@ export class PodRuntime<P extends PodRef = PodRef> {
   /** Runs the probe script inside the pod and returns what it observed. */
   async probe(pod: PodRef, spec: object): Promise<Observation> {
     return new Promise((resolve) => {
-      const child = spawn('ip', ['netns', 'exec', pod.ns, process.execPath, PROBE_SCRIPT, JSON.stringify(spec)], { stdio: ['ignore', 'pipe', 'pipe'] });
+      const child = spawn('ip', ['netns', 'exec', pod.ns, process.execPath, PROBE_SCRIPT, JSON.stringify(spec)], { stdio: ['ignore', 'pipe', 'pipe'], detached: true });
       let out = '';
       let err = '';
       child.stdout.on('data', (d: Buffer) => (out += d.toString()));
@@ -83,6 +99,17 @@ export class PodRuntime<P extends PodRef = PodRef> {
     return this.processes
       .filter((p) => p.pod === pod)
       .flatMap((p) => [`--- ${p.log}`, ...readFileSync(p.log, 'utf8').trimEnd().split('\n').slice(-lines)]);
+  }
+
+  /** Gives a file (a private key) to the workload user, so the process that needs it can read it and no other user can. */
+  handOver(path: string): void {
+    chownSync(path, this.user.uid, this.user.gid);
+  }
+
+  /** From now on nothing starts; what runs is stopped (the lab is being interrupted). */
+  async close(): Promise<void> {
+    this.closed = true;
+    await this.stop();
   }
 
   /** SIGTERM to the named processes, SIGKILL after timeoutMs; resolves with their exit codes. */

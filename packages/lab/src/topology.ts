@@ -30,6 +30,8 @@ export interface Pod extends PodRef {
   service?: ServiceName;
   /** Environment for the app beyond the defaults. */
   appEnv?: Record<string, string>;
+  /** Dapr: the app and its daprd share an app API token (generated per run). */
+  appToken?: boolean;
   /** Dapr: whether this pod's daprd carries multiplication's access-control policy. Mesh: its allow-list. */
   policy?: boolean;
   /** Has a sidecar (daprd or the proxy). */
@@ -39,8 +41,6 @@ export interface Pod extends PodRef {
 /** MathFanBoy in the lab: brisk, and no periodic summary (the lab prints its own). */
 export const FANBOY_ENV = { MATHFANBOY_INTERVAL_MS: '100', MATHFANBOY_SUMMARY_EVERY: '0' };
 
-/** The Dapr pods' app API token (the mitigation pod only): in a cluster it would come from a Secret. */
-export const APP_API_TOKEN = 'calclab-app-token';
 
 const SERVICES: ServiceName[] = ['addition', 'subtraction', 'multiplication', 'division', 'percentage', 'mathfanboy'];
 
@@ -58,7 +58,7 @@ function podsOf(variant: Variant, subnet: number): Pod[] {
     variant === 'dapr'
       ? [
           pod('multiplication-loopback', 17, { service: 'multiplication', policy: true, appEnv: { HOST: '127.0.0.1' } }),
-          pod('multiplication-token', 18, { service: 'multiplication', policy: true, appEnv: { APP_API_TOKEN } }),
+          pod('multiplication-token', 18, { service: 'multiplication', policy: true, appToken: true }),
         ]
       : [pod('multiplication-nopolicy', 17, { service: 'multiplication', policy: false })];
   return [...services, ...extras, pod('intruder', 99, { sidecar: false })];

@@ -1,5 +1,6 @@
-import { execFile, execFileSync } from 'node:child_process';
-import { readdirSync, readFileSync, readlinkSync } from 'node:fs';
+import { execFile, execFileSync, spawn } from 'node:child_process';
+import { existsSync, readdirSync, readFileSync, readlinkSync } from 'node:fs';
+import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { CLAIMS, PROBES } from '@calc/probe-matrix';
@@ -92,8 +93,69 @@ describe('make lab: both variants for real, the probe matrix, findings', () => {
     expect(findings.data.denials).toEqual({ pass: true, counted: 4, expected: 4, byFrontend: expect.objectContaining({ inbound_mtls: 2, inbound_plaintext: 2 }) });
   });
 
+  it('runs apps, daprd and sentry unprivileged (not root, not the proxy uid, no capabilities), and every key file 0600', () => {
+    const { hygiene } = findings.data;
+    expect(hygiene.problems).toEqual([]);
+    const names = new Set(hygiene.processes.map((p: { name: string }) => p.name));
+    expect([...names].sort()).toEqual(['app', 'daprd', 'proxy', 'sentry']);
+    for (const p of hygiene.processes.filter((p: { name: string }) => p.name !== 'proxy')) {
+      expect(p.uid, `${p.name} in ${p.pod}`).not.toBe(0);
+      expect(p.uid, `${p.name} in ${p.pod}`).not.toBe(2102);
+      expect(p.capEff, `${p.name} in ${p.pod}`).toMatch(/^0+$/);
+    }
+    // Both authorities' root and issuer keys (4), and each of the 7 meshed workloads' key and bundle (.pem).
+    expect(hygiene.keyFiles.length).toBe(18);
+    expect(hygiene.keyFiles.filter((k: { mode: string }) => k.mode !== '600')).toEqual([]);
+    expect(hygiene.keyFiles.map((k: { file: string }) => k.file)).toContain('pki/mesh/multiplication.pem');
+  });
+
   it('leaves nothing behind: no lab namespace, no lab process', () => {
     expect(labNamespaces()).toEqual([]);
+    expect(labProcesses()).toEqual([]);
+  });
+});
+
+/**
+ * Runs the lab as a terminal would and presses Ctrl-C (SIGINT to the whole process group) `delayMs`
+ * after a progress line appears.
+ */
+function interruptedRun(marker: string, delayMs: number): Promise<{ code: number | string; stdout: string; stderr: string; pressed: boolean }> {
+  const child = spawn(process.execPath, [CLI, 'run'], { detached: true, stdio: ['ignore', 'pipe', 'pipe'] });
+  let stdout = '';
+  let stderr = '';
+  let pressed = false;
+  child.stdout.on('data', (d: Buffer) => {
+    stdout += d.toString();
+    if (!pressed && stdout.includes(marker)) {
+      pressed = true;
+      setTimeout(() => process.kill(-child.pid!, 'SIGINT'), delayMs);
+    }
+  });
+  child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
+  return new Promise((resolve) => child.on('close', (code, signal) => resolve({ code: code ?? signal ?? '?', stdout, stderr, pressed })));
+}
+
+const netnsEtc = () => readdirSync('/etc/netns').filter((d) => d.startsWith('calclab-'));
+const REPO = fileURLToPath(new URL('../../../', import.meta.url));
+
+describe('Ctrl-C during make lab, at any moment, leaves nothing behind and exits 130 with one line', () => {
+  it.each([
+    ['while clearing an earlier run', 'clearing what an earlier run left', 0],
+    ['while creating the pods', 'creating 18 pods', 0],
+    ['while issuing the certificate authorities', 'issuing the Dapr and mesh', 0],
+    ['as the variants start', 'starting both variants', 200],
+    ['while the variants start', 'starting both variants', 2000],
+    ['during the probe matrix', 'running the probe matrix', 300],
+    ["while MathFanBoy's calls are counted", 'letting MathFanBoy make', 100],
+  ])('%s', async (_when, marker, delayMs) => {
+    const run = await interruptedRun(marker, delayMs);
+    expect(run.pressed, run.stdout).toBe(true);
+    expect(run.code, `${run.stdout}\n${run.stderr}`).toBe(130);
+    expect(run.stderr).toBe('\nlab: interrupted (Ctrl-C): removing everything this run made … done; nothing is left\n');
+    expect(labNamespaces()).toEqual([]);
+    expect(netnsEtc()).toEqual([]);
+    expect(existsSync(join(REPO, '.run', 'lab')), 'keys and configuration in .run/lab').toBe(false);
+    expect(existsSync(join(REPO, '.run', 'lab.lock')), 'the lock').toBe(false);
     expect(labProcesses()).toEqual([]);
   });
 });
