@@ -13,7 +13,7 @@ import {
 import { createApp } from './app.js';
 import { ConfigError, numberFromEnv, portFromEnv } from './config.js';
 import { createLogger, type Logger } from './log.js';
-import { listen, onShutdownSignal, type Listening } from './server.js';
+import { listen, onShutdown, type Listening } from './server.js';
 
 /** What a variant (Dapr-aware or mesh-agnostic) plugs into a service: its transport and, optionally, a guard. */
 export interface Edge {
@@ -95,7 +95,7 @@ async function serveApp(log: Logger, defaultPort: number, options: Omit<Paramete
 /** Runs start-up; a bad configuration or a failed listen ends the process with one clear line, no stack trace. */
 function start(log: Logger, startup: () => Promise<Running>): void {
   startup().then(
-    (running) => onShutdownSignal(log, () => running.stop()),
+    (running) => onShutdown(log, () => running.stop()),
     (error: unknown) => {
       const message = error instanceof Error ? error.message : String(error);
       log.fatal({ code: error instanceof ConfigError ? error.code : 'START_FAILED' }, message);

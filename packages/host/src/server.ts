@@ -1,6 +1,6 @@
 import { once } from 'node:events';
 import { createServer, STATUS_CODES, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import { Socket, type AddressInfo } from 'node:net';
 import type { Duplex } from 'node:stream';
 import type { Express } from 'express';
 import { ApiError } from '@calc/core';
@@ -117,14 +117,18 @@ async function drain(server: Server): Promise<void> {
   clearTimeout(deadline);
 }
 
+/** The environment variable that names the lifeline's file descriptor (see watchLifeline). */
+export const LIFELINE_FD = 'LIFELINE_FD';
+
 /**
- * Runs `stop` once on the first SIGTERM or SIGINT, then exits 0 (1 if stopping failed).
- * A second signal while stopping exits at once.
+ * Runs `stop` once on the first SIGTERM or SIGINT, or when the launcher's lifeline ends, then exits
+ * 0 (1 if stopping failed). A second signal while stopping exits at once.
  */
-export function onShutdownSignal(log: Logger, stop: () => Promise<void>): void {
+export function onShutdown(log: Logger, stop: () => Promise<void>): void {
   let stopping = false;
-  const handle = (signal: NodeJS.Signals) => {
+  const handle = (signal: NodeJS.Signals | 'launcher gone') => {
     if (stopping) {
+      if (signal === 'launcher gone') return;
       log.warn({ signal }, 'second signal: exiting now');
       process.exit(1);
     }
@@ -143,4 +147,19 @@ export function onShutdownSignal(log: Logger, stop: () => Promise<void>): void {
   };
   process.on('SIGTERM', handle);
   process.on('SIGINT', handle);
+  watchLifeline(() => handle('launcher gone'));
+}
+
+/**
+ * A launcher (make demo) hands each child the read end of a pipe as fd $LIFELINE_FD and never writes
+ * to it. When the launcher is gone, however it died (SIGKILL, its terminal closed), the kernel closes
+ * the write end and the child reads end-of-file: it stops as on SIGTERM. Unlike a parent-death
+ * signal, this works on macOS as well as Linux.
+ */
+function watchLifeline(onEnd: () => void): void {
+  const fd = Number(process.env[LIFELINE_FD]);
+  if (!Number.isInteger(fd) || fd < 3) return;
+  const lifeline = new Socket({ fd, readable: true, writable: false });
+  lifeline.on('end', onEnd).on('close', onEnd).on('error', onEnd);
+  lifeline.resume();
 }

@@ -3,7 +3,7 @@ import { createWriteStream, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { ALL_SERVICES, DEFAULT_PORT, OPERATION_SERVICES, type OperationService } from '@calc/core';
-import { startMeshSet, type MeshSet } from './mesh-set.js';
+import { startMeshSet, type MeshSet, type RestartEvent } from './mesh-set.js';
 import { entryOf, launch, LaunchError } from './process.js';
 
 const USAGE = `usage: node packages/launcher/dist/demo.js [--duration SECONDS] [--host ADDRESS]
@@ -57,7 +57,7 @@ async function main(): Promise<void> {
   console.log(`==> starting the mesh-agnostic set on ${host}: ${OPERATION_SERVICES.map((s) => `${s} :${ports[s]}`).join(', ')}`);
   let set: MeshSet;
   try {
-    set = await startMeshSet({ host, ports, onServiceLine: (service, line) => logs.get(service)?.write(`${line}\n`) });
+    set = await startMeshSet({ host, ports, onServiceLine: (service, line) => logs.get(service)?.write(`${line}\n`), onRestart: reportRestart });
   } catch (error) {
     if (error instanceof LaunchError) {
       const hint = error.message.includes('already in use') ? ` (set ${error.service.toUpperCase()}_PORT to a free port)` : '';
@@ -65,6 +65,7 @@ async function main(): Promise<void> {
     }
     throw error;
   }
+  console.log(`==> running: ${OPERATION_SERVICES.map((s) => `${s} pid ${set.services.get(s)?.child.pid}`).join(', ')} (kill one and watch it restart)`);
   console.log(`==> MathFanBoy calling every ${process.env.MATHFANBOY_INTERVAL_MS ?? 1000} ms${durationS ? ` for ${durationS} s` : ''}; Ctrl-C stops everything`);
   const fanboy = await launch({
     name: 'mathfanboy',
@@ -89,10 +90,18 @@ async function main(): Promise<void> {
   };
   process.on('SIGINT', () => void stopAll('Ctrl-C'));
   process.on('SIGTERM', () => void stopAll('SIGTERM'));
+  process.on('SIGHUP', () => void stopAll('terminal closed (SIGHUP)'));
   if (durationS > 0) setTimeout(() => void stopAll(`${durationS} s elapsed`), durationS * 1000);
   void fanboy.exited.then((code) => {
     if (!stopping) void set.stop().then(() => fail(`MathFanBoy exited on its own (${code}): ${fanboy.recentLines.at(-1) ?? ''}`));
   });
+}
+
+/** What a user watching the demo should know when a service dies: that it did, and that it is back. */
+function reportRestart(event: RestartEvent): void {
+  if (event.kind === 'exited') console.log(`==> ${event.service} (pid ${event.pid}) exited unexpectedly (${event.code}); restarting it in ${event.delayMs / 1000} s, as a kubelet would`);
+  else if (event.kind === 'restarted') console.log(`==> ${event.service} is back (pid ${event.pid})`);
+  else console.log(`==> ${event.service} did not start again (${event.message}); next try in ${event.delayMs / 1000} s`);
 }
 
 main().catch((error: unknown) => fail(error instanceof Error ? error.message : String(error)));

@@ -10,7 +10,20 @@ export interface MeshSetOptions {
   env?: NodeJS.ProcessEnv;
   /** Every line a service prints, for logs. */
   onServiceLine?: (service: OperationService, line: string) => void;
+  /**
+   * Given: a service that exits unexpectedly is started again on its port, as a kubelet restarts a
+   * container, after RESTART_DELAY_MS (doubling while restarts fail, up to 10 s); each event reported.
+   */
+  onRestart?: (event: RestartEvent) => void;
 }
+
+export type RestartEvent =
+  | { kind: 'exited'; service: OperationService; pid: number | undefined; code: number | string; delayMs: number }
+  | { kind: 'restarted'; service: OperationService; pid: number | undefined }
+  | { kind: 'failed'; service: OperationService; message: string; delayMs: number };
+
+const RESTART_DELAY_MS = 1000;
+const MAX_RESTART_DELAY_MS = 10_000;
 
 export interface MeshSet {
   services: Map<OperationService, Launched>;
@@ -25,7 +38,9 @@ export interface MeshSet {
 export async function startMeshSet(options: MeshSetOptions = {}): Promise<MeshSet> {
   const host = options.host ?? '127.0.0.1';
   const services = new Map<OperationService, Launched>();
+  let stopping = false;
   const stop = async () => {
+    stopping = true;
     const codes = await Promise.all([...services.values()].map(async (s) => [s.name, await s.stop()] as const));
     return new Map(codes);
   };
@@ -37,7 +52,31 @@ export async function startMeshSet(options: MeshSetOptions = {}): Promise<MeshSe
       waitForListening: true,
     };
     if (options.onServiceLine) launchOptions.onLine = (line) => options.onServiceLine?.(service, line);
-    services.set(service, await launch(launchOptions));
+    const launched = await launch(launchOptions);
+    services.set(service, launched);
+    if (options.onRestart) void superviseOne(service, launched, launchOptions, options.onRestart);
+  };
+  // Restarts on the port it had, so the URLs already handed to percentage and MathFanBoy stay right.
+  const superviseOne = async (service: OperationService, launched: Launched, launchOptions: LaunchOptions, report: (e: RestartEvent) => void) => {
+    const code = await launched.exited;
+    let delayMs = RESTART_DELAY_MS;
+    if (stopping) return;
+    report({ kind: 'exited', service, pid: launched.child.pid, code, delayMs });
+    const again = { ...launchOptions, env: { ...launchOptions.env, PORT: String(launched.port) } };
+    for (;;) {
+      await new Promise((resolve) => setTimeout(resolve, delayMs));
+      if (stopping) return;
+      try {
+        const restarted = await launch(again);
+        if (stopping) return void (await restarted.stop());
+        services.set(service, restarted);
+        report({ kind: 'restarted', service, pid: restarted.child.pid });
+        return void superviseOne(service, restarted, again, report);
+      } catch (error) {
+        delayMs = Math.min(delayMs * 2, MAX_RESTART_DELAY_MS);
+        report({ kind: 'failed', service, message: (error as Error).message, delayMs });
+      }
+    }
   };
 
   try {

@@ -1,6 +1,8 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
+import type { Socket } from 'node:net';
 import { createInterface } from 'node:readline';
+import { LIFELINE_FD } from '@calc/host';
 import type { ServiceName } from '@calc/core';
 
 export type Variant = 'dapr' | 'mesh';
@@ -58,12 +60,15 @@ export async function launch(options: LaunchOptions): Promise<Launched> {
   }
   const runsUnderNode = program.endsWith('.js');
   const child = spawn(runsUnderNode ? process.execPath : program, runsUnderNode ? [program, ...args] : args, {
-    env: options.env ?? process.env,
-    stdio: ['ignore', 'pipe', 'pipe'],
+    // fd 3 is the lifeline: the child stops when it ends, i.e. when this process is gone (see @calc/host).
+    env: { ...(options.env ?? process.env), [LIFELINE_FD]: '3' },
+    stdio: ['ignore', 'pipe', 'pipe', 'pipe'],
     // Its own process group: a Ctrl-C in the terminal reaches only the launcher, which then stops
     // each child once, in order (a child hit by both would take the second signal as "force").
     detached: true,
   });
+  // Never written to; held open (without keeping this process alive) until this process ends.
+  (child.stdio[3] as Socket).unref();
   const recentLines: string[] = [];
   // 'close' (not 'exit'): by then stdout and stderr are drained, so recentLines holds the last words.
   const exited = new Promise<number | string>((resolve) => {

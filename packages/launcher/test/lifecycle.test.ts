@@ -1,5 +1,5 @@
 import { createServer } from 'node:http';
-import { spawnSync } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { entryOf, launch, LaunchError, startMeshSet } from '../src/index.js';
@@ -87,5 +87,66 @@ describe('make demo', () => {
     const run = spawnSync(process.execPath, [demo, '--duration', 'soon'], { encoding: 'utf8' });
     expect(run.status).toBe(2);
     expect(run.stderr).toContain('--duration must be a number of seconds');
+  });
+});
+
+/** `make demo` as a user runs it, on free ports; resolves once its services run, with their pids. */
+async function startDemo(env: NodeJS.ProcessEnv = {}) {
+  const ports = Object.fromEntries(await Promise.all(['ADDITION', 'DIVISION', 'MULTIPLICATION', 'SUBTRACTION', 'PERCENTAGE'].map(async (s) => [`${s}_PORT`, String(await freePort())])));
+  const demo = fileURLToPath(new URL('../dist/demo.js', import.meta.url));
+  const child = spawn(process.execPath, [demo], { env: { ...process.env, ...ports, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+  let stdout = '';
+  child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
+  child.stderr.on('data', (d: Buffer) => (stdout += d.toString()));
+  await until(() => /==> running: .*\n/.test(stdout), 15_000, () => stdout);
+  const pids = Object.fromEntries([...stdout.matchAll(/(\w+) pid (\d+)/g)].map((m) => [m[1]!, Number(m[2])]));
+  return { child, ports, pids, output: () => stdout, demo };
+}
+
+const alive = (pid: number) => {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch {
+    return false;
+  }
+};
+
+async function until(condition: () => boolean, timeoutMs: number, show: () => string = () => ''): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!condition()) {
+    if (Date.now() > deadline) throw new Error(`timed out; output so far:\n${show()}`);
+    await new Promise((r) => setTimeout(r, 50));
+  }
+}
+
+describe('make demo: its services never outlive it', () => {
+  it.each(['SIGKILL', 'SIGHUP'] as const)('the launcher killed by %s takes its five services with it, and the next demo gets the ports', async (signal) => {
+    const { child, ports, pids, demo } = await startDemo();
+    expect(Object.keys(pids).sort()).toEqual(['addition', 'division', 'multiplication', 'percentage', 'subtraction']);
+    child.kill(signal);
+    await until(() => Object.values(pids).every((pid) => !alive(pid)), 5000, () => `still running: ${Object.entries(pids).filter(([, p]) => alive(p)).map(([s]) => s)}`);
+    const next = spawnSync(process.execPath, [demo, '--duration', '1'], { env: { ...process.env, ...ports }, encoding: 'utf8', timeout: 30_000 });
+    expect(next.status, next.stderr).toBe(0);
+  });
+});
+
+describe('make demo: a service that dies is restarted, as a kubelet would', () => {
+  it('kill multiplication: percentage answers 502 while it is down, then computes again', async () => {
+    const { child, pids, output } = await startDemo({ MATHFANBOY_INTERVAL_MS: '20', PERCENTAGE_FAULT_RATE: '0' });
+    try {
+      process.kill(pids.multiplication!, 'SIGKILL');
+      await until(() => output().includes('==> multiplication is back'), 10_000, output);
+      const after = output().slice(output().indexOf('==> multiplication is back'));
+      await until(() => /^percentage\(\d+, \d+\) = /m.test(output().slice(output().indexOf('==> multiplication is back'))), 10_000, output);
+      const text = output();
+      expect(text).toContain(`==> multiplication (pid ${pids.multiplication}) exited unexpectedly (SIGKILL); restarting it in 1 s`);
+      const down = text.slice(text.indexOf('exited unexpectedly'), text.indexOf('==> multiplication is back'));
+      expect(down).toMatch(/^percentage\(\d+, \d+\) -> 502 DOWNSTREAM_UNAVAILABLE: multiplication could not be reached/m);
+      expect(after).toMatch(/==> multiplication is back \(pid \d+\)/);
+    } finally {
+      child.kill('SIGINT');
+      await new Promise((resolve) => child.once('close', resolve));
+    }
   });
 });
