@@ -31,4 +31,5 @@ COPY --from=build --chown=root:root /out ./
 USER 1000:1000
 EXPOSE 8080
 STOPSIGNAL SIGTERM
-CMD ["node", "main.js"]
+# The flags of SERVICE_NODE_FLAGS (packages/launcher/src/process.ts): small young-generation semi-spaces.
+CMD ["node", "--max-semi-space-size=2", "main.js"]

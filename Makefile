@@ -75,6 +75,12 @@ QUICK ?=
 bench: build lab-tools ## sidecar overhead: direct, dapr, mesh, dapr+mesh; results/bench/bench.md (QUICK=1 for a 1-minute check)
 	node packages/bench/dist/cli.js $(if $(QUICK),--quick)
 
+# The soak: the mesh-agnostic set on loopback (no root) at 1,000 requests per second. make test runs 30 s of it.
+SOAK_SECONDS ?= 600
+.PHONY: soak
+soak: build ## 10 minutes at 1,000 requests per second on the mesh-agnostic set: errors by code, latency, memory; results/soak/soak.md
+	node packages/bench/dist/soak.js --duration $(SOAK_SECONDS)
+
 # Kubernetes: offline proof here; the kind lab for users with Docker, kind, kubectl and helm.
 .PHONY: k8s-tools
 k8s-tools: ## install kustomize and the Kubernetes 1.35.0 OpenAPI document (pinned, into tools/)

@@ -7,6 +7,8 @@ export default defineConfig({
     testTimeout: 300_000,
     // The lab and the benchmark share the lab's namespaces: their groups run one after the other.
     sequence: { groupOrder: 2 },
+    // The benchmark and the soak each load both cores: one at a time.
+    fileParallelism: false,
     hookTimeout: 300_000,
   },
 });

@@ -65,7 +65,15 @@ export function summarize(h: hdr.Histogram): Summary {
   };
 }
 
-export function runLoad(spec: LoadSpec): Promise<LoadResult> {
+/** For a load of varied requests (the soak): what each request is, and what each answer said. */
+export interface PerRequest {
+  /** Request i's URL and JSON body, instead of spec.url and spec.body. */
+  pick(i: number): { url: string; body: string };
+  /** Every measured answer, with its body (an error body tells its code). */
+  onAnswer?(i: number, status: number | undefined, body: string): void;
+}
+
+export function runLoad(spec: LoadSpec, perRequest?: PerRequest): Promise<LoadResult> {
   // fifo: every connection takes its turn, as fortio's -c connections do (Node's default, lifo, keeps a few hot).
   const agent = new Agent({ keepAlive: true, maxSockets: spec.connections, maxFreeSockets: spec.connections, scheduling: 'fifo' });
   const latency = newHistogram();
@@ -102,10 +110,11 @@ export function runLoad(spec: LoadSpec): Promise<LoadResult> {
         distribution: CHART_PERCENTILES.map((p) => [p, Math.round(p === 100 ? latency.maxValue : latency.getValueAtPercentile(p))]),
       });
     };
-    const done = (i: number, intended: bigint, sent: bigint, status: number | undefined) => {
+    const done = (i: number, intended: bigint, sent: bigint, status: number | undefined, answer = '') => {
       const end = process.hrtime.bigint();
       completed += 1;
       if (i >= warmup) {
+        perRequest?.onAnswer?.(i, status, answer);
         measuredCompleted += 1;
         lastEnd = end > lastEnd ? end : lastEnd;
         latency.recordValue(Math.max(1, Number(end - intended) / 1000));
@@ -119,14 +128,19 @@ export function runLoad(spec: LoadSpec): Promise<LoadResult> {
     const send = (i: number, intended: bigint) => {
       // "Actually sent" is when a connection takes the request (the agent may queue it first).
       let sent = process.hrtime.bigint();
-      const req = request(spec.url, { method: spec.method ?? 'POST', agent, headers, timeout: spec.timeoutMs ?? 10_000 }, (res) => {
-        res.on('data', () => {});
-        res.on('end', () => done(i, intended, sent, res.statusCode));
+      const picked = perRequest?.pick(i);
+      const requestHeaders = picked ? { ...headers, 'content-type': 'application/json', 'content-length': String(Buffer.byteLength(picked.body)) } : headers;
+      const req = request(picked?.url ?? spec.url, { method: spec.method ?? 'POST', agent, headers: requestHeaders, timeout: spec.timeoutMs ?? 10_000 }, (res) => {
+        let answer = '';
+        res.on('data', (chunk: Buffer) => {
+          if (perRequest?.onAnswer && res.statusCode !== 200) answer += chunk.toString();
+        });
+        res.on('end', () => done(i, intended, sent, res.statusCode, answer));
       });
       req.on('socket', () => (sent = process.hrtime.bigint()));
       req.on('timeout', () => req.destroy(new Error('timeout')));
       req.on('error', () => done(i, intended, sent, undefined));
-      req.end(body);
+      req.end(picked?.body ?? body);
     };
     // Sends whatever is due, then sleeps until the next one: a timer when it is far, else the next
     // turn of the event loop (timers are millisecond-coarse; the schedule needs microseconds).

@@ -1,6 +1,6 @@
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { entryOf } from '@calc/launcher';
+import { serviceCommand } from '@calc/launcher';
 import {
   createAuthority,
   createNetwork,
@@ -89,7 +89,7 @@ spec:
   const sentryAddress = await startSentry(runtime, PODS.sentry, configDir, daprCa, bin);
   const trustAnchors = readFileSync(daprCa.rootCert, 'utf8');
   const quiet = { LOG_LEVEL: 'warn', PORT: String(APP_PORT) };
-  const app = (p: BenchPod) => runtime.start(p, 'app', [process.execPath, entryOf('multiplication', 'mesh')], quiet);
+  const app = (p: BenchPod) => runtime.start(p, 'app', serviceCommand('multiplication', 'mesh'), quiet);
   const daprd = (p: BenchPod, appId: string, withApp: boolean, mtls: boolean) =>
     runtime.start(p, 'daprd', daprdCommand(bin, { appId, config, resourcesDir, ...(withApp ? { appPort: APP_PORT } : {}), ...(mtls ? { sentryAddress } : {}) }),
       { NAMESPACE, ...(mtls ? { DAPR_TRUST_ANCHORS: trustAnchors } : {}) });

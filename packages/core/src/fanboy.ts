@@ -34,6 +34,11 @@ export interface ServiceTally {
 
 const MAX_OPERAND = 100;
 
+/** Two operands as MathFanBoy chooses them: whole numbers from 0 to MAX_OPERAND. */
+export function fanboyOperands(random: () => number): Operands {
+  return { op1: Math.round(random() * MAX_OPERAND), op2: Math.round(random() * MAX_OPERAND) };
+}
+
 /**
  * MathFanBoy, the traffic generator: calls a random operation with random operands,
  * prints one line per call, never stops on errors, and keeps a tally per operation.
@@ -47,7 +52,7 @@ export class FanBoy {
   async tick(): Promise<CallOutcome> {
     const { random, now, invoker } = this.deps;
     const service = OPERATION_SERVICES[Math.floor(random() * OPERATION_SERVICES.length)] ?? 'addition';
-    const operands = { op1: Math.round(random() * MAX_OPERAND), op2: Math.round(random() * MAX_OPERAND) };
+    const operands = fanboyOperands(random);
     const started = now();
     let outcome: CallOutcome;
     try {

@@ -16,8 +16,11 @@ export function createUrlInvoker(services: readonly OperationService[], env: Nod
     httpAgent: new Agent({ keepAlive: true }),
     // Every status is an answer to inspect, not an exception.
     validateStatus: () => true,
-    // Keep the transport plain: no proxy taken from the environment.
+    // Keep the transport plain: no proxy taken from the environment, and no redirect following (a
+    // service answers, it never redirects): axios then calls node:http directly instead of through
+    // follow-redirects, which wraps and buffers every request (less memory per call under load).
     proxy: false,
+    maxRedirects: 0,
   });
 
   return {

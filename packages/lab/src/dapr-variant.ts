@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { entryOf } from '@calc/launcher';
+import { serviceCommand } from '@calc/launcher';
 import { DAPR_GRPC_PORT, DAPR_HTTP_PORT, DAPR_INTERNAL_GRPC_PORT, DAPR_METRICS_PORT } from '@calc/probe-matrix';
 import type { Authority } from './pki.js';
 import type { PodRuntime } from './pods.js';
@@ -114,7 +114,7 @@ export async function startDaprVariant(runtime: PodRuntime<Pod>, workDir: string
     writeFileSync(config, daprConfiguration(pod.workload, pod.policy === true));
     // The app API token goes to both: daprd adds it to every call it makes to the app, the app checks it.
     const token: Record<string, string> = pod.appToken ? { APP_API_TOKEN: appToken } : {};
-    runtime.start(pod, 'app', [process.execPath, entryOf(pod.service, 'dapr')], {
+    runtime.start(pod, 'app', serviceCommand(pod.service, 'dapr'), {
       PORT: String(APP_PORT),
       ...(pod.service === 'mathfanboy' ? FANBOY_ENV : {}),
       ...pod.appEnv,

@@ -1,7 +1,7 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { OPERATION_SERVICES, urlVariableOf } from '@calc/core';
-import { entryOf } from '@calc/launcher';
+import { serviceCommand } from '@calc/launcher';
 import { DENIAL_RESPONSE, INBOUND_PORT, natRules, OUTBOUND_PORT, proxyConfig } from './mesh-proxy.js';
 import { createWorkloadCert, type Authority } from './pki.js';
 import type { PodRuntime } from './pods.js';
@@ -48,7 +48,7 @@ export async function startMeshVariant(runtime: PodRuntime<Pod>, workDir: string
     const statsSocket = statsSocketOf(workDir, pod.workload);
     writeFileSync(config, proxyConfig({ name: `${pod.workload} (${NAMESPACE.mesh})`, certificate, caFile: authority.rootCert, meshedList, appPort: APP_PORT, statsSocket, ...policy }));
     runtime.start(pod, 'proxy', ['haproxy', '-db', '-f', config], {}, { asRoot: true });
-    if (pod.service) runtime.start(pod, 'app', [process.execPath, entryOf(pod.service, 'mesh')], { PORT: String(APP_PORT), ...urlsFor(pod), ...(pod.service === 'mathfanboy' ? FANBOY_ENV : {}) });
+    if (pod.service) runtime.start(pod, 'app', serviceCommand(pod.service, 'mesh'), { PORT: String(APP_PORT), ...urlsFor(pod), ...(pod.service === 'mathfanboy' ? FANBOY_ENV : {}) });
   };
   // MathFanBoy starts calling at once, so it starts last: every callee is up by then.
   const servers = meshed.filter((p) => p.service !== 'mathfanboy');

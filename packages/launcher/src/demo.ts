@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { ALL_SERVICES, DEFAULT_PORT, OPERATION_SERVICES, type OperationService } from '@calc/core';
 import { startMeshSet, type MeshSet, type RestartEvent } from './mesh-set.js';
-import { entryOf, launch, LaunchError } from './process.js';
+import { launch, LaunchError, serviceCommand } from './process.js';
 
 const USAGE = `usage: node packages/launcher/dist/demo.js [--duration SECONDS] [--host ADDRESS]
 
@@ -69,7 +69,7 @@ async function main(): Promise<void> {
   console.log(`==> MathFanBoy calling every ${process.env.MATHFANBOY_INTERVAL_MS ?? 1000} ms${durationS ? ` for ${durationS} s` : ''}; Ctrl-C stops everything`);
   const fanboy = await launch({
     name: 'mathfanboy',
-    command: [entryOf('mathfanboy', 'mesh')],
+    command: serviceCommand('mathfanboy', 'mesh'),
     env: { ...process.env, ...set.urls },
     // Its call lines (stdout) are the show; its own logs (stderr) go to its log file.
     onLine: (line, stream) => (stream === 'stdout' ? console.log(line) : logs.get('mathfanboy')?.write(`${line}\n`)),

@@ -1,5 +1,5 @@
 import { DEFAULT_PORT, OPERATION_SERVICES, urlVariableOf, type OperationService } from '@calc/core';
-import { entryOf, launch, type Launched, type LaunchOptions } from './process.js';
+import { launch, serviceCommand, type Launched, type LaunchOptions } from './process.js';
 
 export interface MeshSetOptions {
   /** Interface every service listens on. */
@@ -47,7 +47,7 @@ export async function startMeshSet(options: MeshSetOptions = {}): Promise<MeshSe
   const start = async (service: OperationService, env: NodeJS.ProcessEnv) => {
     const launchOptions: LaunchOptions = {
       name: service,
-      command: [entryOf(service, 'mesh')],
+      command: serviceCommand(service, 'mesh'),
       env: { ...process.env, ...options.env, ...env, HOST: host, PORT: String(options.ports?.[service] ?? 0) },
       waitForListening: true,
     };
