@@ -18,13 +18,22 @@ const ROOT_PATH = [join(REPO_ROOT, 'tools', 'node', 'node_modules', '.bin'), '/u
 export function ensureRoot(what: string): void {
   if (process.getuid?.() === 0) return;
   if (hasCommand('sudo') && spawnSync('sudo', ['-n', 'true']).status === 0) {
-    const node = existsSync(PROJECT_NODE) ? PROJECT_NODE : process.execPath;
-    const origin = node === PROJECT_NODE ? "the project's, tools/node" : 'the one running this command; make installs its own into tools/node';
-    process.stderr.write(`==> ${what} needs root: re-running with sudo, Node ${node} (${origin})\n`);
-    const rerun = spawnSync('sudo', ['-n', `PATH=${ROOT_PATH}`, node, ...process.argv.slice(1)], { stdio: 'inherit' });
+    const { args, announce } = sudoRerun(what);
+    process.stderr.write(`${announce}\n`);
+    const rerun = spawnSync('sudo', args, { stdio: 'inherit' });
     process.exit(rerun.status ?? EXIT.cannotRun);
   }
   throw new LabError('NOT_ROOT', `${what} needs root (network namespaces, iptables): run it as root, or with sudo`);
+}
+
+/** sudo's arguments to run this command again as root, and the line that says which Node runs it. */
+export function sudoRerun(what: string, argv: string[] = process.argv, projectNode: string = PROJECT_NODE): { args: string[]; announce: string } {
+  const node = existsSync(projectNode) ? projectNode : process.execPath;
+  const origin = node === projectNode ? "the project's, tools/node" : 'the one running this command; make installs its own into tools/node';
+  return {
+    args: ['-n', `PATH=${ROOT_PATH}`, node, ...argv.slice(1)],
+    announce: `==> ${what} needs root: re-running with sudo, Node ${node} (${origin})`,
+  };
 }
 
 /** One lab or benchmark at a time: they share the namespace prefix. */
