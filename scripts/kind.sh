@@ -11,9 +11,11 @@ CLUSTER=calculator-lab
 KIND_VERSION=v0.31.0
 # kind v0.31.0's default image: Kubernetes 1.35.0 (Linkerd edge-26.8.3's chart asks for >=1.31.0).
 NODE_IMAGE=kindest/node:v1.35.0@sha256:452d707d4862f52530247495d180205e029056831160e22870e37e3f6c1ac31f
-DAPR_VERSION=1.18.3
+# DAPR_VERSION and LINKERD_VERSION: the project's pins.
+# shellcheck source=versions.env
+source versions.env
 DAPR_VALUES=k8s-dapr/dapr-values.yaml
-LINKERD_CHART_VERSION=2026.8.3 # edge-26.8.3 (Linkerd 2.20)
+LINKERD_CHART_VERSION="20${LINKERD_VERSION#edge-}" # edge-26.8.3 → 2026.8.3 (Linkerd 2.20)
 # The version Linkerd edge-26.8.3's own check recommends (healthcheck.go); v1.2.1 is its minimum.
 GATEWAY_API_VERSION=v1.5.1
 TAG=0.1.0
@@ -124,7 +126,7 @@ linkerd() {
   say "installing the Gateway API CRDs ${GATEWAY_API_VERSION}"
   kubectl apply --server-side -f "https://github.com/kubernetes-sigs/gateway-api/releases/download/${GATEWAY_API_VERSION}/standard-install.yaml"
   linkerd_pki
-  say "installing Linkerd edge-26.8.3 (Helm chart ${LINKERD_CHART_VERSION})"
+  say "installing Linkerd ${LINKERD_VERSION} (Helm chart ${LINKERD_CHART_VERSION})"
   helm upgrade --install linkerd-crds linkerd-crds --repo https://helm.linkerd.io/edge --version "${LINKERD_CHART_VERSION}" \
     --namespace linkerd --create-namespace --wait
   helm upgrade --install linkerd-control-plane linkerd-control-plane --repo https://helm.linkerd.io/edge --version "${LINKERD_CHART_VERSION}" \

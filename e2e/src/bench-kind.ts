@@ -5,6 +5,7 @@ import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { cpuTable, harnessCheck, tabulate, writeReport, type LoadResult, type LoadSpec, type RunRecord } from '@calc/bench';
+import { PINNED } from '@calc/probe-matrix';
 import { Cluster } from './cluster.js';
 import { APP_PORT, containerOf, DAPR_HTTP_PORT, execTargetOf, NAMESPACE, shellSpec } from './platform.js';
 
@@ -74,7 +75,7 @@ async function run(scenarios: KindScenario[]): Promise<number> {
     generatedAt: new Date().toISOString(),
     quick: false,
     machine: { cpus: 0, model: 'kind cluster' },
-    versions: { dapr: '1.18.3', linkerd: 'edge-26.8.3' },
+    versions: { dapr: PINNED.dapr, linkerd: PINNED.linkerd },
     settings: { ...SETTINGS, body: BODY },
     runs,
     rows: tabulate(runs),

@@ -3,12 +3,12 @@
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
-import { formatTable, judge, LINKERD, writeFindings, workloadsOf, type Observation, type Section, type Variant, type Verdict } from '@calc/probe-matrix';
+import { formatTable, judge, LINKERD, PINNED, probeSpec, writeFindings, workloadsOf, type Observation, type Section, type Variant, type Verdict } from '@calc/probe-matrix';
 import { Cluster } from './cluster.js';
 import { judgeFanBoyLog } from './fanboy-log.js';
 import { daprFacts, linkerdFacts, noSidecarFacts, type PodSpecLike } from './injection.js';
 import { buildPlan, formatPlan } from './plan.js';
-import { APP_PORT, containerOf, NAMESPACE, probeCommand, probeSpec } from './platform.js';
+import { APP_PORT, containerOf, kindAddressing, NAMESPACE, probeCommand } from './platform.js';
 
 const ROOT = fileURLToPath(new URL('../../', import.meta.url));
 const RESULTS = `${ROOT}results/kind`;
@@ -44,10 +44,10 @@ async function run(variants: Variant[]): Promise<number> {
   for (const planned of plan.probes) {
     const { probe } = planned;
     const caller = await podOf(probe.variant, probe.caller);
-    const targetIp = planned.needsIpOf ? (await podOf(probe.variant, planned.needsIpOf)).status!.podIP! : '';
+    const podIps = new Map(planned.needsIpOf ? [[planned.needsIpOf, (await podOf(probe.variant, planned.needsIpOf)).status!.podIP!]] : []);
     let observed: Observation;
     try {
-      const out = await cluster.run(planned.namespace, caller.metadata!.name!, planned.container, probeCommand(PROBE_SOURCE, probeSpec(probe, targetIp)));
+      const out = await cluster.run(planned.namespace, caller.metadata!.name!, planned.container, probeCommand(PROBE_SOURCE, probeSpec(probe, kindAddressing(podIps))));
       observed = JSON.parse(out) as Observation;
     } catch (error) {
       observed = { outcome: 'error', detail: (error as Error).message };
@@ -86,7 +86,7 @@ async function run(variants: Variant[]): Promise<number> {
     platform: 'kind',
     generatedAt: new Date().toISOString(),
     durationSeconds: (performance.now() - started) / 1000,
-    versions: { dapr: '1.18.3', linkerd: `${LINKERD.version} (proxy ${LINKERD.proxyVersion})`, kubernetes: '1.35.0 (kind)' },
+    versions: { dapr: PINNED.dapr, linkerd: `${LINKERD.version} (proxy ${LINKERD.proxyVersion})`, kubernetes: '1.35.0 (kind)' },
     verdicts,
     sections,
     data: {},

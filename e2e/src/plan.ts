@@ -1,5 +1,5 @@
-import { PROBES, describeExpected, workloadsOf, type Probe, type Variant } from '@calc/probe-matrix';
-import { containerOf, deploymentsOf, execTargetOf, NAMESPACE, probeSpec, shellSpec } from './platform.js';
+import { PROBES, describeExpected, probeSpec, workloadsOf, type Probe, type Variant } from '@calc/probe-matrix';
+import { containerOf, deploymentsOf, execTargetOf, kindAddressing, NAMESPACE, shellSpec } from './platform.js';
 
 export interface PlannedProbe {
   probe: Probe;
@@ -40,7 +40,7 @@ export function formatPlan(plan: Plan): string {
     '# 3. the probe matrix: each probe from inside its caller pod, with its expected outcome',
   );
   for (const p of plan.probes) {
-    const specArg = shellSpec(probeSpec(p.probe, '__IP__'), p.namespace, p.needsIpOf);
+    const specArg = shellSpec(probeSpec(p.probe, kindAddressing()), p.namespace, p.needsIpOf);
     lines.push(
       `# [${p.probe.id}] ${p.probe.variant}: ${p.probe.caller} → ${p.probe.route} → ${p.probe.target}; expect ${describeExpected(p.probe.expected)} (${p.probe.claim})`,
       `kubectl -n ${p.namespace} exec ${execTargetOf(p.probe.caller)} -c ${p.container} -- node --input-type=module -e "$PROBE" ${specArg}`,

@@ -1,10 +1,9 @@
 import { DEFAULT_PORT, type OperationService } from '@calc/core';
-import { DAPR_HTTP_PORT, DAPR_INTERNAL_GRPC_PORT, type Probe, type Variant } from '@calc/probe-matrix';
+import { DAPR_HTTP_PORT, DAPR_INTERNAL_GRPC_PORT, NAMESPACE, type Addressing } from '@calc/probe-matrix';
 
 /** How the kind deployment names things: what k8s-dapr/ and k8s-linkerd/ create. */
-export const NAMESPACE: Record<Variant, string> = { dapr: 'dapr-calculator', mesh: 'rest-calculator' };
 export const APP_PORT = 8080;
-export { DAPR_HTTP_PORT, DAPR_INTERNAL_GRPC_PORT };
+export { DAPR_HTTP_PORT, DAPR_INTERNAL_GRPC_PORT, NAMESPACE };
 
 /** Every workload is labelled app=<workload>; the intruder's container is named after it, the others "app". */
 export function containerOf(workload: string): string {
@@ -22,20 +21,16 @@ function servicePortOf(workload: string): number {
   return DEFAULT_PORT[base];
 }
 
-/** What the probe script must do for one row, given the target pod's IP (or a placeholder for a plan). */
-export function probeSpec(probe: Probe, targetIp: string): Record<string, unknown> {
-  const body = probe.method === 'POST' ? { op1: 6, op2: 7 } : undefined;
-  const http = (url: string) => ({ kind: 'http', method: probe.method, url, ...(body ? { body } : {}) });
-  switch (probe.route) {
-    case 'dapr-sidecar':
-      return http(`http://127.0.0.1:${DAPR_HTTP_PORT}/v1.0/invoke/${probe.target}/method${probe.path}`);
-    case 'pod-ip':
-      return http(`http://${targetIp}:${APP_PORT}${probe.path}`);
-    case 'service':
-      return http(`http://${probe.target}.${NAMESPACE[probe.variant]}.svc.cluster.local:${servicePortOf(probe.target)}${probe.path}`);
-    case 'dapr-internal':
-      return { kind: 'tls', host: targetIp, port: DAPR_INTERNAL_GRPC_PORT };
-  }
+/**
+ * The kind cluster's addresses: pod IPs as the cluster assigned them (`__IP__` in a printed plan,
+ * for a `$(kubectl … podIP)` substitution), Services by their cluster DNS names.
+ */
+export function kindAddressing(podIps: ReadonlyMap<string, string> = new Map()): Addressing {
+  return {
+    appPort: APP_PORT,
+    podIpOf: (_variant, workload) => podIps.get(workload) ?? '__IP__',
+    serviceOf: (variant, workload) => ({ host: `${workload}.${NAMESPACE[variant]}.svc.cluster.local`, port: servicePortOf(workload) }),
+  };
 }
 
 /** The probe runs under the caller pod's own node: `node --input-type=module -e <probe.js> <spec>`. */

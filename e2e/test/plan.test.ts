@@ -1,10 +1,10 @@
 import { execFile } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
-import { PROBES } from '@calc/probe-matrix';
+import { PROBES, probeSpec } from '@calc/probe-matrix';
 import { daprFacts, linkerdFacts, noSidecarFacts } from '../src/injection.js';
 import { buildPlan } from '../src/plan.js';
-import { probeSpec } from '../src/platform.js';
+import { kindAddressing } from '../src/platform.js';
 
 const CLI = fileURLToPath(new URL('../dist/cli.js', import.meta.url));
 const probe = (id: string) => PROBES.find((p) => p.id === id)!;
@@ -19,11 +19,13 @@ describe('the e2e plan (the same matrix as the local lab, addressed the Kubernet
   });
 
   it('addresses each route as the cluster does', () => {
-    expect(probeSpec(probe('dapr-addition-sidecar'), '')).toMatchObject({ url: 'http://127.0.0.1:3500/v1.0/invoke/multiplication/method/multiply', method: 'POST' });
-    expect(probeSpec(probe('dapr-intruder-pod-ip'), '10.244.0.7')).toMatchObject({ url: 'http://10.244.0.7:8080/multiply' });
-    expect(probeSpec(probe('mesh-intruder-service'), '')).toMatchObject({ url: 'http://multiplication.rest-calculator.svc.cluster.local:5003/multiply' });
-    expect(probeSpec(probe('dapr-intruder-internal-grpc'), '10.244.0.7')).toEqual({ kind: 'tls', host: '10.244.0.7', port: 50002 });
-    expect(probeSpec(probe('mesh-intruder-probe-path'), '10.244.0.9')).toEqual({ kind: 'http', method: 'GET', url: 'http://10.244.0.9:8080/readyz' });
+    const at = (ip: string) => kindAddressing(new Map([['multiplication', ip]]));
+    expect(probeSpec(probe('dapr-addition-sidecar'), at(''))).toMatchObject({ url: 'http://127.0.0.1:3500/v1.0/invoke/multiplication/method/multiply', method: 'POST' });
+    expect(probeSpec(probe('dapr-intruder-pod-ip'), at('10.244.0.7'))).toMatchObject({ url: 'http://10.244.0.7:8080/multiply' });
+    expect(probeSpec(probe('mesh-intruder-service'), at(''))).toMatchObject({ url: 'http://multiplication.rest-calculator.svc.cluster.local:5003/multiply' });
+    expect(probeSpec(probe('dapr-intruder-internal-grpc'), at('10.244.0.7'))).toEqual({ kind: 'tls', host: '10.244.0.7', port: 50002 });
+    expect(probeSpec(probe('mesh-intruder-probe-path'), at('10.244.0.9'))).toEqual({ kind: 'http', method: 'GET', url: 'http://10.244.0.9:8080/readyz' });
+    expect(probeSpec(probe('dapr-intruder-pod-ip'), kindAddressing())).toMatchObject({ url: 'http://__IP__:8080/multiply' });
   });
 
   it('--dry-run prints the exact commands and probes, with no cluster', async () => {

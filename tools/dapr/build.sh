@@ -9,7 +9,9 @@ cd "$(dirname "$0")"
 target=${1:-runtime}
 case "${target}" in runtime | injector) ;; *) echo "usage: build.sh [injector]" >&2; exit 2 ;; esac
 
-DAPR_VERSION=1.18.3
+# DAPR_VERSION: the project's pin.
+# shellcheck source=versions.env
+source ../../versions.env
 src=".build/dapr-v${DAPR_VERSION}"
 
 if [ ! -f "${src}/go.mod" ]; then

@@ -31,6 +31,5 @@ export function urlVariableOf(service: OperationService): string {
   return `${service.toUpperCase()}_URL`;
 }
 
-export function isOperationService(name: string): name is OperationService {
-  return (OPERATION_SERVICES as readonly string[]).includes(name);
-}
+/** Every service is built twice: Dapr-aware (calls through daprd) and mesh-agnostic (calls URLs). */
+export type Variant = 'dapr' | 'mesh';

@@ -4,6 +4,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
+import { PINNED } from '@calc/probe-matrix';
 import { parseObjects, render } from './render.js';
 import { SchemaSet } from './schemas.js';
 import { conventionProblems, schemaProblems, type Problem } from './validate.js';
@@ -86,7 +87,7 @@ function main(): number {
     process.stdout.write(`✗ ${source}: ${problems.length} problem(s)\n`);
     for (const p of problems) process.stdout.write(`    ${p.object} ${p.path}: ${p.message}\n`);
   }
-  process.stdout.write(`${failed === 0 ? 'all valid' : `${failed} of ${sources.length} failed`} (Kubernetes ${KUBERNETES_VERSION}; CRDs: Dapr 1.18.3, Linkerd edge-26.8.3)\n`);
+  process.stdout.write(`${failed === 0 ? 'all valid' : `${failed} of ${sources.length} failed`} (Kubernetes ${KUBERNETES_VERSION}; CRDs: Dapr ${PINNED.dapr}, Linkerd ${PINNED.linkerd})\n`);
   return failed === 0 ? 0 : 1;
 }
 

@@ -3,11 +3,12 @@ import { existsSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { PINNED } from '@calc/probe-matrix';
 import type { DaprBinaries } from './dapr-variant.js';
 import { LabError } from './errors.js';
 import { hasCommand, trySh } from './shell.js';
 
-export const DAPR_VERSION = '1.18.3';
+export const DAPR_VERSION = PINNED.dapr;
 const REPO_ROOT = fileURLToPath(new URL('../../../', import.meta.url));
 const BUILT_DIR = join(REPO_ROOT, 'tools', 'dapr', 'bin');
 

@@ -1,5 +1,5 @@
-import { DEFAULT_PORT, type OperationService, type ServiceName } from '@calc/core';
-import type { Variant } from '@calc/probe-matrix';
+import { ALL_SERVICES, DEFAULT_PORT, type OperationService, type ServiceName } from '@calc/core';
+import { NAMESPACE, type Variant } from '@calc/probe-matrix';
 
 /**
  * The local lab's "cluster": network namespaces as pods on one bridge, which itself lives in a
@@ -11,7 +11,7 @@ export const SUBNET_PREFIX_LENGTH = 16;
 /** Virtual "ClusterIP" addresses of the mesh variant's Services, DNAT-ed to pod IPs as kube-proxy would. */
 export const SERVICE_CIDR = '10.96.0.0/16';
 export const APP_PORT = 80;
-export const NAMESPACE: Record<Variant, string> = { dapr: 'dapr-calculator', mesh: 'rest-calculator' };
+export { NAMESPACE };
 
 /** What the runtime and the network need of a pod: its namespace, address and name. */
 export interface PodRef {
@@ -42,7 +42,6 @@ export interface Pod extends PodRef {
 export const FANBOY_ENV = { MATHFANBOY_INTERVAL_MS: '100', MATHFANBOY_SUMMARY_EVERY: '0' };
 
 
-const SERVICES: ServiceName[] = ['addition', 'subtraction', 'multiplication', 'division', 'percentage', 'mathfanboy'];
 
 function podsOf(variant: Variant, subnet: number): Pod[] {
   const pod = (workload: string, host: number, extra: Partial<Pod> = {}): Pod => ({
@@ -53,7 +52,7 @@ function podsOf(variant: Variant, subnet: number): Pod[] {
     sidecar: true,
     ...extra,
   });
-  const services = SERVICES.map((service, i) => pod(service, 11 + i, { service, policy: service === 'multiplication' }));
+  const services = ALL_SERVICES.map((service, i) => pod(service, 11 + i, { service, policy: service === 'multiplication' }));
   const extras =
     variant === 'dapr'
       ? [

@@ -3,9 +3,8 @@ import { fileURLToPath } from 'node:url';
 import type { Socket } from 'node:net';
 import { createInterface } from 'node:readline';
 import { LIFELINE_FD } from '@calc/host';
-import type { ServiceName } from '@calc/core';
+import type { ServiceName, Variant } from '@calc/core';
 
-export type Variant = 'dapr' | 'mesh';
 
 /**
  * Node flags every service runs with (the Dockerfile's CMD repeats them; a test keeps the two equal).

@@ -1,3 +1,5 @@
+export * from './versions.js';
+export * from './addressing.js';
 export * from './claims.js';
 export * from './linkerd.js';
 export * from './matrix.js';

@@ -1,10 +1,12 @@
+import { PINNED } from './versions.js';
+
 /**
  * Linkerd's observable behaviour, pinned from its source (linkerd2 edge-26.8.3, linkerd2-proxy
  * v2.366.0): Linkerd can be neither run nor built here, so these facts are the one place the probe
  * matrix, the local HAProxy stand-in and the kind e2e's injection checks take them from.
  */
 export const LINKERD = {
-  version: 'edge-26.8.3',
+  version: PINNED.linkerd,
   proxyVersion: 'v2.366.0',
 
   /**

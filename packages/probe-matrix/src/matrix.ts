@@ -1,7 +1,8 @@
+import type { Variant } from '@calc/core';
 import type { ClaimId } from './claims.js';
 import { LINKERD } from './linkerd.js';
 
-export type Variant = 'dapr' | 'mesh';
+export type { Variant };
 
 /** The ports daprd listens on, as the Kubernetes injector sets them: the APIs (loopback only), sidecar-to-sidecar mTLS, metrics. */
 export const DAPR_HTTP_PORT = 3500;

@@ -1,0 +1,41 @@
+import { DAPR_HTTP_PORT, DAPR_INTERNAL_GRPC_PORT, type Probe, type Variant } from './matrix.js';
+
+/** The article's Kubernetes namespaces, on every platform. */
+export const NAMESPACE: Record<Variant, string> = { dapr: 'dapr-calculator', mesh: 'rest-calculator' };
+
+/** What every POST probe sends: two operands multiplication accepts. */
+export const PROBE_BODY = { op1: 6, op2: 7 } as const;
+
+/**
+ * How one platform (the local lab, kind) names what a probe reaches. The matrix and probeSpec are
+ * the same for every platform; only this differs, so the platforms cannot drift apart.
+ */
+export interface Addressing {
+  /** The port the apps listen on inside their pods. */
+  appPort: number;
+  /** The target pod's IP (a placeholder such as `__IP__` for a printed plan). */
+  podIpOf(variant: Variant, workload: string): string;
+  /** The target's Service address, as the caller dials it. */
+  serviceOf(variant: Variant, workload: string): { host: string; port: number };
+}
+
+export type ProbeSpec =
+  | { kind: 'http'; method: Probe['method']; url: string; body?: typeof PROBE_BODY }
+  | { kind: 'tls'; host: string; port: number };
+
+/** What the probe script must do, inside the caller's pod, for one row of the matrix on one platform. */
+export function probeSpec(probe: Probe, at: Addressing): ProbeSpec {
+  const http = (url: string): ProbeSpec => ({ kind: 'http', method: probe.method, url, ...(probe.method === 'POST' ? { body: PROBE_BODY } : {}) });
+  switch (probe.route) {
+    case 'dapr-sidecar':
+      return http(`http://127.0.0.1:${DAPR_HTTP_PORT}/v1.0/invoke/${probe.target}/method${probe.path}`);
+    case 'pod-ip':
+      return http(`http://${at.podIpOf(probe.variant, probe.target)}:${at.appPort}${probe.path}`);
+    case 'service': {
+      const service = at.serviceOf(probe.variant, probe.target);
+      return http(`http://${service.host}:${service.port}${probe.path}`);
+    }
+    case 'dapr-internal':
+      return { kind: 'tls', host: at.podIpOf(probe.variant, probe.target), port: DAPR_INTERNAL_GRPC_PORT };
+  }
+}
