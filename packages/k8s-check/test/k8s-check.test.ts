@@ -1,11 +1,12 @@
-import { execFile } from 'node:child_process';
-import { existsSync } from 'node:fs';
+import { execFile, execFileSync } from 'node:child_process';
+import { existsSync, readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 
 const CLI = fileURLToPath(new URL('../dist/cli.js', import.meta.url));
 const fixture = (name: string) => fileURLToPath(new URL(`./fixtures/${name}`, import.meta.url));
 const OPENAPI = fileURLToPath(new URL('../../../tools/k8s/kubernetes-openapi-v1.35.0.json', import.meta.url));
+const KUSTOMIZE = fileURLToPath(new URL('../../../tools/bin/kustomize', import.meta.url));
 
 function check(...args: string[]): Promise<{ code: number; out: string }> {
   return new Promise((resolve) => {
@@ -14,8 +15,13 @@ function check(...args: string[]): Promise<{ code: number; out: string }> {
 }
 
 describe('make k8s-check (real kustomize, the Kubernetes 1.35.0 OpenAPI document, the real Dapr and Linkerd CRDs)', () => {
-  it('has its tools (installed by make k8s-tools)', () => {
+  it('has its tools (installed by make k8s-tools): kustomize v5.8.2 that runs, and the Kubernetes 1.35.0 OpenAPI document', () => {
     expect(existsSync(OPENAPI), `${OPENAPI} is missing: run make k8s-tools`).toBe(true);
+    // The document says "unversioned"; 1.35 is told by what it defines (resource.k8s.io/v1 is new in 1.34).
+    const openapi = JSON.parse(readFileSync(OPENAPI, 'utf8')) as { definitions: Record<string, unknown> };
+    expect(Object.keys(openapi.definitions)).toContain('io.k8s.api.apps.v1.Deployment');
+    expect(Object.keys(openapi.definitions)).toContain('io.k8s.api.resource.v1.ResourceClaim');
+    expect(execFileSync(KUSTOMIZE, ['version'], { encoding: 'utf8' })).toContain('v5.8.2');
   });
 
   it('renders every overlay and finds every object valid', async () => {

@@ -67,9 +67,12 @@ describe('the mesh-agnostic set as real processes', () => {
   });
 
   it.each(OPERATION_SERVICES)('%s answers its route at its URL', async (service) => {
-    const res = await postJson(`${set.urlOf(service)}/${METHOD_OF[service]}`, '{"op1": 8, "op2": 2}');
-    if (service === 'percentage' && res.status === 502) return; // the deliberate fault; checked above
-    expect(res.json).toEqual({ result: EXPECTED[service](8, 2) });
+    // Percentage fails half the time on purpose (checked above): ask again until it answers, at most 40 times.
+    let res = await postJson(`${set.urlOf(service)}/${METHOD_OF[service]}`, '{"op1": 8, "op2": 2}');
+    for (let i = 0; service === 'percentage' && res.status === 502 && i < 40; i++) {
+      res = await postJson(`${set.urlOf(service)}/${METHOD_OF[service]}`, '{"op1": 8, "op2": 2}');
+    }
+    expect([res.status, res.json]).toEqual([200, { result: EXPECTED[service](8, 2) }]);
   });
 });
 

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { CLAIMS, judge, PROBES, workloadsOf } from '../src/index.js';
+import { CLAIMS, judge, LINKERD, PROBES, workloadsOf } from '../src/index.js';
 
 describe('the probe matrix', () => {
   it('has unique ids, and every row tests a known claim', () => {
@@ -11,12 +11,22 @@ describe('the probe matrix', () => {
     expect(new Set(PROBES.map((p) => p.claim))).toEqual(new Set(Object.keys(CLAIMS)));
   });
 
-  it('holds the article cells: the Dapr bypass is expected, the mesh denial on both routes', () => {
-    const cell = (id: string) => PROBES.find((p) => p.id === id)?.expected;
-    expect(cell('dapr-addition-sidecar')).toEqual({ status: 403, code: 'ERR_DIRECT_INVOKE' });
-    expect(cell('dapr-intruder-pod-ip')).toEqual({ status: 200 });
-    expect(cell('mesh-intruder-service')).toEqual({ status: 403, emptyBody: true });
-    expect(cell('mesh-intruder-pod-ip')).toEqual({ status: 403, emptyBody: true });
+  // Each claim says what its cells must show; a row edited against its claim fails here.
+  it('expects, in every row, what its claim says', () => {
+    const rows = (claim: string) => PROBES.filter((p) => p.claim === claim);
+    const meshDenial = { status: LINKERD.httpDenial.status, emptyBody: true };
+    for (const p of rows('dapr-acl-allows')) expect([p.route, p.expected], p.id).toEqual(['dapr-sidecar', { status: 200 }]);
+    for (const p of rows('dapr-acl-denies')) expect([p.route, p.expected], p.id).toEqual(['dapr-sidecar', { status: 403, code: 'ERR_DIRECT_INVOKE' }]);
+    for (const p of rows('dapr-bypass')) expect([p.route, p.target, p.expected], p.id).toEqual(['pod-ip', 'multiplication', { status: 200 }]);
+    for (const p of rows('dapr-internal-mtls')) expect([p.route, p.expected], p.id).toEqual(['dapr-internal', { outcome: 'tls-rejected' }]);
+    for (const p of rows('mesh-allows')) expect(p.expected, p.id).toEqual({ status: 200 });
+    for (const claim of ['mesh-denies-meshed', 'mesh-denies-unmeshed']) {
+      // "whatever the route": both the Service address and the pod IP, each denied as Linkerd denies.
+      expect(new Set(rows(claim).map((p) => p.route)), claim).toEqual(new Set(['service', 'pod-ip']));
+      for (const p of rows(claim)) expect(p.expected, p.id).toEqual(meshDenial);
+    }
+    for (const p of rows('mesh-denies-unmeshed')) expect(p.caller, p.id).toBe('intruder');
+    expect(meshDenial).toEqual({ status: 403, emptyBody: LINKERD.httpDenial.body === '' });
   });
 
   it('names the workloads each platform must run', () => {
