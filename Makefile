@@ -39,8 +39,14 @@ typecheck: deps ## type-check every package, tests included
 	turbo run typecheck --output-logs=errors-only
 
 .PHONY: test
-test: build typecheck lab-tools k8s-tools lint-tools dapr-injector ## typecheck + every test (units, services as processes, the whole lab, manifests, Dapr's injector on them)
+test: build typecheck lint lab-tools k8s-tools lint-tools dapr-injector ## typecheck, lint + every test (units, services as processes, the whole lab, manifests, Dapr's injector on them)
 	node scripts/run-tests.mjs
+
+.PHONY: lint format
+lint: deps ## Biome: lint and check the formatting (no writes)
+	biome ci --colors=off --error-on-warnings --reporter=summary
+format: deps ## Biome: format every file and apply the safe lint fixes
+	biome check --write
 
 # The local lab runs as root (network namespaces, iptables); as another user it re-runs itself with sudo.
 LAB := node packages/lab/dist/cli.js

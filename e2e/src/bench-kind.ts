@@ -47,7 +47,10 @@ export function formatBenchPlan(scenarios: KindScenario[]): string {
   for (const s of scenarios) {
     for (const rate of SETTINGS.rates) {
       const arg = shellSpec(spec(s.url('__IP__'), rate), s.namespace, s.needsIp ? 'multiplication' : undefined);
-      lines.push(`# ${s.scenario} at ${rate} rps, from ${s.caller} in ${s.namespace}`, `kubectl -n ${s.namespace} exec -i ${execTargetOf(s.caller)} -c ${containerOf(s.caller)} -- node --input-type=module - ${arg} < "$LOADGEN"`);
+      lines.push(
+        `# ${s.scenario} at ${rate} rps, from ${s.caller} in ${s.namespace}`,
+        `kubectl -n ${s.namespace} exec -i ${execTargetOf(s.caller)} -c ${containerOf(s.caller)} -- node --input-type=module - ${arg} < "$LOADGEN"`,
+      );
     }
   }
   lines.push('# results: results/bench-kind/bench.json, bench.md, latency.svg (CPU and memory per sidecar are not collected on kind)');
@@ -63,14 +66,28 @@ async function run(scenarios: KindScenario[]): Promise<number> {
         const caller = await cluster.podOf(s.namespace, s.caller);
         const ip = s.needsIp ? (await cluster.podOf(s.namespace, 'multiplication')).status!.podIP! : '';
         // The bundle (with HdrHistogram's WebAssembly) is too large for an argument: it goes in on stdin.
-        const out = await cluster.run(s.namespace, caller.metadata!.name!, containerOf(s.caller), ['node', '--input-type=module', '-', JSON.stringify(spec(s.url(ip), rate))], 120_000, BUNDLE);
+        const out = await cluster.run(
+          s.namespace,
+          caller.metadata!.name!,
+          containerOf(s.caller),
+          ['node', '--input-type=module', '-', JSON.stringify(spec(s.url(ip), rate))],
+          120_000,
+          BUNDLE,
+        );
         const result = JSON.parse(out) as LoadResult;
         runs.push({ rep, rate, scenario: s.scenario, result, cpuPer1000: {} });
-        process.stdout.write(`[${runs.length}] rep ${rep + 1} ${rate} rps ${s.scenario}: p50 ${result.latencyUs.p50} µs, p99 ${result.latencyUs.p99} µs, errors ${result.errors}\n`);
+        process.stdout.write(
+          `[${runs.length}] rep ${rep + 1} ${rate} rps ${s.scenario}: p50 ${result.latencyUs.p50} µs, p99 ${result.latencyUs.p99} µs, errors ${result.errors}\n`,
+        );
       }
     }
   }
-  const harness = harnessCheck(runs, SETTINGS.rates, SETTINGS.repetitions, scenarios.map((s) => s.scenario));
+  const harness = harnessCheck(
+    runs,
+    SETTINGS.rates,
+    SETTINGS.repetitions,
+    scenarios.map((s) => s.scenario),
+  );
   writeReport(`${ROOT}results/bench-kind`, {
     generatedAt: new Date().toISOString(),
     quick: false,

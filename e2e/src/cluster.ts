@@ -50,11 +50,21 @@ export class Cluster {
     return new Promise((resolve, reject) => {
       const timer = setTimeout(() => reject(new Error(`exec in ${namespace}/${pod} timed out`)), timeoutMs);
       void this.exec
-        .exec(namespace, pod, container, command, sink((s) => (stdout += s)), sink((s) => (stderr += s)), stdin === undefined ? null : Readable.from([stdin]), false, (status) => {
-          clearTimeout(timer);
-          if (status.status === 'Success') resolve(stdout);
-          else reject(new Error(`exec in ${namespace}/${pod} failed: ${status.message ?? ''} ${stderr}`.trim()));
-        })
+        .exec(
+          namespace,
+          pod,
+          container,
+          command,
+          sink((s) => (stdout += s)),
+          sink((s) => (stderr += s)),
+          stdin === undefined ? null : Readable.from([stdin]),
+          false,
+          (status) => {
+            clearTimeout(timer);
+            if (status.status === 'Success') resolve(stdout);
+            else reject(new Error(`exec in ${namespace}/${pod} failed: ${status.message ?? ''} ${stderr}`.trim()));
+          },
+        )
         .catch((error: unknown) => {
           clearTimeout(timer);
           reject(error instanceof Error ? error : new Error(String(error)));
@@ -69,7 +79,9 @@ export class Cluster {
 
   /** Names of the Dapr Configurations in a namespace (daprd exits if its --config names none of them). */
   async daprConfigurations(namespace: string): Promise<string[]> {
-    const list = (await this.custom.listNamespacedCustomObject({ group: 'dapr.io', version: 'v1alpha1', namespace, plural: 'configurations' })) as { items?: Array<{ metadata?: { name?: string } }> };
+    const list = (await this.custom.listNamespacedCustomObject({ group: 'dapr.io', version: 'v1alpha1', namespace, plural: 'configurations' })) as {
+      items?: Array<{ metadata?: { name?: string } }>;
+    };
     return (list.items ?? []).map((c) => c.metadata?.name ?? '');
   }
 }

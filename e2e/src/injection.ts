@@ -80,7 +80,12 @@ export function daprFacts(workload: string, spec: PodSpecLike, expect: DaprExpec
       pass: flagValue(args, '--app-id') === workload && flagValue(args, '--app-port') === String(expect.appPort),
       text: `${workload}: daprd --app-id ${flagValue(args, '--app-id')} --app-port ${flagValue(args, '--app-port')}${flagValue(args, '--config') ? ` --config ${flagValue(args, '--config')}` : ''}`,
     },
-    { pass: ports.length === 0, text: `${workload}: daprd ports ${Object.entries(DAPRD_PORTS).map(([n, p]) => `${p} ${n}`).join(', ')}${ports.length ? ` — missing ${ports.map(([n]) => n).join(', ')}` : ''}` },
+    {
+      pass: ports.length === 0,
+      text: `${workload}: daprd ports ${Object.entries(DAPRD_PORTS)
+        .map(([n, p]) => `${p} ${n}`)
+        .join(', ')}${ports.length ? ` — missing ${ports.map(([n]) => n).join(', ')}` : ''}`,
+    },
     { pass: mtls === expect.mtls, text: `${workload}: Dapr mTLS ${mtls ? 'on' : 'off'} (expected ${expect.mtls ? 'on' : 'off'})` },
     { pass: (daprd.volumeMounts ?? []).some((m) => m.mountPath === SENTRY_TOKEN_DIR), text: `${workload}: daprd mounts its projected sentry token (${SENTRY_TOKEN_DIR})` },
     { pass: problems.length === 0, text: `${workload}: daprd survives start-up${problems.length ? `: NO — ${problems.join('; ')}` : ''}` },

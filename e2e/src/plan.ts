@@ -49,9 +49,12 @@ export function formatPlan(plan: Plan): string {
   lines.push(
     '',
     '# 4. injection facts from the live pod specs',
-    ...Object.values(NAMESPACE).map((ns) => `kubectl -n ${ns} get pods -o custom-columns=POD:.metadata.name,INIT:.spec.initContainers[*].name,CONTAINERS:.spec.containers[*].name,CAPS:.spec.initContainers[*].securityContext.capabilities.add`),
+    ...Object.values(NAMESPACE).map(
+      (ns) =>
+        `kubectl -n ${ns} get pods -o custom-columns=POD:.metadata.name,INIT:.spec.initContainers[*].name,CONTAINERS:.spec.containers[*].name,CAPS:.spec.initContainers[*].securityContext.capabilities.add`,
+    ),
     '',
-    '# 5. MathFanBoy\'s calls, every printed result checked',
+    "# 5. MathFanBoy's calls, every printed result checked",
     ...Object.values(NAMESPACE).map((ns) => `kubectl -n ${ns} logs deploy/mathfanboy -c app --tail=200`),
   );
   return lines.join('\n');

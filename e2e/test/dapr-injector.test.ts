@@ -33,7 +33,10 @@ function inject(manifests: string, mtls: boolean): Injected {
   });
   return JSON.parse(out) as Injected;
 }
-const configurationsIn = (yaml: string) => objects(yaml).filter((o) => o.kind === 'Configuration').map((o) => o.metadata.name as string);
+const configurationsIn = (yaml: string) =>
+  objects(yaml)
+    .filter((o) => o.kind === 'Configuration')
+    .map((o) => o.metadata.name as string);
 
 describe("k8s-dapr through Dapr 1.18.3's own injector", () => {
   let manifests: string;
@@ -50,7 +53,10 @@ describe("k8s-dapr through Dapr 1.18.3's own injector", () => {
   });
 
   it('patches every Dapr Deployment of the matrix, and nothing else', () => {
-    const patched = injected.pods.filter((p) => p.patched).map((p) => p.deployment).sort();
+    const patched = injected.pods
+      .filter((p) => p.patched)
+      .map((p) => p.deployment)
+      .sort();
     expect(patched).toEqual(['addition', 'division', 'mathfanboy', 'multiplication', 'multiplication-loopback', 'multiplication-token', 'percentage', 'subtraction']);
     for (const workload of workloadsOf('dapr').filter((w) => w !== 'intruder')) expect(patched).toContain(workload);
   });
@@ -59,7 +65,9 @@ describe("k8s-dapr through Dapr 1.18.3's own injector", () => {
     '%s: daprd only, started as the lab needs, and it survives start-up',
     (workload) => {
       const { pod } = injected.pods.find((p) => p.deployment === workload)!;
-      const failing = daprFacts(workload, pod.spec, { appPort: APP_PORT, mtls: true, configurations: configurationsIn(manifests) }).filter((f) => !f.pass).map((f) => f.text);
+      const failing = daprFacts(workload, pod.spec, { appPort: APP_PORT, mtls: true, configurations: configurationsIn(manifests) })
+        .filter((f) => !f.pass)
+        .map((f) => f.text);
       expect(failing, failing.join('; ')).toEqual([]);
     },
   );
@@ -107,7 +115,10 @@ describe('the Dapr + Linkerd overlay, with Dapr installed with mTLS off', () => 
     expect(injected.injector.mtlsEnabled).toBe(false);
     for (const { deployment, pod } of injected.pods) {
       const facts = daprFacts(deployment, pod.spec, { appPort: APP_PORT, mtls: false, configurations: configurationsIn(manifests) });
-      expect(facts.filter((f) => !f.pass).map((f) => f.text), deployment).toEqual([]);
+      expect(
+        facts.filter((f) => !f.pass).map((f) => f.text),
+        deployment,
+      ).toEqual([]);
       expect(flagValue(daprdArgs(daprdOf(pod.spec)!), '--config'), deployment).toBeUndefined();
     }
     expect(configurationsIn(manifests)).toEqual([]);

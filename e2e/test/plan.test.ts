@@ -33,9 +33,13 @@ describe('the e2e plan (the same matrix as the local lab, addressed the Kubernet
       execFile(process.execPath, [CLI, '--dry-run'], { env: { ...process.env, KUBECONFIG: '/nonexistent' } }, (e, stdout) => (e ? reject(e) : resolve(stdout))),
     );
     expect(out).toContain('kubectl -n dapr-calculator rollout status deployment/multiplication --timeout=180s');
-    expect(out).toContain("# [dapr-intruder-pod-ip] dapr: intruder → pod-ip → multiplication; expect 200 (dapr-bypass)");
-    expect(out).toContain(`kubectl -n dapr-calculator exec pod/intruder -c intruder -- node --input-type=module -e "$PROBE" "{\\"kind\\":\\"http\\",\\"method\\":\\"POST\\",\\"url\\":\\"http://$(kubectl -n dapr-calculator get pod -l app=multiplication -o jsonpath='{.items[0].status.podIP}'):8080/multiply\\"`);
-    expect(out).toContain(`kubectl -n rest-calculator exec deploy/addition -c app -- node --input-type=module -e "$PROBE" '{"kind":"http","method":"POST","url":"http://multiplication.rest-calculator.svc.cluster.local:5003/multiply","body":{"op1":6,"op2":7}}'`);
+    expect(out).toContain('# [dapr-intruder-pod-ip] dapr: intruder → pod-ip → multiplication; expect 200 (dapr-bypass)');
+    expect(out).toContain(
+      `kubectl -n dapr-calculator exec pod/intruder -c intruder -- node --input-type=module -e "$PROBE" "{\\"kind\\":\\"http\\",\\"method\\":\\"POST\\",\\"url\\":\\"http://$(kubectl -n dapr-calculator get pod -l app=multiplication -o jsonpath='{.items[0].status.podIP}'):8080/multiply\\"`,
+    );
+    expect(out).toContain(
+      `kubectl -n rest-calculator exec deploy/addition -c app -- node --input-type=module -e "$PROBE" '{"kind":"http","method":"POST","url":"http://multiplication.rest-calculator.svc.cluster.local:5003/multiply","body":{"op1":6,"op2":7}}'`,
+    );
     expect(out.match(/^# \[/gm)).toHaveLength(PROBES.length);
   });
 });
@@ -52,7 +56,13 @@ describe('injection facts, read from pod specs', () => {
     expect(linkerdFacts('multiplication', spec).every((f) => f.pass)).toBe(true);
     expect(linkerdFacts('multiplication', { containers: [{ name: 'app' }] }).some((f) => f.pass)).toBe(false);
     // The proxy is there, but proxy-init lacks NET_RAW: only that fact fails.
-    const noRaw = { ...spec, initContainers: [{ name: 'linkerd-init', securityContext: { capabilities: { add: ['NET_ADMIN'] } } }, { name: 'linkerd-proxy', restartPolicy: 'Always' }] };
+    const noRaw = {
+      ...spec,
+      initContainers: [
+        { name: 'linkerd-init', securityContext: { capabilities: { add: ['NET_ADMIN'] } } },
+        { name: 'linkerd-proxy', restartPolicy: 'Always' },
+      ],
+    };
     expect(linkerdFacts('multiplication', noRaw).map((f) => f.pass)).toEqual([true, false]);
   });
 
@@ -60,17 +70,29 @@ describe('injection facts, read from pod specs', () => {
     const daprd = {
       name: 'daprd',
       args: ['/daprd', '--mode', 'kubernetes', '--app-id', 'multiplication', '--app-port', '8080', '--enable-mtls', '--disable-builtin-k8s-secret-store'],
-      ports: [{ name: 'dapr-http', containerPort: 3500 }, { name: 'dapr-grpc', containerPort: 50001 }, { name: 'dapr-internal', containerPort: 50002 }, { name: 'dapr-metrics', containerPort: 9090 }],
+      ports: [
+        { name: 'dapr-http', containerPort: 3500 },
+        { name: 'dapr-grpc', containerPort: 50001 },
+        { name: 'dapr-internal', containerPort: 50002 },
+        { name: 'dapr-metrics', containerPort: 9090 },
+      ],
       volumeMounts: [{ name: 'dapr-identity-token', mountPath: '/var/run/secrets/dapr.io/sentrytoken' }],
     };
     const good = { automountServiceAccountToken: false, containers: [{ name: 'app' }, daprd] };
     const expect_ = { appPort: 8080, mtls: true };
-    const failing = (spec: typeof good & { initContainers?: Array<{ name: string }> }) => daprFacts('multiplication', spec, expect_).filter((f) => !f.pass).map((f) => f.text);
+    const failing = (spec: typeof good & { initContainers?: Array<{ name: string }> }) =>
+      daprFacts('multiplication', spec, expect_)
+        .filter((f) => !f.pass)
+        .map((f) => f.text);
     expect(failing(good)).toEqual([]);
     // daprd present, plus an init container: only the init-container fact fails.
     expect(failing({ ...good, initContainers: [{ name: 'linkerd-init' }] })).toEqual([expect.stringContaining('init containers besides daprd: linkerd-init')]);
-    expect(failing({ ...good, containers: [{ name: 'app' }, { ...daprd, args: daprd.args.filter((a) => a !== '--enable-mtls') }] })).toEqual([expect.stringContaining('Dapr mTLS off')]);
-    expect(failing({ ...good, containers: [{ name: 'app' }, { ...daprd, args: daprd.args.filter((a) => a !== '--disable-builtin-k8s-secret-store') }] })).toEqual([expect.stringContaining('daprd survives start-up: NO')]);
+    expect(failing({ ...good, containers: [{ name: 'app' }, { ...daprd, args: daprd.args.filter((a) => a !== '--enable-mtls') }] })).toEqual([
+      expect.stringContaining('Dapr mTLS off'),
+    ]);
+    expect(failing({ ...good, containers: [{ name: 'app' }, { ...daprd, args: daprd.args.filter((a) => a !== '--disable-builtin-k8s-secret-store') }] })).toEqual([
+      expect.stringContaining('daprd survives start-up: NO'),
+    ]);
     expect(failing({ ...good, containers: [{ name: 'app' }] })).toEqual([expect.stringContaining('no daprd')]);
   });
 

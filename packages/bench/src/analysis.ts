@@ -75,4 +75,3 @@ export function cpuTable(runs: RunRecord[], rate: number): Record<string, Record
   }
   return out;
 }
-

@@ -95,11 +95,23 @@ async function run(quick: boolean): Promise<number> {
     rmSync(RESULTS, { recursive: true, force: true });
     say('==> bringing up the four scenarios (namespaces, sentry, daprd ×4, HAProxy ×4, apps ×4)');
     const setups = await startScenarios(runtime, WORK, bin);
-    const spec = (url: string, rate: number, durationS: number, warmupS: number): LoadSpec => ({ url, rate, durationS, warmupS, connections: settings.connections, body: REQUEST_BODY });
+    const spec = (url: string, rate: number, durationS: number, warmupS: number): LoadSpec => ({
+      url,
+      rate,
+      durationS,
+      warmupS,
+      connections: settings.connections,
+      body: REQUEST_BODY,
+    });
 
     for (const setup of setups) {
       const smoke = await load(setup.client, spec(setup.url, 50, 0.4, 0.2));
-      if (smoke.errors > 0) throw new LabError('POD_NOT_READY', `${setup.scenario} does not answer 200: ${JSON.stringify(smoke.statuses)}`, setup.processes.flatMap((p) => runtime.recentLogs(p.process.pod, 5)));
+      if (smoke.errors > 0)
+        throw new LabError(
+          'POD_NOT_READY',
+          `${setup.scenario} does not answer 200: ${JSON.stringify(smoke.statuses)}`,
+          setup.processes.flatMap((p) => runtime.recentLogs(p.process.pod, 5)),
+        );
     }
 
     const runs: RunRecord[] = [];
@@ -112,7 +124,9 @@ async function run(quick: boolean): Promise<number> {
           await guard.checkpoint();
           const { result, cpuPer1000 } = await measure(setup, spec(setup.url, rate, settings.durationS, settings.warmupS));
           runs.push({ rep, rate, scenario: setup.scenario, result, cpuPer1000 });
-          say(`[${runs.length}/${total}] rep ${rep + 1} ${String(rate).padStart(4)} rps ${setup.scenario.padEnd(9)} p50 ${result.latencyUs.p50} µs  p99 ${result.latencyUs.p99} µs  errors ${result.errors}`);
+          say(
+            `[${runs.length}/${total}] rep ${rep + 1} ${String(rate).padStart(4)} rps ${setup.scenario.padEnd(9)} p50 ${result.latencyUs.p50} µs  p99 ${result.latencyUs.p99} µs  errors ${result.errors}`,
+          );
         }
       }
     }
@@ -128,7 +142,9 @@ async function run(quick: boolean): Promise<number> {
     // and the scenario's processes moved to CPU 1, so neither client competes with what it measures.
     const fortio: FortioResult[] = [];
     const crossCheck: RunRecord[] = [];
-    const pin = (setup: ScenarioSetup, cpus: string) => setup.processes.forEach((p) => trySh('taskset', ['-a', '-p', '-c', cpus, String(p.process.child.pid)]));
+    const pin = (setup: ScenarioSetup, cpus: string) => {
+      for (const p of setup.processes) trySh('taskset', ['-a', '-p', '-c', cpus, String(p.process.child.pid)]);
+    };
     for (const setup of setups) {
       say(`==> cross-check with fortio: ${setup.scenario} at ${settings.fortioRate} requests per second (clients on CPU 0, the scenario on CPU 1)`);
       pin(setup, '1');
@@ -145,8 +161,20 @@ async function run(quick: boolean): Promise<number> {
       generatedAt: new Date().toISOString(),
       quick,
       machine: { cpus: cpus().length, model: cpus()[0]?.model ?? 'unknown' },
-      versions: { daprd: trySh(bin.daprd, ['--version'])?.trim() ?? '?', haproxy: /version (\S+)/.exec(trySh('haproxy', ['-v']) ?? '')?.[1] ?? '?', node: process.version, fortio: FORTIO_VERSION },
-      settings: { rates: settings.rates, repetitions: settings.repetitions, durationS: settings.durationS, warmupS: settings.warmupS, connections: settings.connections, body: REQUEST_BODY },
+      versions: {
+        daprd: trySh(bin.daprd, ['--version'])?.trim() ?? '?',
+        haproxy: /version (\S+)/.exec(trySh('haproxy', ['-v']) ?? '')?.[1] ?? '?',
+        node: process.version,
+        fortio: FORTIO_VERSION,
+      },
+      settings: {
+        rates: settings.rates,
+        repetitions: settings.repetitions,
+        durationS: settings.durationS,
+        warmupS: settings.warmupS,
+        connections: settings.connections,
+        body: REQUEST_BODY,
+      },
       runs,
       rows: tabulate(runs),
       cpuPer1000AtRate: { rate: cpuRate, table: cpuTable(runs, cpuRate) },
@@ -159,7 +187,9 @@ async function run(quick: boolean): Promise<number> {
     writeReport(RESULTS, report);
     say('');
     for (const row of report.rows.filter((r) => r.rate === cpuRate)) {
-      say(`${row.scenario.padEnd(9)} p50 ${String(row.latency.p50).padStart(6)} µs  p99 ${String(row.latency.p99).padStart(6)} µs  added p50 ${row.scenario === 'direct' ? '   (baseline)' : `${String(row.added.p50).padStart(6)} µs (spread ${row.addedP50SpreadPct.toFixed(0)} %)`}`);
+      say(
+        `${row.scenario.padEnd(9)} p50 ${String(row.latency.p50).padStart(6)} µs  p99 ${String(row.latency.p99).padStart(6)} µs  added p50 ${row.scenario === 'direct' ? '   (baseline)' : `${String(row.added.p50).padStart(6)} µs (spread ${row.addedP50SpreadPct.toFixed(0)} %)`}`,
+      );
     }
     if (!harness.pass) for (const p of harness.problems) say(`✗ ${p}`);
     say(`\n==> ${harness.pass ? 'harness ok' : 'harness problems'}; results/bench/bench.md, bench.json, latency.svg`);
@@ -190,7 +220,9 @@ main().then(
   (code) => process.exit(code),
   (error: unknown) => {
     const lab = error instanceof LabError;
-    process.stderr.write(`\nbench: error ${lab ? `${error.code}: ${error.message}\n${error.details.map((l) => `  ${l}\n`).join('')}` : String(error instanceof Error ? error.stack : error)}\n`);
+    process.stderr.write(
+      `\nbench: error ${lab ? `${error.code}: ${error.message}\n${error.details.map((l) => `  ${l}\n`).join('')}` : String(error instanceof Error ? error.stack : error)}\n`,
+    );
     process.exit(lab && error.code === 'USAGE' ? EXIT.usage : EXIT.cannotRun);
   },
 );

@@ -29,8 +29,35 @@ export function runFortio(bin: string, client: PodRef, scenario: string, url: st
   // -uniform: spread the connections' sends over time; by default fortio's connections fire in
   // lockstep, bursts the single-threaded app queues, and that measures the bursts, not the sidecars.
   // Pinned to CPU 0, as the project's generator is for the cross-check, so both clients get the same core.
-  const args = ['netns', 'exec', client.ns, 'taskset', '-c', '0', bin, 'load', '-quiet', '-uniform', '-qps', String(rate), '-c', String(connections), '-t', `${durationS}s`,
-    '-r', '0.00001', '-p', '50,90,99,99.9', '-payload', body, '-content-type', 'application/json', '-json', '-', url];
+  const args = [
+    'netns',
+    'exec',
+    client.ns,
+    'taskset',
+    '-c',
+    '0',
+    bin,
+    'load',
+    '-quiet',
+    '-uniform',
+    '-qps',
+    String(rate),
+    '-c',
+    String(connections),
+    '-t',
+    `${durationS}s`,
+    '-r',
+    '0.00001',
+    '-p',
+    '50,90,99,99.9',
+    '-payload',
+    body,
+    '-content-type',
+    'application/json',
+    '-json',
+    '-',
+    url,
+  ];
   return new Promise((resolve, reject) => {
     execFile('ip', args, { maxBuffer: 64 * 1024 * 1024 }, (error, stdout, stderr) => {
       if (error) return reject(new Error(`fortio failed for ${scenario}: ${stderr.trim().split('\n').slice(-2).join(' ')}`));

@@ -55,8 +55,9 @@ export function harnessCheck(runs: RunRecord[], rates: number[], repetitions: nu
 export function markdown(r: BenchReport): string {
   const rateTables = r.settings.rates.map((rate) => {
     const rows = r.rows.filter((row) => row.rate === rate);
-    const lines = rows.map((row) =>
-      `| ${row.scenario} | ${PERCENTILES.map((p) => us(row.latency[p])).join(' | ')} | ${row.scenario === 'direct' ? '(baseline) | | ' : `${plus(row.added.p50)} | ${plus(row.added.p90)} | ${plus(row.added.p99)}`} | ${row.scenario === 'direct' ? '' : `${row.addedP50SpreadPct.toFixed(0)} %`} | ${us(row.sendLagP99)} | ${row.errors} |`,
+    const lines = rows.map(
+      (row) =>
+        `| ${row.scenario} | ${PERCENTILES.map((p) => us(row.latency[p])).join(' | ')} | ${row.scenario === 'direct' ? '(baseline) | | ' : `${plus(row.added.p50)} | ${plus(row.added.p90)} | ${plus(row.added.p99)}`} | ${row.scenario === 'direct' ? '' : `${row.addedP50SpreadPct.toFixed(0)} %`} | ${us(row.sendLagP99)} | ${row.errors} |`,
     );
     return `### ${rate} requests per second
 
@@ -65,8 +66,13 @@ export function markdown(r: BenchReport): string {
 ${lines.join('\n')}
 `;
   });
-  const cpu = Object.entries(r.cpuPer1000AtRate.table).map(([scenario, roles]) =>
-    `| ${scenario} | ${Object.entries(roles).map(([role, ms]) => `${role} ${ms.toFixed(0)} ms`).join(', ')} | ${Object.entries(r.peakRssMb[scenario] ?? {}).map(([role, mb]) => `${role} ${mb.toFixed(0)} MB`).join(', ')} |`,
+  const cpu = Object.entries(r.cpuPer1000AtRate.table).map(
+    ([scenario, roles]) =>
+      `| ${scenario} | ${Object.entries(roles)
+        .map(([role, ms]) => `${role} ${ms.toFixed(0)} ms`)
+        .join(', ')} | ${Object.entries(r.peakRssMb[scenario] ?? {})
+        .map(([role, mb]) => `${role} ${mb.toFixed(0)} MB`)
+        .join(', ')} |`,
   );
   // Absolute latencies include each client's own cost; what the benchmark reports, the added latency
   // (scenario − direct, same tool), is what the two tools must agree on.
@@ -85,7 +91,11 @@ ${lines.join('\n')}
     : 'Generator check not run (quick mode).';
   return `# Sidecar overhead: one call, client → multiplication
 
-${r.quick ? '**Quick run (QUICK=1): checks the harness, the figures are not meant to be read.**\n\n' : ''}Generated ${r.generatedAt} on ${r.machine.cpus} × ${r.machine.model}; ${Object.entries(r.versions).map(([k, v]) => `${k} ${v}`).join(', ')}.
+${r.quick ? '**Quick run (QUICK=1): checks the harness, the figures are not meant to be read.**\n\n' : ''}Generated ${r.generatedAt} on ${r.machine.cpus} × ${r.machine.model}; ${Object.entries(
+    r.versions,
+  )
+    .map(([k, v]) => `${k} ${v}`)
+    .join(', ')}.
 Open loop at a constant rate; latency from each request's intended send time, in µs (HdrHistogram);
 ${r.settings.connections} keep-alive connections; ${r.settings.warmupS} s warm-up discarded, then ${r.settings.durationS} s measured;
 ${r.settings.repetitions} repetitions, the four scenarios interleaved in each; figures are medians over repetitions, "added" is
@@ -97,7 +107,9 @@ the scenario minus the direct baseline of the same repetition. Body \`${r.settin
 - **dapr+mesh**: client → daprd (mTLS off) → proxy ⇄ mTLS ⇄ proxy → daprd → app
 
 ${rateTables.join('\n')}
-Anchors (published, other setups): ${Object.entries(ANCHORS).map(([k, v]) => `**${k}**: ${v}`).join('; ')}.
+Anchors (published, other setups): ${Object.entries(ANCHORS)
+    .map(([k, v]) => `**${k}**: ${v}`)
+    .join('; ')}.
 
 ## Resources
 

@@ -67,7 +67,12 @@ export const REQUEST_BODY = BODY;
  */
 export async function startScenarios(runtime: PodRuntime, workDir: string, bin: DaprBinaries): Promise<ScenarioSetup[]> {
   const pods = Object.values(PODS);
-  const hosts = ['127.0.0.1 localhost', `${PODS.daprServer.ip} ${daprHost('mult-dapr')}`, `${PODS.comboServer.ip} ${daprHost('mult-combo')}`, `${MESH_SERVICE.vip} ${MESH_SERVICE.name}`].join('\n');
+  const hosts = [
+    '127.0.0.1 localhost',
+    `${PODS.daprServer.ip} ${daprHost('mult-dapr')}`,
+    `${PODS.comboServer.ip} ${daprHost('mult-combo')}`,
+    `${MESH_SERVICE.vip} ${MESH_SERVICE.name}`,
+  ].join('\n');
   createNetwork(pods, `${hosts}\n`);
 
   const daprCa = createAuthority(join(workDir, 'pki', 'dapr'), 'cluster.local');
@@ -76,7 +81,9 @@ export async function startScenarios(runtime: PodRuntime, workDir: string, bin: 
   const resourcesDir = join(configDir, 'resources');
   mkdirSync(resourcesDir, { recursive: true });
   const config = join(configDir, 'bench.yaml');
-  writeFileSync(config, `apiVersion: dapr.io/v1alpha1
+  writeFileSync(
+    config,
+    `apiVersion: dapr.io/v1alpha1
 kind: Configuration
 metadata:
   name: bench
@@ -85,20 +92,23 @@ spec:
     component: nameformat
     configuration:
       format: "{appid}-dapr.${NAMESPACE}.lab:${DAPR_INTERNAL_GRPC_PORT}"
-`);
+`,
+  );
   const sentryAddress = await startSentry(runtime, PODS.sentry, configDir, daprCa, bin);
   const trustAnchors = readFileSync(daprCa.rootCert, 'utf8');
   const quiet = { LOG_LEVEL: 'warn', PORT: String(APP_PORT) };
   const app = (p: BenchPod) => runtime.start(p, 'app', serviceCommand('multiplication', 'mesh'), quiet);
   const daprd = (p: BenchPod, appId: string, withApp: boolean, mtls: boolean) =>
-    runtime.start(p, 'daprd', daprdCommand(bin, { appId, config, resourcesDir, ...(withApp ? { appPort: APP_PORT } : {}), ...(mtls ? { sentryAddress } : {}) }),
-      { NAMESPACE, ...(mtls ? { DAPR_TRUST_ANCHORS: trustAnchors } : {}) });
+    runtime.start(p, 'daprd', daprdCommand(bin, { appId, config, resourcesDir, ...(withApp ? { appPort: APP_PORT } : {}), ...(mtls ? { sentryAddress } : {}) }), {
+      NAMESPACE,
+      ...(mtls ? { DAPR_TRUST_ANCHORS: trustAnchors } : {}),
+    });
 
   // Mesh wiring for the mesh and dapr+mesh pods.
   const meshDir = join(workDir, 'mesh');
   mkdirSync(meshDir, { recursive: true });
   const meshedList = join(meshDir, 'meshed.lst');
-  writeFileSync(meshedList, [PODS.meshServer.ip, MESH_SERVICE.vip, PODS.comboServer.ip].join('\n') + '\n');
+  writeFileSync(meshedList, `${[PODS.meshServer.ip, MESH_SERVICE.vip, PODS.comboServer.ip].join('\n')}\n`);
   const services = [{ vip: MESH_SERVICE.vip, port: MESH_SERVICE.port, podIp: PODS.meshServer.ip, targetPort: APP_PORT }];
   const proxy = (p: BenchPod, tcpPorts: number[]) => {
     sh('ip', ['netns', 'exec', p.ns, 'iptables-restore'], natRules({ podIp: p.ip, meshed: true, services, appPort: APP_PORT, tcpPorts }));
@@ -135,13 +145,21 @@ spec:
       scenario: 'dapr',
       client: PODS.daprClient,
       url: `http://127.0.0.1:${DAPR_HTTP_PORT}/v1.0/invoke/mult-dapr/method/multiply`,
-      processes: [{ role: 'app', process: daprApp }, { role: 'client daprd', process: daprClient }, { role: 'server daprd', process: daprServer }],
+      processes: [
+        { role: 'app', process: daprApp },
+        { role: 'client daprd', process: daprClient },
+        { role: 'server daprd', process: daprServer },
+      ],
     },
     {
       scenario: 'mesh',
       client: PODS.meshClient,
       url: `http://${MESH_SERVICE.name}:${MESH_SERVICE.port}/multiply`,
-      processes: [{ role: 'app', process: meshApp }, { role: 'client proxy', process: meshClient }, { role: 'server proxy', process: meshServer }],
+      processes: [
+        { role: 'app', process: meshApp },
+        { role: 'client proxy', process: meshClient },
+        { role: 'server proxy', process: meshServer },
+      ],
     },
     {
       scenario: 'dapr+mesh',

@@ -51,41 +51,66 @@ async function soak(durationS: number, rate: number): Promise<SoakReport> {
   try {
     const warmupS = Math.min(10, durationS / 10);
     const samples: Array<Record<OperationService, number>> = [];
-    const sample = () => samples.push(Object.fromEntries(OPERATION_SERVICES.map((s) => [s, memoryMb(set.services.get(s)!.child.pid!).current])) as Record<OperationService, number>);
-    const at = (s: number) => new Promise<void>((resolve) => setTimeout(() => (sample(), resolve()), s * 1000));
+    const sample = () =>
+      samples.push(Object.fromEntries(OPERATION_SERVICES.map((s) => [s, memoryMb(set.services.get(s)!.child.pid!).current])) as Record<OperationService, number>);
+    const at = (s: number) =>
+      new Promise<void>((resolve) =>
+        setTimeout(() => {
+          sample();
+          resolve();
+        }, s * 1000),
+      );
     const errors: Record<string, number> = {};
     const perService = Object.fromEntries(OPERATION_SERVICES.map((s) => [s, 0])) as Record<OperationService, number>;
     const serviceOf = (i: number) => OPERATION_SERVICES[i % OPERATION_SERVICES.length]!;
     const zeroDivisors = new Set<number>();
     const sampling = Promise.all([at(warmupS), at(warmupS + durationS / 2)]);
-    const result = await runLoad({ url: '', rate, durationS, warmupS, connections: 64 }, {
-      pick: (i) => {
-        const service = serviceOf(i);
-        const operands = fanboyOperands(Math.random);
-        if (service === 'division' && operands.op2 === 0) zeroDivisors.add(i);
-        return { url: `${set.urlOf(service)}/${METHOD_OF[service]}`, body: JSON.stringify(operands) };
+    const result = await runLoad(
+      { url: '', rate, durationS, warmupS, connections: 64 },
+      {
+        pick: (i) => {
+          const service = serviceOf(i);
+          const operands = fanboyOperands(Math.random);
+          if (service === 'division' && operands.op2 === 0) zeroDivisors.add(i);
+          return { url: `${set.urlOf(service)}/${METHOD_OF[service]}`, body: JSON.stringify(operands) };
+        },
+        onAnswer: (i, status, body) => {
+          const service = serviceOf(i);
+          perService[service] += 1;
+          const zeroDivisor = zeroDivisors.delete(i);
+          if (status === 200) return;
+          const key = `${service} ${status ?? 'no answer'} ${describe(body)}${zeroDivisor ? ' (op2 = 0)' : ''}`;
+          errors[key] = (errors[key] ?? 0) + 1;
+        },
       },
-      onAnswer: (i, status, body) => {
-        const service = serviceOf(i);
-        perService[service] += 1;
-        const zeroDivisor = zeroDivisors.delete(i);
-        if (status === 200) return;
-        const key = `${service} ${status ?? 'no answer'} ${describe(body)}${zeroDivisor ? ' (op2 = 0)' : ''}`;
-        errors[key] = (errors[key] ?? 0) + 1;
-      },
-    });
+    );
     await sampling;
     sample();
-    const rssMb = Object.fromEntries(OPERATION_SERVICES.map((s) => [s, {
-      start: round(samples[0]![s]), half: round(samples[1]![s]), end: round(samples[2]![s]), peak: round(memoryMb(set.services.get(s)!.child.pid!).peak),
-    }])) as SoakReport['rssMb'];
+    const rssMb = Object.fromEntries(
+      OPERATION_SERVICES.map((s) => [
+        s,
+        {
+          start: round(samples[0]![s]),
+          half: round(samples[1]![s]),
+          end: round(samples[2]![s]),
+          peak: round(memoryMb(set.services.get(s)!.child.pid!).peak),
+        },
+      ]),
+    ) as SoakReport['rssMb'];
     return judgeSoak({ durationS, rate, result, errors, percentageCalls: perService.percentage, rssMb });
   } finally {
     await set.stop();
   }
 }
 
-export function judgeSoak(o: { durationS: number; rate: number; result: LoadResult; errors: Record<string, number>; percentageCalls: number; rssMb: SoakReport['rssMb'] }): SoakReport {
+export function judgeSoak(o: {
+  durationS: number;
+  rate: number;
+  result: LoadResult;
+  errors: Record<string, number>;
+  percentageCalls: number;
+  rssMb: SoakReport['rssMb'];
+}): SoakReport {
   const problems: string[] = [];
   for (const [key, count] of Object.entries(o.errors)) if (!EXPECTED_ERRORS.has(key)) problems.push(`${count} × ${key}`);
   const observed = (o.errors[DELIBERATE] ?? 0) / Math.max(1, o.percentageCalls);
@@ -96,11 +121,21 @@ export function judgeSoak(o: { durationS: number; rate: number; result: LoadResu
   for (const [service, rss] of Object.entries(o.rssMb)) {
     if (rss.peak > MAX_RSS_MB) problems.push(`${service} peaked at ${rss.peak} MB resident (target ≤ ${MAX_RSS_MB})`);
     const growth = (rss.end - rss.half) / rss.half;
-    if (growth > MAX_SECOND_HALF_GROWTH) problems.push(`${service} grew ${pct(growth)} over the second half (${rss.half} → ${rss.end} MB; target ≤ ${pct(MAX_SECOND_HALF_GROWTH)})`);
+    if (growth > MAX_SECOND_HALF_GROWTH)
+      problems.push(`${service} grew ${pct(growth)} over the second half (${rss.half} → ${rss.end} MB; target ≤ ${pct(MAX_SECOND_HALF_GROWTH)})`);
   }
   return {
-    durationS: o.durationS, rate: o.rate, requests: o.result.requests, completed: o.result.completed, achievedRate: round(o.result.achievedRate),
-    errors: o.errors, faultRate: { expected: FAULT_RATE, observed: round(observed, 4) }, latencyUs: o.result.latencyUs, rssMb: o.rssMb, problems, pass: problems.length === 0,
+    durationS: o.durationS,
+    rate: o.rate,
+    requests: o.result.requests,
+    completed: o.result.completed,
+    achievedRate: round(o.result.achievedRate),
+    errors: o.errors,
+    faultRate: { expected: FAULT_RATE, observed: round(observed, 4) },
+    latencyUs: o.result.latencyUs,
+    rssMb: o.rssMb,
+    problems,
+    pass: problems.length === 0,
   };
 }
 
@@ -124,13 +159,19 @@ export function soakMarkdown(r: SoakReport): string {
 ${r.pass ? '✅ pass' : `❌ ${r.problems.join('; ')}`}
 
 - requests: ${r.requests} measured (after warm-up), ${r.completed} answered, ${r.achievedRate} per second achieved
-- errors by code: ${Object.entries(r.errors).map(([k, n]) => `${k}: ${n}`).join('; ') || 'none'}
+- errors by code: ${
+    Object.entries(r.errors)
+      .map(([k, n]) => `${k}: ${n}`)
+      .join('; ') || 'none'
+  }
 - percentage's deliberate fault rate: ${pct(r.faultRate.observed)} observed, ${pct(r.faultRate.expected)} set
 - latency from the intended send time (µs): p50 ${l.p50}, p90 ${l.p90}, p99 ${l.p99}, p99.9 ${l.p999}, max ${l.max}
 
 | service | RSS start (MB) | halfway | end | peak | growth over the second half |
 | --- | ---: | ---: | ---: | ---: | ---: |
-${Object.entries(r.rssMb).map(([s, m]) => `| ${s} | ${m.start} | ${m.half} | ${m.end} | ${m.peak} | ${pct((m.end - m.half) / m.half)} |`).join('\n')}
+${Object.entries(r.rssMb)
+  .map(([s, m]) => `| ${s} | ${m.start} | ${m.half} | ${m.end} | ${m.peak} | ${pct((m.end - m.half) / m.half)} |`)
+  .join('\n')}
 
 Targets: no service above ${MAX_RSS_MB} MB, no growth over the second half beyond ${pct(MAX_SECOND_HALF_GROWTH)}; no errors but the deliberate percentage faults and division's 422 for MathFanBoy's own zero divisors.
 `;

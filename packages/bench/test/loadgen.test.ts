@@ -55,7 +55,18 @@ describe('the analysis', () => {
     rate: 1000,
     scenario,
     cpuPer1000: {},
-    result: { latencyUs: { count: 1, p50, p90: p50, p99: p50, p999: p50, max: p50, mean: p50 }, serviceUs: { count: 1, p50, p90: p50, p99: p50, p999: p50, max: p50, mean: p50 }, sendLagUs: { count: 1, p50: 1, p90: 1, p99: 1, p999: 1, max: 1, mean: 1 }, requests: 1, completed: 1, errors: 0, statuses: { '200': 1 }, achievedRate: 1000, distribution: [], spec: { url: '', rate: 1000, durationS: 1, warmupS: 0, connections: 1 } },
+    result: {
+      latencyUs: { count: 1, p50, p90: p50, p99: p50, p999: p50, max: p50, mean: p50 },
+      serviceUs: { count: 1, p50, p90: p50, p99: p50, p999: p50, max: p50, mean: p50 },
+      sendLagUs: { count: 1, p50: 1, p90: 1, p99: 1, p999: 1, max: 1, mean: 1 },
+      requests: 1,
+      completed: 1,
+      errors: 0,
+      statuses: { '200': 1 },
+      achievedRate: 1000,
+      distribution: [],
+      spec: { url: '', rate: 1000, durationS: 1, warmupS: 0, connections: 1 },
+    },
   });
 
   it('adds over the direct run of the same repetition, and states the spread', () => {

@@ -11,7 +11,9 @@ const RESULTS = fileURLToPath(new URL('../../../results/soak/', import.meta.url)
 describe('make soak, the 30-second version: the mesh-agnostic set at 1,000 requests per second', () => {
   it('answers every request; no error but the deliberate ones; no service above 150 MB or growing over 10 % in the second half', async () => {
     const run = await new Promise<{ code: number; out: string }>((resolve) =>
-      execFile(process.execPath, [CLI, '--duration', '30'], { maxBuffer: 16 * 1024 * 1024 }, (e, stdout, stderr) => resolve({ code: e ? Number(e.code) : 0, out: stdout + stderr })),
+      execFile(process.execPath, [CLI, '--duration', '30'], { maxBuffer: 16 * 1024 * 1024 }, (e, stdout, stderr) =>
+        resolve({ code: e ? Number(e.code) : 0, out: stdout + stderr }),
+      ),
     );
     const report = JSON.parse(readFileSync(`${RESULTS}soak.json`, 'utf8'));
     expect(report.problems, run.out).toEqual([]);
@@ -33,9 +35,10 @@ describe('the soak verdict', () => {
   const result = { requests: 1000, completed: 1000 } as LoadResult;
   const flat = { start: 80, half: 90, end: 91, peak: 95 };
   const rssMb = { addition: flat, subtraction: flat, multiplication: flat, division: flat, percentage: flat };
-  const judge = (over: Partial<Parameters<typeof judgeSoak>[0]>) => judgeSoak({ durationS: 30, rate: 1000, result, errors: { [DELIBERATE]: 100 }, percentageCalls: 200, rssMb, ...over });
+  const judge = (over: Partial<Parameters<typeof judgeSoak>[0]>) =>
+    judgeSoak({ durationS: 30, rate: 1000, result, errors: { [DELIBERATE]: 100 }, percentageCalls: 200, rssMb, ...over });
 
-  it('passes the deliberate faults at the fault rate, and division\'s 422 for a zero divisor the caller chose', () => {
+  it("passes the deliberate faults at the fault rate, and division's 422 for a zero divisor the caller chose", () => {
     expect(judge({ errors: { [DELIBERATE]: 100, [CALLERS_ZERO]: 3 } })).toMatchObject({ pass: true, problems: [] });
   });
 

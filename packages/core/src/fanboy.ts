@@ -100,12 +100,7 @@ export function formatOutcome(o: CallOutcome): string {
 }
 
 /** Calls `tick` every intervalMs until the signal aborts; a call in flight is finished first. */
-export async function runFanBoy(
-  fanboy: FanBoy,
-  intervalMs: number,
-  signal: AbortSignal,
-  sleep: (ms: number, signal: AbortSignal) => Promise<void>,
-): Promise<void> {
+export async function runFanBoy(fanboy: FanBoy, intervalMs: number, signal: AbortSignal, sleep: (ms: number, signal: AbortSignal) => Promise<void>): Promise<void> {
   while (!signal.aborted) {
     await fanboy.tick();
     await sleep(intervalMs, signal);
@@ -123,7 +118,7 @@ export interface PrintedCall {
   message?: string;
 }
 
-const CALL_LINE = /^(\w+)\((-?[\d.e+]+), (-?[\d.e+]+)\) (?:= (\S+)|-> (\d+|no answer) (\w+): (.*))  \([\d.]+ ms\)$/;
+const CALL_LINE = /^(\w+)\((-?[\d.e+]+), (-?[\d.e+]+)\) (?:= (\S+)|-> (\d+|no answer) (\w+): (.*)) {2}\([\d.]+ ms\)$/;
 
 /** Reads a line printed by formatOutcome back into its parts; undefined for any other line (e.g. a summary). */
 export function parseCallLine(line: string): PrintedCall | undefined {
@@ -144,10 +139,7 @@ export function parseCallLine(line: string): PrintedCall | undefined {
 export function faultIn(call: PrintedCall): string | undefined {
   const { service, op1, op2 } = call;
   if (call.result !== undefined) {
-    const expected =
-      service === 'percentage'
-        ? compute('division', { op1: compute('multiplication', { op1, op2 }), op2: 100 })
-        : compute(service, { op1, op2 });
+    const expected = service === 'percentage' ? compute('division', { op1: compute('multiplication', { op1, op2 }), op2: 100 }) : compute(service, { op1, op2 });
     return Object.is(call.result, expected) ? undefined : `${service}(${op1}, ${op2}) printed ${call.result}, expected ${expected}`;
   }
   if (service === 'percentage' && call.status === '502' && call.code === 'DOWNSTREAM_ERROR' && call.message?.includes('422 DIVISION_BY_ZERO')) return undefined;

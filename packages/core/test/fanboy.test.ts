@@ -17,7 +17,12 @@ function fanboyWith(invoker: Invoker, random: () => number, summaryEvery = 0) {
 describe('FanBoy', () => {
   it('calls the operation and operands its random source picks, and prints the result with the latency', async () => {
     const calls: unknown[] = [];
-    const invoker: Invoker = { call: async (service, operands) => (calls.push([service, operands]), 42) };
+    const invoker: Invoker = {
+      call: async (service, operands) => {
+        calls.push([service, operands]);
+        return 42;
+      },
+    };
     // 0.5 → the third of five operations (multiplication); 0.06 → 6; 0.07 → 7.
     const { fanboy, lines } = fanboyWith(invoker, draws(0.5, 0.06, 0.07));
     const outcome = await fanboy.tick();
@@ -86,7 +91,12 @@ describe('reading MathFanBoy lines back', () => {
   it('parses results and failures, and ignores summaries', () => {
     expect(parseCallLine('percentage(40, 50) = 20  (3.1 ms)')).toEqual({ service: 'percentage', op1: 40, op2: 50, result: 20 });
     expect(parseCallLine('percentage(29, 38) -> 502 DOWNSTREAM_ERROR: division answered 422 DIVISION_BY_ZERO: cannot divide by zero  (27.6 ms)')).toEqual({
-      service: 'percentage', op1: 29, op2: 38, status: '502', code: 'DOWNSTREAM_ERROR', message: 'division answered 422 DIVISION_BY_ZERO: cannot divide by zero',
+      service: 'percentage',
+      op1: 29,
+      op2: 38,
+      status: '502',
+      code: 'DOWNSTREAM_ERROR',
+      message: 'division answered 422 DIVISION_BY_ZERO: cannot divide by zero',
     });
     expect(parseCallLine('summary: 2 calls, 0 errors — addition 2 calls/0 errors')).toBeUndefined();
   });
@@ -97,7 +107,9 @@ describe('reading MathFanBoy lines back', () => {
     expect(faultIn({ service: 'addition', op1: 1, op2: 2, result: 4 })).toBe('addition(1, 2) printed 4, expected 3');
     expect(faultIn({ service: 'division', op1: 1, op2: 0, status: '422', code: 'DIVISION_BY_ZERO', message: 'x' })).toBeUndefined();
     expect(faultIn({ service: 'division', op1: 1, op2: 2, status: '422', code: 'DIVISION_BY_ZERO', message: 'x' })).toMatch(/failed unexpectedly/);
-    expect(faultIn({ service: 'percentage', op1: 1, op2: 2, status: '502', code: 'DOWNSTREAM_ERROR', message: 'multiplication answered 403 ERR_DIRECT_INVOKE: denied' })).toMatch(/failed unexpectedly/);
+    expect(faultIn({ service: 'percentage', op1: 1, op2: 2, status: '502', code: 'DOWNSTREAM_ERROR', message: 'multiplication answered 403 ERR_DIRECT_INVOKE: denied' })).toMatch(
+      /failed unexpectedly/,
+    );
     expect(faultIn({ service: 'addition', op1: 1, op2: 2, status: 'no answer', code: 'UNKNOWN', message: 'ECONNREFUSED' })).toMatch(/failed unexpectedly/);
   });
 });

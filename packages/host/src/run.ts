@@ -1,15 +1,5 @@
 import type { RequestHandler } from 'express';
-import {
-  compute,
-  DEFAULT_PORT,
-  FanBoy,
-  METHOD_OF,
-  percentage,
-  runFanBoy,
-  type Invoker,
-  type Operands,
-  type OperationService,
-} from '@calc/core';
+import { compute, DEFAULT_PORT, FanBoy, METHOD_OF, percentage, runFanBoy, type Invoker, type Operands, type OperationService } from '@calc/core';
 import { createApp } from './app.js';
 import { ConfigError, numberFromEnv, portFromEnv } from './config.js';
 import { createLogger, type Logger } from './log.js';
@@ -108,9 +98,13 @@ function start(log: Logger, startup: () => Promise<Running>): void {
 function sleep(ms: number, signal: AbortSignal): Promise<void> {
   return new Promise((resolve) => {
     const timer = setTimeout(resolve, ms);
-    signal.addEventListener('abort', () => {
-      clearTimeout(timer);
-      resolve();
-    }, { once: true });
+    signal.addEventListener(
+      'abort',
+      () => {
+        clearTimeout(timer);
+        resolve();
+      },
+      { once: true },
+    );
   });
 }

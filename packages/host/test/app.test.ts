@@ -79,7 +79,15 @@ describe('createApp', () => {
   });
 
   it('hides an unexpected error behind 500 INTERNAL_ERROR', async () => {
-    const app = createApp({ log, isReady: () => true, operations: { '/boom': () => { throw new TypeError('secret detail'); } } });
+    const app = createApp({
+      log,
+      isReady: () => true,
+      operations: {
+        '/boom': () => {
+          throw new TypeError('secret detail');
+        },
+      },
+    });
     const res = await request(app).post('/boom').send({ op1: 1, op2: 2 });
     expect(res.status).toBe(500);
     expect(res.body).toEqual({ error: { code: 'INTERNAL_ERROR', message: 'internal error' } });

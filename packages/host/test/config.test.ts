@@ -3,9 +3,7 @@ import { ConfigError, numberFromEnv, portFromEnv, requireEnv } from '../src/inde
 
 describe('configuration from the environment', () => {
   it('names a missing variable and says what it should hold', () => {
-    expect(() => requireEnv('DIVISION_URL', 'the base URL of division', {})).toThrow(
-      new ConfigError('DIVISION_URL is not set: the base URL of division'),
-    );
+    expect(() => requireEnv('DIVISION_URL', 'the base URL of division', {})).toThrow(new ConfigError('DIVISION_URL is not set: the base URL of division'));
     expect(requireEnv('DIVISION_URL', '', { DIVISION_URL: ' http://d ' })).toBe('http://d');
   });
 

@@ -11,7 +11,14 @@ function sdkError(status: number, statusText: string, text: string): Error {
 describe('createDaprInvoker (at the DaprClient seam; real daprd runs in the local lab)', () => {
   it('invokes the app ID with the route as method and returns the result', async () => {
     const calls: unknown[] = [];
-    const client: DaprInvoke = { invoker: { invoke: async (...args) => (calls.push(args), { result: 12 }) } };
+    const client: DaprInvoke = {
+      invoker: {
+        invoke: async (...args) => {
+          calls.push(args);
+          return { result: 12 };
+        },
+      },
+    };
     await expect(createDaprInvoker(client).call('multiplication', { op1: 3, op2: 4 })).resolves.toBe(12);
     expect(calls).toEqual([['multiplication', 'multiply', 'post', { op1: 3, op2: 4 }]]);
   });

@@ -87,7 +87,9 @@ function main(): number {
     process.stdout.write(`✗ ${source}: ${problems.length} problem(s)\n`);
     for (const p of problems) process.stdout.write(`    ${p.object} ${p.path}: ${p.message}\n`);
   }
-  process.stdout.write(`${failed === 0 ? 'all valid' : `${failed} of ${sources.length} failed`} (Kubernetes ${KUBERNETES_VERSION}; CRDs: Dapr ${PINNED.dapr}, Linkerd ${PINNED.linkerd})\n`);
+  process.stdout.write(
+    `${failed === 0 ? 'all valid' : `${failed} of ${sources.length} failed`} (Kubernetes ${KUBERNETES_VERSION}; CRDs: Dapr ${PINNED.dapr}, Linkerd ${PINNED.linkerd})\n`,
+  );
   return failed === 0 ? 0 : 1;
 }
 

@@ -1,9 +1,10 @@
+import type { Untyped } from './render.js';
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { Ajv, type ValidateFunction } from 'ajv';
 import { parseAllDocuments } from 'yaml';
 
-type Schema = Record<string, any>;
+type Schema = Untyped;
 
 /** Kubernetes' own "int or string" and quantities are not plain JSON Schema types: accept both forms. */
 const INT_OR_STRING = { anyOf: [{ type: 'string' }, { type: 'integer' }] };

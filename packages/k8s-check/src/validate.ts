@@ -1,3 +1,4 @@
+import type { Untyped } from './render.js';
 import { gvkOf, type SchemaSet } from './schemas.js';
 
 export interface Problem {
@@ -8,7 +9,7 @@ export interface Problem {
   message: string;
 }
 
-type K8sObject = Record<string, any>;
+type K8sObject = Untyped;
 
 const describe = (o: K8sObject) => `${o.kind ?? '?'}/${o.metadata?.name ?? '?'}`;
 
@@ -23,7 +24,12 @@ export function schemaProblems(schemas: SchemaSet, source: string, objects: K8sO
     }
     const validate = schemas.validatorFor(gvk);
     if (!validate) {
-      problems.push({ source, object: describe(object), path: '', message: `no schema for ${object.apiVersion} ${object.kind} (not served by the pinned Kubernetes, nor by a known CRD)` });
+      problems.push({
+        source,
+        object: describe(object),
+        path: '',
+        message: `no schema for ${object.apiVersion} ${object.kind} (not served by the pinned Kubernetes, nor by a known CRD)`,
+      });
       continue;
     }
     if (!validate(object)) {
@@ -52,7 +58,8 @@ export function conventionProblems(source: string, objects: K8sObject[]): Proble
     if (pod.securityContext?.runAsNonRoot !== true) add('/spec/securityContext/runAsNonRoot', 'must run as non-root');
     for (const [i, c] of (pod.containers ?? []).entries()) {
       const at = `/containers/${i}`;
-      if (typeof c.image !== 'string' || !/:[\w.-]+(@sha256:[a-f0-9]{64})?$/.test(c.image) || /:latest$/.test(c.image)) add(`${at}/image`, `image must be pinned to a tag, not latest: ${c.image}`);
+      if (typeof c.image !== 'string' || !/:[\w.-]+(@sha256:[a-f0-9]{64})?$/.test(c.image) || /:latest$/.test(c.image))
+        add(`${at}/image`, `image must be pinned to a tag, not latest: ${c.image}`);
       if (c.securityContext?.readOnlyRootFilesystem !== true) add(`${at}/securityContext`, 'readOnlyRootFilesystem must be true');
       if (c.securityContext?.allowPrivilegeEscalation !== false) add(`${at}/securityContext`, 'allowPrivilegeEscalation must be false');
       if (!c.resources?.requests || !c.resources?.limits) add(`${at}/resources`, 'requests and limits are required');

@@ -28,7 +28,15 @@ describe('make k8s-check (real kustomize, the Kubernetes 1.35.0 OpenAPI document
     const { code, out } = await check();
     expect(out).toContain('all valid');
     expect(code, out).toBe(0);
-    for (const overlay of ['k8s-base', 'k8s-dapr', 'k8s-dapr/overlays/networkpolicy', 'k8s-dapr/overlays/with-linkerd', 'k8s-linkerd', 'k8s-linkerd/overlays/server-authorization', 'k8s-linkerd/overlays/no-policy']) {
+    for (const overlay of [
+      'k8s-base',
+      'k8s-dapr',
+      'k8s-dapr/overlays/networkpolicy',
+      'k8s-dapr/overlays/with-linkerd',
+      'k8s-linkerd',
+      'k8s-linkerd/overlays/server-authorization',
+      'k8s-linkerd/overlays/no-policy',
+    ]) {
       expect(out).toMatch(new RegExp(`✓ ${overlay}: \\d+ objects valid`));
     }
   });
@@ -40,7 +48,7 @@ describe('make k8s-check (real kustomize, the Kubernetes 1.35.0 OpenAPI document
     expect(out).toContain('/spec/template/spec/containers/0/ports/0/containerPort: must be integer');
   });
 
-  it("rejects a Dapr Configuration that the real CRD would not accept", async () => {
+  it('rejects a Dapr Configuration that the real CRD would not accept', async () => {
     const { code, out } = await check('--file', fixture('broken-dapr-configuration.yaml'));
     expect(code).toBe(1);
     expect(out).toContain('Configuration/multiplication /spec/accessControl/policies/0: must NOT have additional properties (appID)');

@@ -6,7 +6,13 @@ import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 
 const ROOT = fileURLToPath(new URL('../../../', import.meta.url));
-const SCRIPTS = [...readdirSync(join(ROOT, 'scripts')).filter((f) => f.endsWith('.sh')).map((f) => `scripts/${f}`), 'tools/dapr/build.sh', '.ci/run'];
+const SCRIPTS = [
+  ...readdirSync(join(ROOT, 'scripts'))
+    .filter((f) => f.endsWith('.sh'))
+    .map((f) => `scripts/${f}`),
+  'tools/dapr/build.sh',
+  '.ci/run',
+];
 
 describe('shell scripts', () => {
   it.each(SCRIPTS)('%s passes shellcheck', (script) => {
@@ -79,7 +85,9 @@ function kindStep(step: string, env: Record<string, string>, stubs: Record<strin
 }
 
 describe('make kind-images, with stand-ins for docker and kind that record what they are asked', () => {
-  const IMAGES = ['dapr', 'mesh'].flatMap((v) => ['addition', 'subtraction', 'multiplication', 'division', 'percentage', 'mathfanboy'].map((s) => `calculator-lab/${v}-${s}:0.1.0`));
+  const IMAGES = ['dapr', 'mesh'].flatMap((v) =>
+    ['addition', 'subtraction', 'multiplication', 'division', 'percentage', 'mathfanboy'].map((s) => `calculator-lab/${v}-${s}:0.1.0`),
+  );
 
   it("Docker API 1.48+: saves the twelve images for the node's platform and loads the archive (never kind load docker-image)", () => {
     const { code, calls, output } = kindStep('images', { API: '1.52' });

@@ -128,7 +128,10 @@ async function run(keep: boolean): Promise<number> {
     say(formatTable(verdicts));
     say('');
     for (const c of compositions) say(`${c.pass ? '✅' : '❌'} ${c.variant}: ${c.route}: ${c.detail}`);
-    for (const r of fanboyReports) say(`MathFanBoy (${r.variant}): ${r.calls} calls, ${r.errors} errors${r.faults.length ? `, ${r.faults.length} WRONG: ${r.faults[0]}` : ', every result right; the errors are the deliberate ones'}`);
+    for (const r of fanboyReports)
+      say(
+        `MathFanBoy (${r.variant}): ${r.calls} calls, ${r.errors} errors${r.faults.length ? `, ${r.faults.length} WRONG: ${r.faults[0]}` : ', every result right; the errors are the deliberate ones'}`,
+      );
     const failed = verdicts.filter((v) => !v.pass);
     for (const v of failed) say(`✗ ${v.probe.id}: expected ${v.expectedText}, observed ${v.observedText}${v.observed.detail ? ` — ${v.observed.detail}` : ''}`);
     const problems = [
@@ -138,7 +141,9 @@ async function run(keep: boolean): Promise<number> {
       compositions.some((c) => !c.pass) ? 'percentage failed through the sidecars' : '',
       fanboyReports.some((r) => r.faults.length || r.calls < FANBOY_MIN_CALLS) ? 'MathFanBoy saw wrong results or too few calls' : '',
     ].filter(Boolean);
-    say(`\n==> ${findings.pass ? 'every cell as expected' : problems.join('; ')}; findings in results/lab/findings.md and findings.json (${findings.durationSeconds.toFixed(1)} s)`);
+    say(
+      `\n==> ${findings.pass ? 'every cell as expected' : problems.join('; ')}; findings in results/lab/findings.md and findings.json (${findings.durationSeconds.toFixed(1)} s)`,
+    );
     return findings.pass ? EXIT.ok : EXIT.mismatch;
   } finally {
     // Interrupted: the signal path tears down and exits; this path ends here, whatever it was doing.
@@ -157,7 +162,9 @@ function fanboySection(reports: FanBoyReport[]): Section {
     title: 'MathFanBoy',
     items: reports.map((r) => ({
       pass: r.faults.length === 0 && r.calls >= FANBOY_MIN_CALLS,
-      text: `**${r.variant}**: ${r.calls} calls, ${r.errors} errors (calls/errors: ${Object.entries(r.byService).map(([s, t]) => `${s} ${t.calls}/${t.errors}`).join(', ')}); every printed result checked${r.faults.length ? `; wrong: ${r.faults.slice(0, 3).join('; ')}` : ''}`,
+      text: `**${r.variant}**: ${r.calls} calls, ${r.errors} errors (calls/errors: ${Object.entries(r.byService)
+        .map(([s, t]) => `${s} ${t.calls}/${t.errors}`)
+        .join(', ')}); every printed result checked${r.faults.length ? `; wrong: ${r.faults.slice(0, 3).join('; ')}` : ''}`,
       lines: r.sample,
     })),
   };

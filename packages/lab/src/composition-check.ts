@@ -21,10 +21,7 @@ const ATTEMPTS = 30;
  */
 export async function checkComposition(runtime: PodRuntime, variant: Variant): Promise<CompositionReport> {
   const service = meshServiceOf('percentage');
-  const url =
-    variant === 'dapr'
-      ? `http://127.0.0.1:${DAPR_HTTP_PORT}/v1.0/invoke/percentage/method/percentage`
-      : `http://${service.host}:${service.port}/percentage`;
+  const url = variant === 'dapr' ? `http://127.0.0.1:${DAPR_HTTP_PORT}/v1.0/invoke/percentage/method/percentage` : `http://${service.host}:${service.port}/percentage`;
   const statuses: number[] = [];
   const problems: string[] = [];
   for (let i = 0; i < ATTEMPTS && !(statuses.includes(200) && statuses.includes(502)); i++) {
@@ -37,6 +34,8 @@ export async function checkComposition(runtime: PodRuntime, variant: Variant): P
   }
   const pass = problems.length === 0 && statuses.includes(200) && statuses.includes(502);
   const route = variant === 'dapr' ? 'mathfanboy → daprd → percentage → daprd → multiplication, division' : 'mathfanboy → proxy → percentage → proxy → multiplication, division';
-  const detail = pass ? `percentage(40, 50) = 20, and the deliberate 502 (division's 422 inside), in ${statuses.length} calls` : problems[0] ?? `saw only ${[...new Set(statuses)].join(', ')} in ${ATTEMPTS} calls`;
+  const detail = pass
+    ? `percentage(40, 50) = 20, and the deliberate 502 (division's 422 inside), in ${statuses.length} calls`
+    : (problems[0] ?? `saw only ${[...new Set(statuses)].join(', ')} in ${ATTEMPTS} calls`);
   return { variant, route, statuses, pass, detail };
 }

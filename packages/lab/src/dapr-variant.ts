@@ -32,15 +32,32 @@ export interface DaprdOptions {
 
 /** daprd's command line, with the ports the Kubernetes injector uses. */
 export function daprdCommand(bin: DaprBinaries, o: DaprdOptions): string[] {
-  return [bin.daprd,
-    '--app-id', o.appId, ...(o.appPort ? ['--app-port', String(o.appPort)] : []),
-    '--dapr-http-port', String(DAPR_HTTP_PORT), '--dapr-grpc-port', String(DAPR_GRPC_PORT), '--dapr-internal-grpc-port', String(DAPR_INTERNAL_GRPC_PORT),
+  return [
+    bin.daprd,
+    '--app-id',
+    o.appId,
+    ...(o.appPort ? ['--app-port', String(o.appPort)] : []),
+    '--dapr-http-port',
+    String(DAPR_HTTP_PORT),
+    '--dapr-grpc-port',
+    String(DAPR_GRPC_PORT),
+    '--dapr-internal-grpc-port',
+    String(DAPR_INTERNAL_GRPC_PORT),
     // As the injector does on Kubernetes: the Dapr API on loopback only; 50002 on every interface.
-    '--dapr-listen-addresses', '127.0.0.1', '--metrics-port', String(DAPR_METRICS_PORT),
+    '--dapr-listen-addresses',
+    '127.0.0.1',
+    '--metrics-port',
+    String(DAPR_METRICS_PORT),
     ...(o.sentryAddress
       ? ['--enable-mtls', '--sentry-address', o.sentryAddress, '--control-plane-trust-domain', CONTROL_PLANE_TRUST_DOMAIN, '--control-plane-namespace', CONTROL_PLANE_NAMESPACE]
       : []),
-    '--config', o.config, '--resources-path', o.resourcesDir, '--log-level', 'info'];
+    '--config',
+    o.config,
+    '--resources-path',
+    o.resourcesDir,
+    '--log-level',
+    'info',
+  ];
 }
 
 /** Sentry's own configuration (what the `daprsystem` Configuration holds on Kubernetes). */
@@ -91,10 +108,25 @@ export async function startSentry<P extends PodRef>(runtime: PodRuntime<P>, pod:
   mkdirSync(configDir, { recursive: true });
   writeFileSync(join(configDir, 'sentry.yaml'), SENTRY_CONFIG);
   runtime.handOver(authority.issuerKey);
-  runtime.start(pod, 'sentry', [bin.sentry, '--config', join(configDir, 'sentry.yaml'), '--issuer-credentials', authority.dir,
-    '--trust-domain', CONTROL_PLANE_TRUST_DOMAIN, '--port', String(SENTRY_PORT), '--healthz-port', String(SENTRY_HEALTHZ_PORT)],
+  runtime.start(
+    pod,
+    'sentry',
+    [
+      bin.sentry,
+      '--config',
+      join(configDir, 'sentry.yaml'),
+      '--issuer-credentials',
+      authority.dir,
+      '--trust-domain',
+      CONTROL_PLANE_TRUST_DOMAIN,
+      '--port',
+      String(SENTRY_PORT),
+      '--healthz-port',
+      String(SENTRY_HEALTHZ_PORT),
+    ],
     // Sentry's own SPIFFE ID names its namespace; daprd checks it against --control-plane-namespace.
-    { NAMESPACE: CONTROL_PLANE_NAMESPACE });
+    { NAMESPACE: CONTROL_PLANE_NAMESPACE },
+  );
   await runtime.waitForHttp(pod, `http://127.0.0.1:${SENTRY_HEALTHZ_PORT}/healthz`, pod);
   return `${pod.ip}:${SENTRY_PORT}`;
 }
@@ -120,15 +152,20 @@ export async function startDaprVariant(runtime: PodRuntime<Pod>, workDir: string
       ...pod.appEnv,
       ...token,
     });
-    runtime.start(pod, 'daprd', daprdCommand(bin, { appId: pod.workload, appPort: APP_PORT, config, resourcesDir, sentryAddress }),
-      { NAMESPACE: NAMESPACE.dapr, DAPR_TRUST_ANCHORS: trustAnchors, ...token });
+    runtime.start(pod, 'daprd', daprdCommand(bin, { appId: pod.workload, appPort: APP_PORT, config, resourcesDir, sentryAddress }), {
+      NAMESPACE: NAMESPACE.dapr,
+      DAPR_TRUST_ANCHORS: trustAnchors,
+      ...token,
+    });
   };
   // Ready: the app answers on its port, and daprd reports healthy (which it may do before the app is up).
   const ready = (pods: ServicePod[]) =>
-    Promise.all(pods.flatMap((pod) => [
-      runtime.waitForHttp(pod, `http://127.0.0.1:${APP_PORT}/healthz`, pod),
-      runtime.waitForHttp(pod, `http://127.0.0.1:${DAPR_HTTP_PORT}/v1.0/healthz`, pod),
-    ]));
+    Promise.all(
+      pods.flatMap((pod) => [
+        runtime.waitForHttp(pod, `http://127.0.0.1:${APP_PORT}/healthz`, pod),
+        runtime.waitForHttp(pod, `http://127.0.0.1:${DAPR_HTTP_PORT}/v1.0/healthz`, pod),
+      ]),
+    );
   // MathFanBoy starts calling at once, so it starts last: every callee is up by then.
   const pods = DAPR_PODS.filter((p): p is ServicePod => p.sidecar && p.service !== undefined);
   const [servers, clients] = [pods.filter((p) => p.service !== 'mathfanboy'), pods.filter((p) => p.service === 'mathfanboy')];

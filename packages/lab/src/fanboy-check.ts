@@ -41,7 +41,9 @@ export function checkFanBoy(variant: string, fanboy: PodProcess<Pod>): FanBoyRep
 export async function waitForCalls(fanboy: PodProcess<Pod>, calls: number, timeoutMs: number): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   while (Date.now() < deadline) {
-    const printed = readFileSync(fanboy.log, 'utf8').split('\n').filter((l) => parseCallLine(l)).length;
+    const printed = readFileSync(fanboy.log, 'utf8')
+      .split('\n')
+      .filter((l) => parseCallLine(l)).length;
     if (printed >= calls) return;
     await new Promise((r) => setTimeout(r, 200));
   }

@@ -8,7 +8,16 @@ import { hasCommand, trySh } from './shell.js';
 const REPO_ROOT = fileURLToPath(new URL('../../../', import.meta.url));
 /** The project's own Node (tools/node, installed by make), and what root's PATH holds when re-run: nothing from the caller's. */
 const PROJECT_NODE = join(REPO_ROOT, 'tools', 'node', 'node_modules', 'node', 'bin', 'node');
-const ROOT_PATH = [join(REPO_ROOT, 'tools', 'node', 'node_modules', '.bin'), '/usr/local/sbin', '/usr/local/bin', '/usr/sbin', '/usr/bin', '/sbin', '/bin', '/usr/local/go/bin'].join(':');
+const ROOT_PATH = [
+  join(REPO_ROOT, 'tools', 'node', 'node_modules', '.bin'),
+  '/usr/local/sbin',
+  '/usr/local/bin',
+  '/usr/sbin',
+  '/usr/bin',
+  '/sbin',
+  '/bin',
+  '/usr/local/go/bin',
+].join(':');
 
 /**
  * Re-runs this command under sudo when not root and sudo needs no password; otherwise explains.

@@ -41,10 +41,12 @@ export function hygieneSection(report: HygieneReport): Section {
   const uids = [...new Set(report.processes.filter((p) => p.name !== 'proxy').map((p) => p.uid))].join(', ');
   return {
     title: "The lab's own hygiene",
-    items: [{
-      pass: report.pass,
-      text: `${report.processes.length} processes checked: apps, daprd and sentry as uid ${uids} with no capabilities, the proxies as uid ${PROXY_UID}; ${report.keyFiles.length} files holding a private key, ${report.keyFiles.filter((k) => k.mode === '600').length} of them mode 0600${report.problems.length ? `; problems: ${report.problems.join('; ')}` : ''}`,
-    }],
+    items: [
+      {
+        pass: report.pass,
+        text: `${report.processes.length} processes checked: apps, daprd and sentry as uid ${uids} with no capabilities, the proxies as uid ${PROXY_UID}; ${report.keyFiles.length} files holding a private key, ${report.keyFiles.filter((k) => k.mode === '600').length} of them mode 0600${report.problems.length ? `; problems: ${report.problems.join('; ')}` : ''}`,
+      },
+    ],
   };
 }
 

@@ -22,7 +22,8 @@ export class Interruptible {
 
   /** Tears down once; every caller waits for that one teardown. */
   tearDown(): Promise<void> {
-    return (this.teardown ??= this.tearDownWork());
+    this.teardown ??= this.tearDownWork();
+    return this.teardown;
   }
 
   /**

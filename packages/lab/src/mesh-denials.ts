@@ -25,12 +25,18 @@ export async function checkMeshDenials(workDir: string, verdicts: Verdict[]): Pr
 }
 
 export function denialSection(report: DenialReport): Section {
-  const frontends = Object.entries(report.byFrontend).filter(([, n]) => n > 0).map(([f, n]) => `${f} ${n}`).join(', ') || 'none';
+  const frontends =
+    Object.entries(report.byFrontend)
+      .filter(([, n]) => n > 0)
+      .map(([f, n]) => `${f} ${n}`)
+      .join(', ') || 'none';
   return {
     title: 'Mesh denials, as the proxy counted them',
-    items: [{
-      pass: report.pass,
-      text: `multiplication's proxy denied **${report.counted}** requests (${frontends}; inbound_mtls: meshed callers without authorization, inbound_plaintext: callers with no identity); the matrix expects ${report.expected}. Each reached its caller as 403 with an empty body, as Linkerd's denial does; the app's own errors are JSON with a code.`,
-    }],
+    items: [
+      {
+        pass: report.pass,
+        text: `multiplication's proxy denied **${report.counted}** requests (${frontends}; inbound_mtls: meshed callers without authorization, inbound_plaintext: callers with no identity); the matrix expects ${report.expected}. Each reached its caller as 403 with an empty body, as Linkerd's denial does; the app's own errors are JSON with a code.`,
+      },
+    ],
   };
 }

@@ -80,8 +80,18 @@ export function natRules({ podIp, meshed, services, appPort, tcpPorts = [] }: Na
         `-A OUTPUT -p tcp -j REDIRECT --to-ports ${OUTBOUND_PORT}`,
       ]
     : ['-A OUTPUT -j LAB-SERVICES'];
-  return ['*nat', ':PREROUTING ACCEPT [0:0]', ':INPUT ACCEPT [0:0]', ':OUTPUT ACCEPT [0:0]', ':POSTROUTING ACCEPT [0:0]', ':LAB-SERVICES - [0:0]',
-    ...dnat, ...rules, 'COMMIT', ''].join('\n');
+  return [
+    '*nat',
+    ':PREROUTING ACCEPT [0:0]',
+    ':INPUT ACCEPT [0:0]',
+    ':OUTPUT ACCEPT [0:0]',
+    ':POSTROUTING ACCEPT [0:0]',
+    ':LAB-SERVICES - [0:0]',
+    ...dnat,
+    ...rules,
+    'COMMIT',
+    '',
+  ].join('\n');
 }
 
 export interface ProxyOptions {

@@ -32,9 +32,9 @@ export async function startMeshVariant(runtime: PodRuntime<Pod>, workDir: string
   const meshedList = join(dir, 'meshed.lst');
   const meshed = MESH_PODS.filter((p) => p.sidecar);
   // Linkerd learns which destinations are meshed from its destination service; here, a list of addresses.
-  writeFileSync(meshedList, [...meshed.map((p) => p.ip), ...MESH_SERVICES.filter((s) => s.pod.sidecar).map((s) => s.vip)].join('\n') + '\n');
+  writeFileSync(meshedList, `${[...meshed.map((p) => p.ip), ...MESH_SERVICES.filter((s) => s.pod.sidecar).map((s) => s.vip)].join('\n')}\n`);
   const allowList = join(dir, 'multiplication.allow');
-  writeFileSync(allowList, ALLOWED_CALLERS.map(commonNameOf).join('\n') + '\n');
+  writeFileSync(allowList, `${ALLOWED_CALLERS.map(commonNameOf).join('\n')}\n`);
   const denialFile = join(dir, 'denial.http');
   writeFileSync(denialFile, DENIAL_RESPONSE);
 
@@ -46,9 +46,13 @@ export async function startMeshVariant(runtime: PodRuntime<Pod>, workDir: string
     const config = join(dir, `${pod.workload}.haproxy.cfg`);
     const policy = pod.policy ? { allowList, denialFile } : {};
     const statsSocket = statsSocketOf(workDir, pod.workload);
-    writeFileSync(config, proxyConfig({ name: `${pod.workload} (${NAMESPACE.mesh})`, certificate, caFile: authority.rootCert, meshedList, appPort: APP_PORT, statsSocket, ...policy }));
+    writeFileSync(
+      config,
+      proxyConfig({ name: `${pod.workload} (${NAMESPACE.mesh})`, certificate, caFile: authority.rootCert, meshedList, appPort: APP_PORT, statsSocket, ...policy }),
+    );
     runtime.start(pod, 'proxy', ['haproxy', '-db', '-f', config], {}, { asRoot: true });
-    if (pod.service) runtime.start(pod, 'app', serviceCommand(pod.service, 'mesh'), { PORT: String(APP_PORT), ...urlsFor(pod), ...(pod.service === 'mathfanboy' ? FANBOY_ENV : {}) });
+    if (pod.service)
+      runtime.start(pod, 'app', serviceCommand(pod.service, 'mesh'), { PORT: String(APP_PORT), ...urlsFor(pod), ...(pod.service === 'mathfanboy' ? FANBOY_ENV : {}) });
   };
   // MathFanBoy starts calling at once, so it starts last: every callee is up by then.
   const servers = meshed.filter((p) => p.service !== 'mathfanboy');
@@ -65,8 +69,10 @@ export async function startMeshVariant(runtime: PodRuntime<Pod>, workDir: string
 /** The mesh-agnostic set finds its peers by URL: the Service names, as on Kubernetes. */
 function urlsFor(pod: Pod): Record<string, string> {
   const targets = pod.service === 'mathfanboy' ? OPERATION_SERVICES : pod.service === 'percentage' ? (['multiplication', 'division'] as const) : [];
-  return Object.fromEntries(targets.map((t) => {
-    const service = meshServiceOf(t);
-    return [urlVariableOf(t), `http://${service.host}:${service.port}`];
-  }));
+  return Object.fromEntries(
+    targets.map((t) => {
+      const service = meshServiceOf(t);
+      return [urlVariableOf(t), `http://${service.host}:${service.port}`];
+    }),
+  );
 }

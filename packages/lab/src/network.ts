@@ -12,14 +12,20 @@ const NETNS_ETC = '/etc/netns';
 export function createNetwork(pods: readonly PodRef[] = ALL_PODS, hosts: string = hostsFile()): void {
   // `ip -batch` runs many commands in one process; its lines cannot switch namespace, hence one batch per namespace.
   const batch = (args: string[], lines: string[]) => sh('ip', [...args, '-batch', '-'], `${lines.join('\n')}\n`);
-  batch([], [BRIDGE_NS, ...pods.map((p) => p.ns)].map((ns) => `netns add ${ns}`));
-  batch(['-n', BRIDGE_NS], [
-    `link add ${BRIDGE} type bridge`,
-    `link set ${BRIDGE} up`,
-    'link set lo up',
-    // Created inside the bridge namespace, so no interface ever appears on the host.
-    ...pods.flatMap((pod, i) => [`link add v${i} type veth peer name eth0 netns ${pod.ns}`, `link set v${i} master ${BRIDGE} up`]),
-  ]);
+  batch(
+    [],
+    [BRIDGE_NS, ...pods.map((p) => p.ns)].map((ns) => `netns add ${ns}`),
+  );
+  batch(
+    ['-n', BRIDGE_NS],
+    [
+      `link add ${BRIDGE} type bridge`,
+      `link set ${BRIDGE} up`,
+      'link set lo up',
+      // Created inside the bridge namespace, so no interface ever appears on the host.
+      ...pods.flatMap((pod, i) => [`link add v${i} type veth peer name eth0 netns ${pod.ns}`, `link set v${i} master ${BRIDGE} up`]),
+    ],
+  );
   for (const pod of pods) {
     batch(['-n', pod.ns], [`addr add ${pod.ip}/${SUBNET_PREFIX_LENGTH} dev eth0`, 'link set eth0 up', 'link set lo up', `route add ${SERVICE_CIDR} dev eth0`]);
     // The apps run unprivileged and listen on port 80, as a pod's may (Kubernetes sets this sysctl to 0

@@ -18,8 +18,24 @@ function sign(dir: string, name: string, subject: string, extensions: string, is
   const ext = join(dir, `${name}.ext`);
   writeFileSync(ext, extensions);
   sh('openssl', ['req', '-new', '-key', join(dir, `${name}.key`), '-subj', subject, '-out', join(dir, `${name}.csr`)]);
-  sh('openssl', ['x509', '-req', '-in', join(dir, `${name}.csr`), '-CA', issuer.cert, '-CAkey', issuer.key, '-CAcreateserial',
-    '-days', DAYS, '-sha256', '-extfile', ext, '-out', join(dir, `${name}.crt`)]);
+  sh('openssl', [
+    'x509',
+    '-req',
+    '-in',
+    join(dir, `${name}.csr`),
+    '-CA',
+    issuer.cert,
+    '-CAkey',
+    issuer.key,
+    '-CAcreateserial',
+    '-days',
+    DAYS,
+    '-sha256',
+    '-extfile',
+    ext,
+    '-out',
+    join(dir, `${name}.crt`),
+  ]);
 }
 
 export interface Authority {
@@ -35,8 +51,24 @@ export function createAuthority(dir: string, rootName: string): Authority {
   const rootKey = join(dir, 'ca.key');
   const rootCert = join(dir, 'ca.crt');
   key(rootKey);
-  sh('openssl', ['req', '-x509', '-new', '-key', rootKey, '-sha256', '-days', DAYS, '-subj', `/CN=${rootName}`, '-out', rootCert,
-    '-addext', 'basicConstraints=critical,CA:TRUE', '-addext', 'keyUsage=critical,keyCertSign,cRLSign']);
+  sh('openssl', [
+    'req',
+    '-x509',
+    '-new',
+    '-key',
+    rootKey,
+    '-sha256',
+    '-days',
+    DAYS,
+    '-subj',
+    `/CN=${rootName}`,
+    '-out',
+    rootCert,
+    '-addext',
+    'basicConstraints=critical,CA:TRUE',
+    '-addext',
+    'keyUsage=critical,keyCertSign,cRLSign',
+  ]);
   key(join(dir, 'issuer.key'));
   sign(dir, 'issuer', `/CN=issuer.${rootName}`, 'basicConstraints=critical,CA:TRUE,pathlen:0\nkeyUsage=critical,keyCertSign,cRLSign\n', { cert: rootCert, key: rootKey });
   return { dir, rootCert, issuerCert: join(dir, 'issuer.crt'), issuerKey: join(dir, 'issuer.key') };
@@ -49,9 +81,10 @@ export function createAuthority(dir: string, rootName: string): Authority {
 export function createWorkloadCert(authority: Authority, name: string, commonName: string, identity: string): string {
   const { dir } = authority;
   key(join(dir, `${name}.key`));
-  sign(dir, name, `/CN=${commonName}`,
-    `basicConstraints=CA:FALSE\nkeyUsage=critical,digitalSignature\nextendedKeyUsage=serverAuth,clientAuth\nsubjectAltName=DNS:${identity}\n`,
-    { cert: authority.issuerCert, key: authority.issuerKey });
+  sign(dir, name, `/CN=${commonName}`, `basicConstraints=CA:FALSE\nkeyUsage=critical,digitalSignature\nextendedKeyUsage=serverAuth,clientAuth\nsubjectAltName=DNS:${identity}\n`, {
+    cert: authority.issuerCert,
+    key: authority.issuerKey,
+  });
   const pem = join(dir, `${name}.pem`);
   writeFileSync(pem, [`${name}.crt`, 'issuer.crt', `${name}.key`].map((f) => readFileSync(join(dir, f), 'utf8')).join(''), { mode: PRIVATE });
   return pem;

@@ -96,9 +96,7 @@ export class PodRuntime<P extends PodRef = PodRef> {
 
   /** The last lines of every log of a pod, for error reports. */
   recentLogs(pod: PodRef, lines = 15): string[] {
-    return this.processes
-      .filter((p) => p.pod === pod)
-      .flatMap((p) => [`--- ${p.log}`, ...readFileSync(p.log, 'utf8').trimEnd().split('\n').slice(-lines)]);
+    return this.processes.filter((p) => p.pod === pod).flatMap((p) => [`--- ${p.log}`, ...readFileSync(p.log, 'utf8').trimEnd().split('\n').slice(-lines)]);
   }
 
   /** Gives a file (a private key) to the workload user, so the process that needs it can read it and no other user can. */

@@ -57,7 +57,10 @@ export function ensureDaprBinaries(log: (line: string) => void): DaprBinaries {
     log(`ignoring daprd ${version ?? '(no version)'} in ${dir}: the lab pins ${DAPR_VERSION}`);
   }
   if (!hasCommand('go')) {
-    throw new LabError('DAPR_BUILD_FAILED', `no daprd ${pinnedMinor}.x found and Go is not installed to build it: install Go (https://go.dev/dl/) or the Dapr CLI ${DAPR_VERSION} (dapr init --slim)`);
+    throw new LabError(
+      'DAPR_BUILD_FAILED',
+      `no daprd ${pinnedMinor}.x found and Go is not installed to build it: install Go (https://go.dev/dl/) or the Dapr CLI ${DAPR_VERSION} (dapr init --slim)`,
+    );
   }
   log(`building daprd and sentry ${DAPR_VERSION} from source (first time only: ~100 MB of Go modules to download, ~2 minutes on two cores)`);
   const build = spawnSync(join(REPO_ROOT, 'tools', 'dapr', 'build.sh'), [], { stdio: 'inherit' });

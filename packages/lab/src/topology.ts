@@ -41,8 +41,6 @@ export interface Pod extends PodRef {
 /** MathFanBoy in the lab: brisk, and no periodic summary (the lab prints its own). */
 export const FANBOY_ENV = { MATHFANBOY_INTERVAL_MS: '100', MATHFANBOY_SUMMARY_EVERY: '0' };
 
-
-
 function podsOf(variant: Variant, subnet: number): Pod[] {
   const pod = (workload: string, host: number, extra: Partial<Pod> = {}): Pod => ({
     workload,

@@ -38,7 +38,10 @@ export function checkReadable(user: WorkloadUser, paths: string[]): void {
   for (const path of paths) {
     const check = spawnSync('setpriv', [`--reuid=${user.uid}`, `--regid=${user.gid}`, '--clear-groups', 'test', '-r', path]);
     if (check.status !== 0) {
-      throw new LabError('UNREADABLE_CHECKOUT', `the lab's apps run as uid ${user.uid}, which cannot read ${path}: put the checkout where every user can read it (each parent directory o+rx), or start the lab through sudo as the checkout's owner`);
+      throw new LabError(
+        'UNREADABLE_CHECKOUT',
+        `the lab's apps run as uid ${user.uid}, which cannot read ${path}: put the checkout where every user can read it (each parent directory o+rx), or start the lab through sudo as the checkout's owner`,
+      );
     }
   }
 }

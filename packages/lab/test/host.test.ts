@@ -25,7 +25,7 @@ describe('re-running as root with sudo', () => {
     }
   });
 
-  it('says so when the Node it runs is not the project\'s', () => {
+  it("says so when the Node it runs is not the project's", () => {
     const { announce } = sudoRerun('the local lab', ['node', 'cli.js'], '/nonexistent/node');
     expect(announce).toContain(`Node ${process.execPath} (the one running this command`);
   });

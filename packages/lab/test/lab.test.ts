@@ -32,7 +32,10 @@ function labProcesses(): string[] {
   return found;
 }
 
-const labNamespaces = () => execFileSync('ip', ['netns', 'list'], { encoding: 'utf8' }).split('\n').filter((l) => l.startsWith('calclab-'));
+const labNamespaces = () =>
+  execFileSync('ip', ['netns', 'list'], { encoding: 'utf8' })
+    .split('\n')
+    .filter((l) => l.startsWith('calclab-'));
 
 describe('make lab: both variants for real, the probe matrix, findings', () => {
   let run: Awaited<ReturnType<typeof cli>>;

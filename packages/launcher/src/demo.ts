@@ -99,7 +99,8 @@ async function main(): Promise<void> {
 
 /** What a user watching the demo should know when a service dies: that it did, and that it is back. */
 function reportRestart(event: RestartEvent): void {
-  if (event.kind === 'exited') console.log(`==> ${event.service} (pid ${event.pid}) exited unexpectedly (${event.code}); restarting it in ${event.delayMs / 1000} s, as a kubelet would`);
+  if (event.kind === 'exited')
+    console.log(`==> ${event.service} (pid ${event.pid}) exited unexpectedly (${event.code}); restarting it in ${event.delayMs / 1000} s, as a kubelet would`);
   else if (event.kind === 'restarted') console.log(`==> ${event.service} is back (pid ${event.pid})`);
   else console.log(`==> ${event.service} did not start again (${event.message}); next try in ${event.delayMs / 1000} s`);
 }

@@ -5,7 +5,6 @@ import { createInterface } from 'node:readline';
 import { LIFELINE_FD } from '@calc/host';
 import type { ServiceName, Variant } from '@calc/core';
 
-
 /**
  * Node flags every service runs with (the Dockerfile's CMD repeats them; a test keeps the two equal).
  * Under load V8 grows its young generation up to 16 MB per semi-space, three of them committed: a

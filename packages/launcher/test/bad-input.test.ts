@@ -30,7 +30,12 @@ const BAD_INPUTS: BadInput[] = [
   { name: 'array body', send: json('[1, 2]'), status: 400, code: 'INVALID_BODY' },
   { name: 'oversized body', send: json(JSON.stringify({ op1: 1, op2: 2, pad: 'x'.repeat(4096) })), status: 413, code: 'PAYLOAD_TOO_LARGE' },
   { name: 'unknown route', send: (u) => postJson(`${u}/nowhere`, '{"op1":1,"op2":2}'), status: 404, code: 'NOT_FOUND' },
-  { name: 'wrong method', send: (u, p) => fetch(`${u}${p}`, { method: 'PUT' }).then(async (r) => ({ status: r.status, headers: r.headers, text: '', json: await r.json() })), status: 405, code: 'METHOD_NOT_ALLOWED' },
+  {
+    name: 'wrong method',
+    send: (u, p) => fetch(`${u}${p}`, { method: 'PUT' }).then(async (r) => ({ status: r.status, headers: r.headers, text: '', json: await r.json() })),
+    status: 405,
+    code: 'METHOD_NOT_ALLOWED',
+  },
 ];
 
 describe('bad input against every service, as real processes', () => {
@@ -57,7 +62,7 @@ describe('bad input against every service, as real processes', () => {
       expect(after.status).toBe(200);
     });
 
-    it('a result that overflows to infinity → 422 RESULT_NOT_FINITE (percentage too: the operands are the caller\'s)', async () => {
+    it("a result that overflows to infinity → 422 RESULT_NOT_FINITE (percentage too: the operands are the caller's)", async () => {
       const [op1, op2, status, code] = OVERFLOW[service];
       const res = await postJson(`${set.urlOf(service)}${path}`, JSON.stringify({ op1, op2 }));
       expect([res.status, res.json.error.code]).toEqual([status, code]);

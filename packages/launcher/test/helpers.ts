@@ -52,10 +52,12 @@ export function rawHttp(port: number, request: string, { waitMs = 5000, feed }: 
     socket.on('data', (d: Buffer) => chunks.push(d));
     socket.on('error', () => {});
     socket.on('end', () => (closedByServer = true));
-    const feeder = feed ? setInterval(() => {
-      const next = feed();
-      if (next) write(next);
-    }, 10) : undefined;
+    const feeder = feed
+      ? setInterval(() => {
+          const next = feed();
+          if (next) write(next);
+        }, 10)
+      : undefined;
     const giveUp = setTimeout(() => socket.destroy(), waitMs);
     socket.on('close', () => {
       clearInterval(feeder);

@@ -47,7 +47,14 @@ describe('graceful shutdown', () => {
     const percentage = await launch({
       name: 'percentage',
       command: [entryOf('percentage', 'mesh')],
-      env: { ...process.env, PORT: '0', HOST: '127.0.0.1', PERCENTAGE_FAULT_RATE: '0', MULTIPLICATION_URL: `http://127.0.0.1:${(slow.address() as { port: number }).port}`, DIVISION_URL: set.urlOf('division') },
+      env: {
+        ...process.env,
+        PORT: '0',
+        HOST: '127.0.0.1',
+        PERCENTAGE_FAULT_RATE: '0',
+        MULTIPLICATION_URL: `http://127.0.0.1:${(slow.address() as { port: number }).port}`,
+        DIVISION_URL: set.urlOf('division'),
+      },
       waitForListening: true,
     });
     try {
@@ -92,13 +99,19 @@ describe('make demo', () => {
 
 /** `make demo` as a user runs it, on free ports; resolves once its services run, with their pids. */
 async function startDemo(env: NodeJS.ProcessEnv = {}) {
-  const ports = Object.fromEntries(await Promise.all(['ADDITION', 'DIVISION', 'MULTIPLICATION', 'SUBTRACTION', 'PERCENTAGE'].map(async (s) => [`${s}_PORT`, String(await freePort())])));
+  const ports = Object.fromEntries(
+    await Promise.all(['ADDITION', 'DIVISION', 'MULTIPLICATION', 'SUBTRACTION', 'PERCENTAGE'].map(async (s) => [`${s}_PORT`, String(await freePort())])),
+  );
   const demo = fileURLToPath(new URL('../dist/demo.js', import.meta.url));
   const child = spawn(process.execPath, [demo], { env: { ...process.env, ...ports, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
   let stdout = '';
   child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
   child.stderr.on('data', (d: Buffer) => (stdout += d.toString()));
-  await until(() => /==> running: .*\n/.test(stdout), 15_000, () => stdout);
+  await until(
+    () => /==> running: .*\n/.test(stdout),
+    15_000,
+    () => stdout,
+  );
   const pids = Object.fromEntries([...stdout.matchAll(/(\w+) pid (\d+)/g)].map((m) => [m[1]!, Number(m[2])]));
   return { child, ports, pids, output: () => stdout, demo };
 }
@@ -125,7 +138,14 @@ describe('make demo: its services never outlive it', () => {
     const { child, ports, pids, demo } = await startDemo();
     expect(Object.keys(pids).sort()).toEqual(['addition', 'division', 'multiplication', 'percentage', 'subtraction']);
     child.kill(signal);
-    await until(() => Object.values(pids).every((pid) => !alive(pid)), 5000, () => `still running: ${Object.entries(pids).filter(([, p]) => alive(p)).map(([s]) => s)}`);
+    await until(
+      () => Object.values(pids).every((pid) => !alive(pid)),
+      5000,
+      () =>
+        `still running: ${Object.entries(pids)
+          .filter(([, p]) => alive(p))
+          .map(([s]) => s)}`,
+    );
     const next = spawnSync(process.execPath, [demo, '--duration', '1'], { env: { ...process.env, ...ports }, encoding: 'utf8', timeout: 30_000 });
     expect(next.status, next.stderr).toBe(0);
   });

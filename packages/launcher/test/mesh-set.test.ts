@@ -47,7 +47,7 @@ describe('the mesh-agnostic set as real processes', () => {
     expect(summary).toMatch(new RegExp(`^summary: ${calls.length} calls, \\d+ errors`));
   });
 
-  it('percentage answers 502 carrying division\'s 422 when the divisor is 0, and the exact value otherwise', async () => {
+  it("percentage answers 502 carrying division's 422 when the divisor is 0, and the exact value otherwise", async () => {
     const url = `${set.urlOf('percentage')}/percentage`;
     const seen = new Set<number>();
     for (let i = 0; i < 40 && seen.size < 2; i++) {

@@ -19,9 +19,7 @@ export interface Addressing {
   serviceOf(variant: Variant, workload: string): { host: string; port: number };
 }
 
-export type ProbeSpec =
-  | { kind: 'http'; method: Probe['method']; url: string; body?: typeof PROBE_BODY }
-  | { kind: 'tls'; host: string; port: number };
+export type ProbeSpec = { kind: 'http'; method: Probe['method']; url: string; body?: typeof PROBE_BODY } | { kind: 'tls'; host: string; port: number };
 
 /** What the probe script must do, inside the caller's pod, for one row of the matrix on one platform. */
 export function probeSpec(probe: Probe, at: Addressing): ProbeSpec {

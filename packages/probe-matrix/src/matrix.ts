@@ -23,9 +23,7 @@ export type Route = 'dapr-sidecar' | 'pod-ip' | 'service' | 'dapr-internal';
  * What a probe should observe: an HTTP status (with the error code of a JSON body, or an empty body),
  * or a connection outcome.
  */
-export type Expected =
-  | { status: number; code?: string; emptyBody?: true }
-  | { outcome: 'refused' | 'tls-rejected' };
+export type Expected = { status: number; code?: string; emptyBody?: true } | { outcome: 'refused' | 'tls-rejected' };
 
 export interface Probe {
   id: string;
@@ -54,6 +52,7 @@ const DENIED_BY_MESH = { status: LINKERD.httpDenial.status, emptyBody: true } as
  * Extra workloads beside multiplication carry one change each: `multiplication-loopback` (app bound
  * to 127.0.0.1), `multiplication-token` (Dapr app API token), `multiplication-nopolicy` (mesh, no policy).
  */
+// biome-ignore format: the matrix reads as a table, one row per line
 export const PROBES: readonly Probe[] = [
   // Dapr: the policy works on the Dapr route…
   { id: 'dapr-percentage-sidecar', variant: 'dapr', caller: 'percentage', route: 'dapr-sidecar', target: 'multiplication', ...MULTIPLY, expected: { status: 200 }, claim: 'dapr-acl-allows' },

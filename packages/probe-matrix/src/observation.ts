@@ -31,9 +31,7 @@ export function describeExpected(expected: Expected): string {
 
 export function describeObserved(o: Observation): string {
   if (o.status === undefined) return o.outcome ?? 'no answer';
-  return [String(o.status), o.code, o.bodyBytes === 0 ? 'empty' : undefined, o.proxyError !== undefined ? 'l5d-proxy-error' : undefined]
-    .filter(Boolean)
-    .join(' ');
+  return [String(o.status), o.code, o.bodyBytes === 0 ? 'empty' : undefined, o.proxyError !== undefined ? 'l5d-proxy-error' : undefined].filter(Boolean).join(' ');
 }
 
 /**

@@ -42,7 +42,14 @@ export function formatTable(verdicts: Verdict[]): string {
   const header = ['', 'variant', 'caller', 'route', 'target', 'expected', 'observed'];
   const rows = [header, ...verdicts.map(row)];
   const widths = header.map((_, i) => Math.max(...rows.map((r) => [...(r[i] ?? '')].length)));
-  return rows.map((r) => r.map((cell, i) => cell.padEnd(widths[i]!)).join('  ').trimEnd()).join('\n');
+  return rows
+    .map((r) =>
+      r
+        .map((cell, i) => cell.padEnd(widths[i]!))
+        .join('  ')
+        .trimEnd(),
+    )
+    .join('\n');
 }
 
 export function claimResults(verdicts: Verdict[]): Array<{ claim: ClaimId; text: string; pass: boolean; finding: boolean }> {
@@ -62,7 +69,9 @@ function markdown(f: Findings): string {
   const sections = f.sections.map(
     (s) => `## ${s.title}\n\n${s.items.map((i) => `- ${i.pass ? '✅' : '❌'} ${i.text}${(i.lines ?? []).map((l) => `\n  - \`${l}\``).join('')}`).join('\n')}\n`,
   );
-  const versions = Object.entries(f.versions).map(([k, v]) => `${k} ${v}`).join(', ');
+  const versions = Object.entries(f.versions)
+    .map(([k, v]) => `${k} ${v}`)
+    .join(', ');
   return `# Findings: ${f.platform} lab
 
 ${f.pass ? 'Every cell as expected.' : '**Some results differ from the expected ones (❌).**'} Generated ${f.generatedAt} in ${f.durationSeconds.toFixed(1)} s (${versions}).
@@ -89,7 +98,14 @@ export function writeFindings(dir: string, findings: Findings): void {
   mkdirSync(dir, { recursive: true });
   const json = {
     ...findings,
-    verdicts: findings.verdicts.map((v) => ({ ...v.probe, claimText: CLAIMS[v.probe.claim], expectedText: v.expectedText, observed: v.observed, observedText: v.observedText, pass: v.pass })),
+    verdicts: findings.verdicts.map((v) => ({
+      ...v.probe,
+      claimText: CLAIMS[v.probe.claim],
+      expectedText: v.expectedText,
+      observed: v.observed,
+      observedText: v.observedText,
+      pass: v.pass,
+    })),
     claims: claimResults(findings.verdicts),
   };
   writeFileSync(join(dir, 'findings.json'), `${JSON.stringify(json, null, 2)}\n`);

@@ -15,7 +15,12 @@ describe('versions.env, the one place the Dapr and Linkerd versions are written'
   it('is what the Go modules and the injector harness build (Go needs the version written in go.mod)', () => {
     for (const goMod of ['tools/dapr/go.mod', 'tools/dapr/injector/go.mod']) {
       expect(file(goMod), goMod).toContain(`\tgithub.com/dapr/dapr v${PINNED.dapr}\n`);
-      expect(file(goMod).match(/dapr\/dapr v\d+\.\d+\.\d+/g)!.every((m) => m === `dapr/dapr v${PINNED.dapr}`), goMod).toBe(true);
+      expect(
+        file(goMod)
+          .match(/dapr\/dapr v\d+\.\d+\.\d+/g)!
+          .every((m) => m === `dapr/dapr v${PINNED.dapr}`),
+        goMod,
+      ).toBe(true);
     }
     expect(file('tools/dapr/injector/main.go')).toContain(`"tag": "${PINNED.dapr}"`);
   });
