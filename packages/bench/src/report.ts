@@ -25,7 +25,7 @@ export interface BenchReport {
   harness: { pass: boolean; problems: string[] };
 }
 
-/** Published anchors (DESIGN.md §7), for context: other setups, other payloads; not a pass mark. */
+/** Published figures, for context: other setups, other payloads; not a pass mark. */
 const ANCHORS: Record<string, string> = {
   dapr: 'Dapr 1.17 perf tests (1000 QPS, 16 conn., 1 KB, HTTP): +1.06 ms p50, +1.48 ms p90, +2.90 ms p99; ~0.2 vCPU, ~51 MB per sidecar',
   mesh: 'Linkerd: one proxy adds under 1 ms at the median; ~26 MB per proxy (2021). Istio ambient ztunnel: +0.17 ms p90',

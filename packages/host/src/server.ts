@@ -22,7 +22,6 @@ export interface ServerLimits {
 export const DEFAULT_LIMITS: ServerLimits = { requestTimeoutMs: 10_000 };
 
 export interface Listening {
-  server: Server;
   port: number;
   /** Stop accepting, finish in-flight requests (at most DRAIN_TIMEOUT_MS), then resolve. */
   close(): Promise<void>;
@@ -54,7 +53,6 @@ export async function listen(app: Express, port: number, host: string, log: Logg
   const actualPort = (server.address() as AddressInfo).port;
   log.info({ host, port: actualPort }, 'listening');
   return {
-    server,
     port: actualPort,
     close: () => drain(server),
   };

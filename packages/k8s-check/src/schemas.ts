@@ -46,7 +46,6 @@ const key = ({ group, version, kind }: Gvk) => `${group}/${version}/${kind}`;
 export class SchemaSet {
   private readonly validators = new Map<string, ValidateFunction>();
   private readonly ajv = new Ajv({ strict: false, allErrors: true, validateFormats: false });
-  readonly kinds: string[] = [];
 
   constructor(openApiPath: string, crdDirs: string[]) {
     this.loadKubernetes(openApiPath);
@@ -96,7 +95,6 @@ export class SchemaSet {
   private readonly factories = new Map<string, () => ValidateFunction>();
   private register(gvk: Gvk, compile: () => ValidateFunction): void {
     this.factories.set(key(gvk), compile);
-    this.kinds.push(key(gvk));
   }
 
   validatorFor(gvk: Gvk): ValidateFunction | undefined {
