@@ -6,6 +6,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { CLAIMS, PROBES } from '@calc/probe-matrix';
 
 const CLI = fileURLToPath(new URL('../dist/cli.js', import.meta.url));
+const REPO = fileURLToPath(new URL('../../../', import.meta.url));
 const FINDINGS = fileURLToPath(new URL('../../../results/lab/findings.json', import.meta.url));
 
 function cli(...args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
@@ -86,8 +87,13 @@ describe('make lab: both variants for real, the probe matrix, findings', () => {
     }
   });
 
-  it('writes the findings table in Markdown', () => {
+  it("writes the findings table in Markdown, and the README's excerpt is in it, row for row", () => {
     const markdown = readFileSync(FINDINGS.replace('.json', '.md'), 'utf8');
+    const excerpt = readFileSync(join(REPO, 'README.md'), 'utf8')
+      .split('\n')
+      .filter((line) => line.startsWith('| ✅ |'));
+    expect(excerpt.length).toBeGreaterThan(10);
+    for (const row of excerpt) expect(markdown, row).toContain(row);
     expect(markdown).toContain('| ✅ | dapr | intruder | pod IP : app port | multiplication | 200 | 200 | dapr-bypass |');
     expect(markdown).toContain('| ✅ | mesh | intruder | pod IP : app port | multiplication | 403 empty | 403 empty | mesh-denies-unmeshed |');
   });
@@ -147,7 +153,6 @@ function interruptedRun(marker: string, delayMs: number): Promise<{ code: number
 }
 
 const netnsEtc = () => readdirSync('/etc/netns').filter((d) => d.startsWith('calclab-'));
-const REPO = fileURLToPath(new URL('../../../', import.meta.url));
 
 describe('Ctrl-C during make lab, at any moment, leaves nothing behind and exits 130 with one line', () => {
   it.each([
