@@ -21,12 +21,12 @@ import {
   workloadUser,
   type PodRef,
 } from '@calc/lab';
-import { cpuTable, tabulate, type RunRecord } from './analysis.js';
+import { cpuTable, SCENARIOS, tabulate, type RunRecord } from './analysis.js';
 import { runFortio, type FortioResult } from './fortio.js';
 import type { LoadResult, LoadSpec } from './loadgen.js';
 import { cpuMs, memoryMb } from './resources.js';
 import { harnessCheck, writeReport, type BenchReport } from './report.js';
-import { REQUEST_BODY, SCENARIOS, startScenarios, type ScenarioSetup } from './scenarios.js';
+import { REQUEST_BODY, startScenarios, type ScenarioSetup } from './scenarios.js';
 
 const ROOT = fileURLToPath(new URL('../../../', import.meta.url));
 const RESULTS = join(ROOT, 'results', 'bench');

@@ -1,11 +1,10 @@
 import { execFileSync } from 'node:child_process';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { PERCENTILES, type Row, type RunRecord } from './analysis.js';
+import { PERCENTILES, SCENARIOS, type Row, type RunRecord } from './analysis.js';
 import { latencyChart } from './chart.js';
 import type { FortioResult } from './fortio.js';
 import type { LoadResult } from './loadgen.js';
-import { SCENARIOS } from './scenarios.js';
 
 export interface BenchReport {
   generatedAt: string;

@@ -1,16 +1,17 @@
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { serviceCommand } from '@calc/launcher';
+import { PROBE_BODY } from '@calc/probe-matrix';
 import {
+  APP_PORT,
   createAuthority,
   createNetwork,
-  createWorkloadCert,
   DAPR_HTTP_PORT,
   DAPR_INTERNAL_GRPC_PORT,
+  daprConfiguration,
   daprdCommand,
-  natRules,
-  proxyConfig,
-  sh,
+  daprHostOf,
+  startMeshSidecar,
   startSentry,
   INBOUND_PORT,
   OUTBOUND_PORT,
@@ -21,11 +22,9 @@ import {
   type PodRuntime,
 } from '@calc/lab';
 
-/** The four ways one call (client → multiplication) can travel, measured side by side. */
-export const SCENARIOS = ['direct', 'dapr', 'mesh', 'dapr+mesh'] as const;
-export type Scenario = (typeof SCENARIOS)[number];
+import type { Scenario } from './analysis.js';
 
-const APP_PORT = 80;
+/** The bench's own namespace: its pods' identities and Dapr names. */
 const NAMESPACE = 'bench';
 
 type BenchPod = PodRef;
@@ -44,7 +43,7 @@ const PODS = {
 };
 /** The mesh scenario calls a Service, as an app in a mesh would: a virtual IP DNAT-ed to the server pod. */
 const MESH_SERVICE = { name: `multiplication.${NAMESPACE}.svc`, vip: '10.96.2.1', port: 5003 };
-const daprHost = (appId: string) => `${appId}-dapr.${NAMESPACE}.lab`;
+const daprHost = (appId: string) => daprHostOf(appId, NAMESPACE);
 
 export interface ScenarioSetup {
   scenario: Scenario;
@@ -54,8 +53,8 @@ export interface ScenarioSetup {
   processes: Array<{ role: string; process: PodProcess }>;
 }
 
-const BODY = '{"op1":6,"op2":7}';
-export const REQUEST_BODY = BODY;
+/** The body every request carries: the probe matrix's. */
+export const REQUEST_BODY = JSON.stringify(PROBE_BODY);
 
 /**
  * Brings up the four scenarios on the lab's network:
@@ -81,19 +80,7 @@ export async function startScenarios(runtime: PodRuntime, workDir: string, bin: 
   const resourcesDir = join(configDir, 'resources');
   mkdirSync(resourcesDir, { recursive: true });
   const config = join(configDir, 'bench.yaml');
-  writeFileSync(
-    config,
-    `apiVersion: dapr.io/v1alpha1
-kind: Configuration
-metadata:
-  name: bench
-spec:
-  nameResolution:
-    component: nameformat
-    configuration:
-      format: "{appid}-dapr.${NAMESPACE}.lab:${DAPR_INTERNAL_GRPC_PORT}"
-`,
-  );
+  writeFileSync(config, daprConfiguration('bench', { namespace: NAMESPACE }));
   const sentryAddress = await startSentry(runtime, PODS.sentry, configDir, daprCa, bin);
   const trustAnchors = readFileSync(daprCa.rootCert, 'utf8');
   const quiet = { LOG_LEVEL: 'warn', PORT: String(APP_PORT) };
@@ -110,13 +97,8 @@ spec:
   const meshedList = join(meshDir, 'meshed.lst');
   writeFileSync(meshedList, `${[PODS.meshServer.ip, MESH_SERVICE.vip, PODS.comboServer.ip].join('\n')}\n`);
   const services = [{ vip: MESH_SERVICE.vip, port: MESH_SERVICE.port, podIp: PODS.meshServer.ip, targetPort: APP_PORT }];
-  const proxy = (p: BenchPod, tcpPorts: number[]) => {
-    sh('ip', ['netns', 'exec', p.ns, 'iptables-restore'], natRules({ podIp: p.ip, meshed: true, services, appPort: APP_PORT, tcpPorts }));
-    const certificate = createWorkloadCert(meshCa, p.workload, `${p.workload}.${NAMESPACE}`, `${p.workload}.${NAMESPACE}.serviceaccount.identity.linkerd.cluster.local`);
-    const file = join(meshDir, `${p.workload}.haproxy.cfg`);
-    writeFileSync(file, proxyConfig({ name: p.workload, certificate, caFile: meshCa.rootCert, meshedList, appPort: APP_PORT, tcp: tcpPorts.length > 0 }));
-    return runtime.start(p, 'proxy', ['haproxy', '-db', '-f', file], {}, { asRoot: true });
-  };
+  const proxy = (p: BenchPod, tcpPorts: number[]) =>
+    startMeshSidecar(runtime, p, { dir: meshDir, authority: meshCa, namespace: NAMESPACE, meshedList, services, appPort: APP_PORT, tcpPorts });
 
   const directApp = app(PODS.directServer);
   const daprApp = app(PODS.daprServer);

@@ -77,11 +77,11 @@ spec:
  * nameformat + the pods' hosts file stand in for the `<app-id>-dapr` Service). Multiplication's pods
  * also carry the article's access-control policy: deny by default, allow mathfanboy and percentage.
  */
-export function daprConfiguration(name: string, withPolicy: boolean): string {
+export function daprConfiguration(name: string, { policy: withPolicy = false, namespace = NAMESPACE.dapr } = {}): string {
   const allow = (appId: string) => `      - appId: ${appId}
         defaultAction: allow
         trustDomain: ${TRUST_DOMAIN}
-        namespace: ${NAMESPACE.dapr}
+        namespace: ${namespace}
 `;
   const policy = withPolicy
     ? `  accessControl:
@@ -94,12 +94,12 @@ ${allow('mathfanboy')}${allow('percentage')}`
 kind: Configuration
 metadata:
   name: ${name}
-  namespace: ${NAMESPACE.dapr}
+  namespace: ${namespace}
 spec:
   nameResolution:
     component: nameformat
     configuration:
-      format: "${daprHostOf('{appid}')}:${DAPR_INTERNAL_GRPC_PORT}"
+      format: "${daprHostOf('{appid}', namespace)}:${DAPR_INTERNAL_GRPC_PORT}"
 ${policy}`;
 }
 
@@ -143,7 +143,7 @@ export async function startDaprVariant(runtime: PodRuntime<Pod>, workDir: string
   const appToken = newAppToken();
   const startPod = (pod: ServicePod) => {
     const config = join(configDir, `${pod.workload}.yaml`);
-    writeFileSync(config, daprConfiguration(pod.workload, pod.policy === true));
+    writeFileSync(config, daprConfiguration(pod.workload, { policy: pod.policy === true }));
     // The app API token goes to both: daprd adds it to every call it makes to the app, the app checks it.
     const token: Record<string, string> = pod.appToken ? { APP_API_TOKEN: appToken } : {};
     runtime.start(pod, 'app', serviceCommand(pod.service, 'dapr'), {

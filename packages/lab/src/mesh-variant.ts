@@ -2,23 +2,15 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { OPERATION_SERVICES, urlVariableOf } from '@calc/core';
 import { serviceCommand } from '@calc/launcher';
-import { DENIAL_RESPONSE, INBOUND_PORT, natRules, OUTBOUND_PORT, proxyConfig } from './mesh-proxy.js';
-import { createWorkloadCert, type Authority } from './pki.js';
+import { DENIAL_RESPONSE, INBOUND_PORT, natRules, OUTBOUND_PORT } from './mesh-proxy.js';
+import { commonNameOf, startMeshSidecar } from './mesh-sidecar.js';
+import type { Authority } from './pki.js';
 import type { PodRuntime } from './pods.js';
 import { sh } from './shell.js';
 import { APP_PORT, FANBOY_ENV, MESH_PODS, MESH_SERVICES, NAMESPACE, meshServiceOf, podOf, type Pod } from './topology.js';
 
 /** Who may call multiplication: the article's policy (MeshTLSAuthentication of these ServiceAccounts). */
 export const ALLOWED_CALLERS = ['mathfanboy', 'percentage'];
-
-/** The identity Linkerd gives a ServiceAccount, carried in the certificate's DNS SAN. */
-export function identityOf(serviceAccount: string): string {
-  return `${serviceAccount}.${NAMESPACE.mesh}.serviceaccount.identity.linkerd.cluster.local`;
-}
-/** What HAProxy 2.6 can read and match: the subject CN (the full identity is too long for a CN). */
-function commonNameOf(serviceAccount: string): string {
-  return `${serviceAccount}.${NAMESPACE.mesh}`;
-}
 
 /** Where a mesh pod's proxy serves its statistics (short: a Unix socket path has ~107 bytes). */
 export function statsSocketOf(workDir: string, workload: string): string {
@@ -34,23 +26,26 @@ export async function startMeshVariant(runtime: PodRuntime<Pod>, workDir: string
   // Linkerd learns which destinations are meshed from its destination service; here, a list of addresses.
   writeFileSync(meshedList, `${[...meshed.map((p) => p.ip), ...MESH_SERVICES.filter((s) => s.pod.sidecar).map((s) => s.vip)].join('\n')}\n`);
   const allowList = join(dir, 'multiplication.allow');
-  writeFileSync(allowList, `${ALLOWED_CALLERS.map(commonNameOf).join('\n')}\n`);
+  writeFileSync(allowList, `${ALLOWED_CALLERS.map((sa) => commonNameOf(sa, NAMESPACE.mesh)).join('\n')}\n`);
   const denialFile = join(dir, 'denial.http');
   writeFileSync(denialFile, DENIAL_RESPONSE);
 
   const services = MESH_SERVICES.map((s) => ({ vip: s.vip, port: s.port, podIp: s.pod.ip, targetPort: APP_PORT }));
-  for (const pod of MESH_PODS) sh('ip', ['netns', 'exec', pod.ns, 'iptables-restore'], natRules({ podIp: pod.ip, meshed: pod.sidecar, services, appPort: APP_PORT }));
+  // Pods outside the mesh still see Services as kube-proxy makes them.
+  for (const pod of MESH_PODS.filter((p) => !p.sidecar))
+    sh('ip', ['netns', 'exec', pod.ns, 'iptables-restore'], natRules({ podIp: pod.ip, meshed: false, services, appPort: APP_PORT }));
 
   const startPod = (pod: Pod) => {
-    const certificate = createWorkloadCert(authority, pod.workload, commonNameOf(pod.workload), identityOf(pod.workload));
-    const config = join(dir, `${pod.workload}.haproxy.cfg`);
-    const policy = pod.policy ? { allowList, denialFile } : {};
-    const statsSocket = statsSocketOf(workDir, pod.workload);
-    writeFileSync(
-      config,
-      proxyConfig({ name: `${pod.workload} (${NAMESPACE.mesh})`, certificate, caFile: authority.rootCert, meshedList, appPort: APP_PORT, statsSocket, ...policy }),
-    );
-    runtime.start(pod, 'proxy', ['haproxy', '-db', '-f', config], {}, { asRoot: true });
+    startMeshSidecar(runtime, pod, {
+      dir,
+      authority,
+      namespace: NAMESPACE.mesh,
+      meshedList,
+      services,
+      appPort: APP_PORT,
+      statsSocket: statsSocketOf(workDir, pod.workload),
+      ...(pod.policy ? { policy: { allowList, denialFile } } : {}),
+    });
     if (pod.service)
       runtime.start(pod, 'app', serviceCommand(pod.service, 'mesh'), { PORT: String(APP_PORT), ...urlsFor(pod), ...(pod.service === 'mathfanboy' ? FANBOY_ENV : {}) });
   };

@@ -96,8 +96,8 @@ export function meshServiceOf(workload: string): MeshService {
 }
 
 /** The Dapr name each daprd resolves an app ID to (nameformat): the lab's stand-in for the `<app-id>-dapr` Service. */
-export function daprHostOf(workload: string): string {
-  return `${workload}-dapr.${NAMESPACE.dapr}.lab`;
+export function daprHostOf(workload: string, namespace: string = NAMESPACE.dapr): string {
+  return `${workload}-dapr.${namespace}.lab`;
 }
 
 /** /etc/hosts of every pod: Dapr sidecar names and mesh Service names. */

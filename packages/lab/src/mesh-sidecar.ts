@@ -1,0 +1,58 @@
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { natRules, proxyConfig, type NatOptions } from './mesh-proxy.js';
+import { createWorkloadCert, type Authority } from './pki.js';
+import type { PodProcess, PodRuntime } from './pods.js';
+import { sh } from './shell.js';
+import type { PodRef } from './topology.js';
+
+/** The identity Linkerd gives a ServiceAccount, carried in the certificate's DNS SAN. */
+export function identityOf(serviceAccount: string, namespace: string): string {
+  return `${serviceAccount}.${namespace}.serviceaccount.identity.linkerd.cluster.local`;
+}
+
+/** What HAProxy 2.6 can read and match: the subject CN (the full identity is too long for a CN). */
+export function commonNameOf(serviceAccount: string, namespace: string): string {
+  return `${serviceAccount}.${namespace}`;
+}
+
+export interface MeshSidecarOptions {
+  /** Where the proxy's configuration goes. */
+  dir: string;
+  authority: Authority;
+  /** The pod's namespace, part of its identity. */
+  namespace: string;
+  /** Addresses whose traffic goes out with mTLS (what Linkerd's destination service knows). */
+  meshedList: string;
+  /** Service VIPs DNAT-ed to pods, as kube-proxy would. */
+  services: NatOptions['services'];
+  appPort: number;
+  /** Ports carried in TCP mode (mTLS around the bytes, no HTTP inside), e.g. daprd's 50002. */
+  tcpPorts?: number[];
+  /** Multiplication's policy: who may call, and the denial Linkerd answers with. */
+  policy?: { allowList: string; denialFile: string };
+  statsSocket?: string;
+}
+
+/**
+ * Meshes a pod as Linkerd's injector does: iptables interception (its proxy-init), a certificate
+ * for its ServiceAccount, and the proxy (HAProxy, started as root; it drops to the proxy's uid).
+ */
+export function startMeshSidecar<P extends PodRef>(runtime: PodRuntime<P>, pod: P, o: MeshSidecarOptions): PodProcess<P> {
+  const tcpPorts = o.tcpPorts ?? [];
+  sh('ip', ['netns', 'exec', pod.ns, 'iptables-restore'], natRules({ podIp: pod.ip, meshed: true, services: o.services, appPort: o.appPort, tcpPorts }));
+  const certificate = createWorkloadCert(o.authority, pod.workload, commonNameOf(pod.workload, o.namespace), identityOf(pod.workload, o.namespace));
+  const config = join(o.dir, `${pod.workload}.haproxy.cfg`);
+  const proxy = proxyConfig({
+    name: `${pod.workload} (${o.namespace})`,
+    certificate,
+    caFile: o.authority.rootCert,
+    meshedList: o.meshedList,
+    appPort: o.appPort,
+    tcp: tcpPorts.length > 0,
+    ...(o.statsSocket ? { statsSocket: o.statsSocket } : {}),
+    ...o.policy,
+  });
+  writeFileSync(config, proxy);
+  return runtime.start(pod, 'proxy', ['haproxy', '-db', '-f', config], {}, { asRoot: true });
+}
