@@ -1,4 +1,5 @@
-import { faultIn, parseCallLine, type PrintedCall } from '@calc/core';
+import type { CallOutcome } from '@calc/core';
+import { faultIn, parseCallRecord } from '@calc/probe-matrix';
 
 export interface FanBoyVerdict {
   pass: boolean;
@@ -14,12 +15,12 @@ export interface FanBoyVerdict {
  * rollout had finished. Before that, its targets may not be ready and errors are expected.
  */
 export function judgeFanBoyLog(log: string, since: Date): FanBoyVerdict {
-  const judged: PrintedCall[] = [];
+  const judged: CallOutcome[] = [];
   let skipped = 0;
   for (const line of log.split('\n')) {
     const space = line.indexOf(' ');
     const at = Date.parse(line.slice(0, space));
-    const call = parseCallLine(line.slice(space + 1));
+    const call = parseCallRecord(line.slice(space + 1));
     if (call === undefined || Number.isNaN(at)) continue;
     if (at < since.getTime()) skipped++;
     else judged.push(call);

@@ -3,17 +3,19 @@ import { judgeFanBoyLog } from '../src/fanboy-log.js';
 
 // Lines as `kubectl logs --timestamps` prints MathFanBoy's output.
 const at = (time: string, line: string) => `2026-11-25T10:00:${time}.000000000Z ${line}`;
-const EARLY_FAILURE = 'multiplication(6, 7) -> 503 UNAVAILABLE: connect ECONNREFUSED  (1.2 ms)';
-const GOOD = 'multiplication(6, 7) = 42  (0.8 ms)';
+// MathFanBoy's json format (MATHFANBOY_FORMAT=json in k8s-base): one record per call.
+const record = (service: string, op1: number, op2: number, rest: object) => JSON.stringify({ service, operands: { op1, op2 }, latencyMs: 1, ...rest });
+const EARLY_FAILURE = record('multiplication', 6, 7, { status: 503, code: 'UNAVAILABLE', message: 'connect ECONNREFUSED' });
+const GOOD = record('multiplication', 6, 7, { result: 42 });
 
 describe("MathFanBoy's log in the kind e2e", () => {
   it('judges only what was logged after every rollout finished', () => {
-    const log = [at('01', EARLY_FAILURE), at('02', EARLY_FAILURE), at('10', GOOD), at('11', 'addition(1, 2) = 3  (0.5 ms)'), ''].join('\n');
+    const log = [at('01', EARLY_FAILURE), at('02', EARLY_FAILURE), at('10', GOOD), at('11', record('addition', 1, 2, { result: 3 })), ''].join('\n');
     expect(judgeFanBoyLog(log, new Date('2026-11-25T10:00:05Z'))).toEqual({ pass: true, calls: 2, skipped: 2, faults: [] });
   });
 
   it('still catches a wrong result or an unexpected error after the rollouts', () => {
-    const log = [at('10', GOOD), at('12', 'multiplication(6, 7) = 41  (0.7 ms)'), at('13', EARLY_FAILURE)].join('\n');
+    const log = [at('10', GOOD), at('12', record('multiplication', 6, 7, { result: 41 })), at('13', EARLY_FAILURE)].join('\n');
     const verdict = judgeFanBoyLog(log, new Date('2026-11-25T10:00:05Z'));
     expect(verdict).toMatchObject({ pass: false, calls: 3, skipped: 0 });
     expect(verdict.faults).toHaveLength(2);

@@ -1,5 +1,4 @@
 import { OPERATION_SERVICES, type OperationService } from './catalogue.js';
-import { compute } from './arithmetic.js';
 import { DownstreamError, errorCodeOf, errorMessageOf } from './errors.js';
 import type { Invoker } from './invoker.js';
 import type { Operands } from './operands.js';
@@ -10,12 +9,18 @@ export interface FanBoyDeps {
   random: () => number;
   /** Milliseconds from any origin, for latency (performance.now in production). */
   now: () => number;
-  /** Where MathFanBoy's human-readable lines go (stdout in production). */
+  /** Where MathFanBoy's lines go (stdout in production). */
   print: (line: string) => void;
+  /** `text`: a line a person reads (`percentage(40, 50) = 20  (3.1 ms)`); `json`: one CallOutcome per line, for programs. */
+  format: FanBoyFormat;
   /** Print a summary every this many calls (0: only when asked). */
   summaryEvery: number;
 }
 
+export const FANBOY_FORMATS = ['text', 'json'] as const;
+export type FanBoyFormat = (typeof FANBOY_FORMATS)[number];
+
+/** One call, as MathFanBoy saw it; in `json` format, exactly what each line holds. */
 export interface CallOutcome {
   service: OperationService;
   operands: Operands;
@@ -25,6 +30,8 @@ export interface CallOutcome {
   status?: number;
   code?: string;
   message?: string;
+  /** For an error that carries a callee's answer (percentage's 502): whose, and its status and code. */
+  downstream?: { service: string; status?: number; code?: string };
 }
 
 export interface ServiceTally {
@@ -66,8 +73,9 @@ export class FanBoy {
   }
 
   summary(): string {
-    const parts = [...this.tally].map(([service, t]) => `${service} ${t.calls} calls/${t.errors} errors`);
     const errors = [...this.tally.values()].reduce((sum, t) => sum + t.errors, 0);
+    if (this.deps.format === 'json') return JSON.stringify({ summary: { calls: this.calls, errors, byService: Object.fromEntries(this.tally) } });
+    const parts = [...this.tally].map(([service, t]) => `${service} ${t.calls} calls/${t.errors} errors`);
     return `summary: ${this.calls} calls, ${errors} errors — ${parts.join(', ')}`;
   }
 
@@ -78,17 +86,26 @@ export class FanBoy {
       if (outcome.result === undefined) tally.errors += 1;
     }
     this.calls += 1;
-    this.deps.print(formatOutcome(outcome));
+    this.deps.print(this.deps.format === 'json' ? JSON.stringify(outcome) : formatOutcome(outcome));
     if (this.deps.summaryEvery > 0 && this.calls % this.deps.summaryEvery === 0) this.deps.print(this.summary());
   }
 }
 
-function describeFailure(error: unknown): Pick<CallOutcome, 'status' | 'code' | 'message'> {
+function describeFailure(error: unknown): Pick<CallOutcome, 'status' | 'code' | 'message' | 'downstream'> {
   if (error instanceof DownstreamError) {
     const message = errorMessageOf(error.body) ?? error.message;
-    return { status: error.status, code: errorCodeOf(error.body) ?? 'UNKNOWN', message };
+    const downstream = downstreamOf(error.body);
+    return { status: error.status, code: errorCodeOf(error.body) ?? 'UNKNOWN', message, ...(downstream ? { downstream } : {}) };
   }
   return { code: 'CLIENT_ERROR', message: error instanceof Error ? error.message : String(error) };
+}
+
+/** The callee inside an error body (`error.downstream`: percentage's 502), if there is one. */
+function downstreamOf(body: unknown): CallOutcome['downstream'] {
+  const inner = (body as { error?: { downstream?: { service?: unknown; status?: unknown; body?: unknown } } } | undefined)?.error?.downstream;
+  if (typeof inner?.service !== 'string') return undefined;
+  const code = errorCodeOf(inner.body);
+  return { service: inner.service, ...(typeof inner.status === 'number' ? { status: inner.status } : {}), ...(code ? { code } : {}) };
 }
 
 /** One line per call, e.g. `percentage(40, 50) = 20  (3.1 ms)` or `… -> 502 DOWNSTREAM_ERROR: …`. */
@@ -105,44 +122,4 @@ export async function runFanBoy(fanboy: FanBoy, intervalMs: number, signal: Abor
     await fanboy.tick();
     await sleep(intervalMs, signal);
   }
-}
-
-/** One call line of MathFanBoy's output, read back. */
-export interface PrintedCall {
-  service: OperationService;
-  op1: number;
-  op2: number;
-  result?: number;
-  status?: string;
-  code?: string;
-  message?: string;
-}
-
-const CALL_LINE = /^(\w+)\((-?[\d.e+]+), (-?[\d.e+]+)\) (?:= (\S+)|-> (\d+|no answer) (\w+): (.*)) {2}\([\d.]+ ms\)$/;
-
-/** Reads a line printed by formatOutcome back into its parts; undefined for any other line (e.g. a summary). */
-export function parseCallLine(line: string): PrintedCall | undefined {
-  const match = CALL_LINE.exec(line);
-  if (!match || !(OPERATION_SERVICES as readonly string[]).includes(match[1]!)) return undefined;
-  const [, service, op1, op2, result, status, code, message] = match;
-  const call: PrintedCall = { service: service as OperationService, op1: Number(op1), op2: Number(op2) };
-  if (result !== undefined) call.result = Number(result);
-  else Object.assign(call, { status, code, message });
-  return call;
-}
-
-/**
- * What is wrong with a call MathFanBoy printed, or undefined if it is right: a result must be exact,
- * and the only errors expected are the deliberate ones — percentage's 502 when its divisor was 0,
- * and division's 422 when op2 was 0.
- */
-export function faultIn(call: PrintedCall): string | undefined {
-  const { service, op1, op2 } = call;
-  if (call.result !== undefined) {
-    const expected = service === 'percentage' ? compute('division', { op1: compute('multiplication', { op1, op2 }), op2: 100 }) : compute(service, { op1, op2 });
-    return Object.is(call.result, expected) ? undefined : `${service}(${op1}, ${op2}) printed ${call.result}, expected ${expected}`;
-  }
-  if (service === 'percentage' && call.status === '502' && call.code === 'DOWNSTREAM_ERROR' && call.message?.includes('422 DIVISION_BY_ZERO')) return undefined;
-  if (service === 'division' && op2 === 0 && call.status === '422' && call.code === 'DIVISION_BY_ZERO') return undefined;
-  return `${service}(${op1}, ${op2}) failed unexpectedly: ${call.status} ${call.code}: ${call.message}`;
 }

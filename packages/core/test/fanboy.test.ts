@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { DownstreamError, errorCodeOf, FanBoy, faultIn, parseCallLine, runFanBoy, type Invoker } from '../src/index.js';
+import { DownstreamError, errorCodeOf, FanBoy, runFanBoy, type FanBoyFormat, type Invoker } from '../src/index.js';
 
 /** A random source that replays the given draws in order. */
 function draws(...values: number[]): () => number {
@@ -7,10 +7,10 @@ function draws(...values: number[]): () => number {
   return () => values[i++ % values.length] ?? 0;
 }
 
-function fanboyWith(invoker: Invoker, random: () => number, summaryEvery = 0) {
+function fanboyWith(invoker: Invoker, random: () => number, summaryEvery = 0, format: FanBoyFormat = 'text') {
   const lines: string[] = [];
   let clock = 0;
-  const fanboy = new FanBoy({ invoker, random, now: () => (clock += 2.5), print: (l) => lines.push(l), summaryEvery });
+  const fanboy = new FanBoy({ invoker, random, now: () => (clock += 2.5), print: (l) => lines.push(l), summaryEvery, format });
   return { fanboy, lines };
 }
 
@@ -87,29 +87,23 @@ describe('errorCodeOf', () => {
   });
 });
 
-describe('reading MathFanBoy lines back', () => {
-  it('parses results and failures, and ignores summaries', () => {
-    expect(parseCallLine('percentage(40, 50) = 20  (3.1 ms)')).toEqual({ service: 'percentage', op1: 40, op2: 50, result: 20 });
-    expect(parseCallLine('percentage(29, 38) -> 502 DOWNSTREAM_ERROR: division answered 422 DIVISION_BY_ZERO: cannot divide by zero  (27.6 ms)')).toEqual({
+describe('FanBoy, json format', () => {
+  it("prints each call as one JSON record, a percentage 502 with the callee's status and code", async () => {
+    const body = {
+      error: { code: 'DOWNSTREAM_ERROR', message: 'division answered 422', downstream: { service: 'division', status: 422, body: { error: { code: 'DIVISION_BY_ZERO' } } } },
+    };
+    const invoker: Invoker = { call: async (service) => Promise.reject(new DownstreamError(service, 502, body, 'x')) };
+    const { fanboy, lines } = fanboyWith(invoker, draws(0.9, 0.4, 0.5), 1, 'json');
+    await fanboy.tick();
+    expect(JSON.parse(lines[0]!)).toEqual({
       service: 'percentage',
-      op1: 29,
-      op2: 38,
-      status: '502',
+      operands: { op1: 40, op2: 50 },
+      latencyMs: 2.5,
+      status: 502,
       code: 'DOWNSTREAM_ERROR',
-      message: 'division answered 422 DIVISION_BY_ZERO: cannot divide by zero',
+      message: 'division answered 422',
+      downstream: { service: 'division', status: 422, code: 'DIVISION_BY_ZERO' },
     });
-    expect(parseCallLine('summary: 2 calls, 0 errors — addition 2 calls/0 errors')).toBeUndefined();
-  });
-
-  it('accepts exact results and the deliberate errors only', () => {
-    expect(faultIn({ service: 'division', op1: 51, op2: 67, result: 51 / 67 })).toBeUndefined();
-    expect(faultIn({ service: 'percentage', op1: 29, op2: 38, result: (29 * 38) / 100 })).toBeUndefined();
-    expect(faultIn({ service: 'addition', op1: 1, op2: 2, result: 4 })).toBe('addition(1, 2) printed 4, expected 3');
-    expect(faultIn({ service: 'division', op1: 1, op2: 0, status: '422', code: 'DIVISION_BY_ZERO', message: 'x' })).toBeUndefined();
-    expect(faultIn({ service: 'division', op1: 1, op2: 2, status: '422', code: 'DIVISION_BY_ZERO', message: 'x' })).toMatch(/failed unexpectedly/);
-    expect(faultIn({ service: 'percentage', op1: 1, op2: 2, status: '502', code: 'DOWNSTREAM_ERROR', message: 'multiplication answered 403 ERR_DIRECT_INVOKE: denied' })).toMatch(
-      /failed unexpectedly/,
-    );
-    expect(faultIn({ service: 'addition', op1: 1, op2: 2, status: 'no answer', code: 'UNKNOWN', message: 'ECONNREFUSED' })).toMatch(/failed unexpectedly/);
+    expect(JSON.parse(lines[1]!)).toMatchObject({ summary: { calls: 1, errors: 1, byService: { percentage: { calls: 1, errors: 1 } } } });
   });
 });

@@ -27,6 +27,14 @@ export function numberFromEnv(name: string, fallback: number, min: number, max: 
   return value;
 }
 
+/** One of `choices` from the environment, or the default when unset. */
+export function choiceFromEnv<T extends string>(name: string, choices: readonly T[], fallback: T, env: Env = process.env): T {
+  const raw = env[name]?.trim();
+  if (raw === undefined || raw === '') return fallback;
+  if (!(choices as readonly string[]).includes(raw)) throw new ConfigError(`${name}=${JSON.stringify(raw)} is not one of ${choices.join(', ')}`);
+  return raw as T;
+}
+
 export function portFromEnv(fallback: number, env: Env = process.env): number {
   const port = numberFromEnv('PORT', fallback, 0, 65535, env);
   if (!Number.isInteger(port)) throw new ConfigError(`PORT=${env.PORT} is not a whole number`);

@@ -1,7 +1,7 @@
 import type { RequestHandler } from 'express';
-import { compute, DEFAULT_PORT, FanBoy, METHOD_OF, percentage, runFanBoy, type Invoker, type Operands, type OperationService } from '@calc/core';
+import { compute, DEFAULT_PORT, FANBOY_FORMATS, FanBoy, METHOD_OF, percentage, runFanBoy, type Invoker, type Operands, type OperationService } from '@calc/core';
 import { createApp } from './app.js';
-import { ConfigError, numberFromEnv, portFromEnv } from './config.js';
+import { choiceFromEnv, ConfigError, numberFromEnv, portFromEnv } from './config.js';
 import { createLogger, type Logger } from './log.js';
 import { listen, onShutdown, type Listening } from './server.js';
 
@@ -44,12 +44,14 @@ export function runMathFanBoy(edge: FanBoyEdge): void {
   start(log, async () => {
     const intervalMs = numberFromEnv('MATHFANBOY_INTERVAL_MS', 1000, 1, 3_600_000);
     const summaryEvery = numberFromEnv('MATHFANBOY_SUMMARY_EVERY', 10, 0, 1_000_000);
+    const format = choiceFromEnv('MATHFANBOY_FORMAT', FANBOY_FORMATS, 'text');
     const fanboy = new FanBoy({
       invoker: edge.invoker(),
       random: Math.random,
       now: () => performance.now(),
       print: (line) => process.stdout.write(`${line}\n`),
       summaryEvery,
+      format,
     });
     const host = edge.webHost ? await serveApp(log, DEFAULT_PORT.mathfanboy, { guard: edge.guard?.() }) : undefined;
     const stopping = new AbortController();

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { ConfigError, numberFromEnv, portFromEnv, requireEnv } from '../src/index.js';
+import { choiceFromEnv, ConfigError, numberFromEnv, portFromEnv, requireEnv } from '../src/index.js';
 
 describe('configuration from the environment', () => {
   it('names a missing variable and says what it should hold', () => {
@@ -12,6 +12,12 @@ describe('configuration from the environment', () => {
     expect(numberFromEnv('RATE', 0.5, 0, 1, { RATE: '0' })).toBe(0);
     expect(() => numberFromEnv('RATE', 0.5, 0, 1, { RATE: '2' })).toThrow(/RATE="2" is not a number between 0 and 1/);
     expect(() => numberFromEnv('RATE', 0.5, 0, 1, { RATE: 'half' })).toThrow(ConfigError);
+  });
+
+  it('reads one of a set of choices, with a default when unset', () => {
+    expect(choiceFromEnv('FORMAT', ['text', 'json'], 'text', {})).toBe('text');
+    expect(choiceFromEnv('FORMAT', ['text', 'json'], 'text', { FORMAT: 'json' })).toBe('json');
+    expect(() => choiceFromEnv('FORMAT', ['text', 'json'], 'text', { FORMAT: 'yaml' })).toThrow(new ConfigError('FORMAT="yaml" is not one of text, json'));
   });
 
   it('reads PORT as a whole number', () => {

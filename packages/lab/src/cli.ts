@@ -164,7 +164,7 @@ function fanboySection(reports: FanBoyReport[]): Section {
       pass: r.faults.length === 0 && r.calls >= FANBOY_MIN_CALLS,
       text: `**${r.variant}**: ${r.calls} calls, ${r.errors} errors (calls/errors: ${Object.entries(r.byService)
         .map(([s, t]) => `${s} ${t.calls}/${t.errors}`)
-        .join(', ')}); every printed result checked${r.faults.length ? `; wrong: ${r.faults.slice(0, 3).join('; ')}` : ''}`,
+        .join(', ')}); every call checked from its JSON record${r.faults.length ? `; wrong: ${r.faults.slice(0, 3).join('; ')}` : ''}`,
       lines: r.sample,
     })),
   };

@@ -1,5 +1,6 @@
 import { readFileSync } from 'node:fs';
-import { faultIn, OPERATION_SERVICES, parseCallLine, type OperationService } from '@calc/core';
+import { formatOutcome, OPERATION_SERVICES, type OperationService } from '@calc/core';
+import { faultIn, parseCallRecord } from '@calc/probe-matrix';
 import type { PodProcess } from './pods.js';
 import type { Pod } from './topology.js';
 
@@ -8,7 +9,7 @@ export interface FanBoyReport {
   calls: number;
   errors: number;
   byService: Record<OperationService, { calls: number; errors: number }>;
-  /** Lines that are wrong: a bad result or an error other than the deliberate ones. */
+  /** Calls that are wrong: a bad result or an error other than the deliberate ones. */
   faults: string[];
   sample: string[];
 }
@@ -22,7 +23,7 @@ export function checkFanBoy(variant: string, fanboy: PodProcess<Pod>): FanBoyRep
   let calls = 0;
   let errors = 0;
   for (const line of lines) {
-    const call = parseCallLine(line);
+    const call = parseCallRecord(line);
     if (!call) continue;
     calls += 1;
     byService[call.service].calls += 1;
@@ -32,7 +33,9 @@ export function checkFanBoy(variant: string, fanboy: PodProcess<Pod>): FanBoyRep
     }
     const fault = faultIn(call);
     if (fault) faults.push(fault);
-    if (sample.length < 4 || (call.service === 'percentage' && call.result === undefined && !sample.some((l) => l.includes('-> 502')))) sample.push(line);
+    // A few calls for the findings, as a person reads them, with one deliberate 502 among them.
+    const text = formatOutcome(call);
+    if (sample.length < 4 || (call.service === 'percentage' && call.result === undefined && !sample.some((l) => l.includes('-> 502')))) sample.push(text);
   }
   return { variant, calls, errors, byService, faults, sample };
 }
@@ -43,7 +46,7 @@ export async function waitForCalls(fanboy: PodProcess<Pod>, calls: number, timeo
   while (Date.now() < deadline) {
     const printed = readFileSync(fanboy.log, 'utf8')
       .split('\n')
-      .filter((l) => parseCallLine(l)).length;
+      .filter((l) => parseCallRecord(l)).length;
     if (printed >= calls) return;
     await new Promise((r) => setTimeout(r, 200));
   }

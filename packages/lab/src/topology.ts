@@ -38,8 +38,8 @@ export interface Pod extends PodRef {
   sidecar: boolean;
 }
 
-/** MathFanBoy in the lab: brisk, and no periodic summary (the lab prints its own). */
-export const FANBOY_ENV = { MATHFANBOY_INTERVAL_MS: '100', MATHFANBOY_SUMMARY_EVERY: '0' };
+/** MathFanBoy in the lab: brisk, no periodic summary (the lab prints its own), one JSON record per call (the lab judges them). */
+export const FANBOY_ENV = { MATHFANBOY_INTERVAL_MS: '100', MATHFANBOY_SUMMARY_EVERY: '0', MATHFANBOY_FORMAT: 'json' };
 
 function podsOf(variant: Variant, subnet: number): Pod[] {
   const pod = (workload: string, host: number, extra: Partial<Pod> = {}): Pod => ({

@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { faultIn, METHOD_OF, OPERATION_SERVICES, parseCallLine, type OperationService } from '@calc/core';
+import { METHOD_OF, OPERATION_SERVICES, type OperationService } from '@calc/core';
+import { faultIn, parseCallRecord } from '@calc/probe-matrix';
 import { entryOf, launch, startMeshSet, type MeshSet } from '../src/index.js';
 import { postJson } from './helpers.js';
 
@@ -20,31 +21,28 @@ describe('the mesh-agnostic set as real processes', () => {
     await set?.stop();
   });
 
-  it('MathFanBoy calls every operation through the URLs and every result it prints is right', async () => {
+  it('MathFanBoy calls every operation through the URLs and every call it records is right', async () => {
     const lines: string[] = [];
     const fanboy = await launch({
       name: 'mathfanboy',
       command: [entryOf('mathfanboy', 'mesh')],
-      env: { ...process.env, ...set.urls, MATHFANBOY_INTERVAL_MS: '2', MATHFANBOY_SUMMARY_EVERY: '0' },
+      env: { ...process.env, ...set.urls, MATHFANBOY_INTERVAL_MS: '2', MATHFANBOY_SUMMARY_EVERY: '0', MATHFANBOY_FORMAT: 'json' },
       onLine: (line, stream) => stream === 'stdout' && lines.push(line),
     });
     await until(() => lines.length >= 150, 20_000);
     expect(await fanboy.stop()).toBe(0);
 
-    const calls = lines.filter((l) => !l.startsWith('summary:'));
-    const seen = new Set<string>();
-    for (const line of calls) {
-      const call = parseCallLine(line);
+    // Every stdout line is a call record, but the last: its final tally, on SIGTERM.
+    const calls = lines.slice(0, -1).map((line) => {
+      const call = parseCallRecord(line);
       expect(call, line).toBeDefined();
       expect(faultIn(call!), line).toBeUndefined();
-      seen.add(call!.service);
-    }
+      return call!;
+    });
     // The article's deliberate errors show up: percentage's 502 carrying division's 422.
-    expect(calls.some((l) => l.startsWith('percentage(') && l.includes('-> 502 DOWNSTREAM_ERROR'))).toBe(true);
-    expect([...seen].sort()).toEqual([...OPERATION_SERVICES].sort());
-    // On SIGTERM it prints its final tally, which counts every call it printed.
-    const summary = lines.at(-1)!;
-    expect(summary).toMatch(new RegExp(`^summary: ${calls.length} calls, \\d+ errors`));
+    expect(calls.some((c) => c.service === 'percentage' && c.status === 502 && c.downstream?.code === 'DIVISION_BY_ZERO')).toBe(true);
+    expect(new Set(calls.map((c) => c.service))).toEqual(new Set(OPERATION_SERVICES));
+    expect(JSON.parse(lines.at(-1)!)).toMatchObject({ summary: { calls: calls.length } });
   });
 
   it("percentage answers 502 carrying division's 422 when the divisor is 0, and the exact value otherwise", async () => {

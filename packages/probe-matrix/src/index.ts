@@ -1,3 +1,4 @@
+export * from './fanboy-oracle.js';
 export * from './versions.js';
 export * from './addressing.js';
 export * from './claims.js';

@@ -1,0 +1,45 @@
+import { compute, OPERATION_SERVICES, type CallOutcome } from '@calc/core';
+
+/**
+ * MathFanBoy's calls, read back from its `json` output (MATHFANBOY_FORMAT=json): one CallOutcome per
+ * line. Any other line (its summary, a log line, text) is not a call and gives undefined.
+ */
+export function parseCallRecord(line: string): CallOutcome | undefined {
+  if (!line.startsWith('{')) return undefined;
+  let record: Partial<CallOutcome>;
+  try {
+    record = JSON.parse(line) as Partial<CallOutcome>;
+  } catch {
+    return undefined;
+  }
+  const { service, operands } = record;
+  const known = typeof service === 'string' && (OPERATION_SERVICES as readonly string[]).includes(service);
+  return known && typeof operands?.op1 === 'number' && typeof operands.op2 === 'number' ? (record as CallOutcome) : undefined;
+}
+
+/**
+ * What is wrong with a call MathFanBoy made, or undefined if it is right: a result must be exact, and
+ * the only errors expected are the deliberate ones — percentage's 502 carrying division's 422
+ * DIVISION_BY_ZERO (its own zero divisor), and division's 422 when op2 was 0. Judged on the record's
+ * fields, never on the wording of a message.
+ */
+export function faultIn(call: CallOutcome): string | undefined {
+  const { service, operands } = call;
+  const { op1, op2 } = operands;
+  const name = `${service}(${op1}, ${op2})`;
+  if (call.result !== undefined) {
+    const expected = service === 'percentage' ? compute('division', { op1: compute('multiplication', operands), op2: 100 }) : compute(service, operands);
+    return Object.is(call.result, expected) ? undefined : `${name} gave ${call.result}, expected ${expected}`;
+  }
+  const { downstream } = call;
+  const deliberate =
+    service === 'percentage' &&
+    call.status === 502 &&
+    call.code === 'DOWNSTREAM_ERROR' &&
+    downstream?.service === 'division' &&
+    downstream.status === 422 &&
+    downstream.code === 'DIVISION_BY_ZERO';
+  const callersZero = service === 'division' && op2 === 0 && call.status === 422 && call.code === 'DIVISION_BY_ZERO';
+  if (deliberate || callersZero) return undefined;
+  return `${name} failed unexpectedly: ${call.status ?? 'no answer'} ${call.code}: ${call.message}`;
+}
