@@ -1,7 +1,7 @@
 import { Agent } from 'node:http';
 import axios from 'axios';
 import { DownstreamError, METHOD_OF, resultFrom, urlVariableOf, type Invoker, type OperationService } from '@calc/core';
-import { ConfigError, requireEnv } from '@calc/host';
+import { ConfigError, requireEnv } from '@calc/config';
 
 const TIMEOUT_MS = 10_000;
 
