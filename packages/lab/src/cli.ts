@@ -16,7 +16,7 @@ import { createNetwork, destroyNetwork } from './network.js';
 import { createAuthority } from './pki.js';
 import { PodRuntime } from './pods.js';
 import { runProbes } from './run-probes.js';
-import { ensureRoot, takeLock } from './host.js';
+import { ensureRoot, takeLock } from './root.js';
 import { Interruptible } from './interrupt.js';
 import { PROXY_UID } from './mesh-proxy.js';
 import { checkReadable, workloadUser } from './workload-user.js';

@@ -9,6 +9,6 @@ export * from './shell.js';
 export * from './tools.js';
 export { APP_PORT, PREFIX, daprHostOf, hostsFile, type PodRef } from './topology.js';
 export * from './mesh-sidecar.js';
-export * from './host.js';
+export * from './root.js';
 export * from './interrupt.js';
 export * from './workload-user.js';

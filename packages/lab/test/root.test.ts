@@ -1,7 +1,7 @@
 import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
-import { sudoRerun } from '../src/host.js';
+import { sudoRerun } from '../src/root.js';
 
 const REPO = fileURLToPath(new URL('../../../', import.meta.url));
 

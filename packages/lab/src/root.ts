@@ -1,3 +1,4 @@
+// Running as root, and one run at a time: what the lab and the benchmark need of the machine.
 import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
