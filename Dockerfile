@@ -31,5 +31,5 @@ COPY --from=build --chown=root:root /out ./
 USER 1000:1000
 EXPOSE 8080
 STOPSIGNAL SIGTERM
-# The flags of SERVICE_NODE_FLAGS (packages/launcher/src/process.ts): small young-generation semi-spaces.
-CMD ["node", "--max-semi-space-size=2", "main.js"]
+# The flags of SERVICE_NODE_FLAGS (packages/launcher/src/process.ts): a heap sized for the pod's memory limit.
+CMD ["node", "--max-semi-space-size=2", "--max-old-space-size=64", "main.js"]

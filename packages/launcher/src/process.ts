@@ -7,12 +7,14 @@ import type { ServiceName, Variant } from '@calc/core';
 
 /**
  * Node flags every service runs with (the Dockerfile's CMD repeats them; a test keeps the two equal).
- * Under load V8 grows its young generation up to 16 MB per semi-space, three of them committed: a
- * caller such as percentage, which allocates for two outbound calls per request, went from 85 MB to
- * 250 MB resident at 200 requests per second, and stayed there (no leak: the heap was ~40 MB used).
- * 2 MB semi-spaces keep it under 100 MB for more frequent, sub-millisecond scavenges (make soak).
+ * Under load V8 grows its young generation up to 16 MB per semi-space, three of them committed, and
+ * its old generation as it sees fit: percentage, which allocates for two outbound calls per request,
+ * went from 85 MB to 250 MB resident at 200 requests per second (its pod's limit is 160 Mi) and
+ * stayed there, with ~40 MB of heap in use: no leak, only room taken. 2 MB semi-spaces and a 64 MB
+ * old generation keep it near 105 MB, at the price of more frequent, sub-millisecond collections
+ * (make soak: results/soak/soak.md).
  */
-export const SERVICE_NODE_FLAGS = ['--max-semi-space-size=2'];
+export const SERVICE_NODE_FLAGS = ['--max-semi-space-size=2', '--max-old-space-size=64'];
 
 /** The command that runs one service in one variant: this Node, the service flags, the entry point. */
 export function serviceCommand(service: ServiceName, variant: Variant): string[] {
