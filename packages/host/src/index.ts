@@ -3,3 +3,4 @@ export * from './config.js';
 export * from './log.js';
 export * from './run.js';
 export * from './server.js';
+export * from './settings.js';

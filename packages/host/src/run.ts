@@ -1,9 +1,10 @@
 import type { RequestHandler } from 'express';
-import { compute, DEFAULT_PORT, FANBOY_FORMATS, FanBoy, METHOD_OF, percentage, runFanBoy, type Invoker, type Operands, type OperationService } from '@calc/core';
+import { compute, FanBoy, METHOD_OF, percentage, runFanBoy, type Invoker, type Operands, type OperationService, type ServiceName } from '@calc/core';
 import { createApp } from './app.js';
-import { choiceFromEnv, ConfigError, numberFromEnv, portFromEnv } from './config.js';
+import { ConfigError } from './config.js';
 import { createLogger, type Logger } from './log.js';
 import { listen, onShutdown, type Listening } from './server.js';
+import { readSettings, type ServiceSettings } from './settings.js';
 
 /** What a variant (Dapr-aware or mesh-agnostic) plugs into a service: its transport and, optionally, a guard. */
 export interface Edge {
@@ -20,31 +21,26 @@ export interface FanBoyEdge extends Edge {
 }
 
 /** The handler of each operation service's single route, from the shared core. */
-export function operationsOf(service: OperationService, invoker?: Invoker): Record<string, (o: Operands) => Promise<number> | number> {
+export function operationsOf(service: OperationService, invoker?: Invoker, faultRate = 0.5): Record<string, (o: Operands) => Promise<number> | number> {
   const path = `/${METHOD_OF[service]}`;
   if (service !== 'percentage') return { [path]: (operands) => compute(service, operands) };
   if (!invoker) throw new Error('percentage needs an invoker to call multiplication and division');
-  const faultRate = numberFromEnv('PERCENTAGE_FAULT_RATE', 0.5, 0, 1);
   return { [path]: (operands) => percentage(operands, { invoker, random: Math.random, faultRate }) };
 }
 
-/** Starts an operation service: PORT (default: the article's port) on HOST (default 0.0.0.0), graceful stop. */
+/** Starts an operation service with its settings (see settings.ts); stops gracefully. */
 export function runOperationService(service: OperationService, edge: Edge = {}): void {
-  const log = createLogger(service);
-  start(log, async () => {
-    const operations = operationsOf(service, edge.invoker?.());
-    return serveApp(log, DEFAULT_PORT[service], { operations, guard: edge.guard?.() });
+  start(service, 1, async (settings, log) => {
+    const operations = operationsOf(service, edge.invoker?.(), settings.faultRate);
+    return serveApp(log, settings, { operations, guard: edge.guard?.() });
   });
 }
 
 /** Starts MathFanBoy's calling loop (and its web host when the variant needs one); stops on SIGTERM/SIGINT. */
 export function runMathFanBoy(edge: FanBoyEdge): void {
   // Its call lines are the product and go to stdout; its own logs go to stderr.
-  const log = createLogger('mathfanboy', process.env.LOG_LEVEL ?? 'info', 2);
-  start(log, async () => {
-    const intervalMs = numberFromEnv('MATHFANBOY_INTERVAL_MS', 1000, 1, 3_600_000);
-    const summaryEvery = numberFromEnv('MATHFANBOY_SUMMARY_EVERY', 10, 0, 1_000_000);
-    const format = choiceFromEnv('MATHFANBOY_FORMAT', FANBOY_FORMATS, 'text');
+  start('mathfanboy', 2, async (settings, log) => {
+    const { intervalMs, summaryEvery, format } = settings.fanboy!;
     const fanboy = new FanBoy({
       invoker: edge.invoker(),
       random: Math.random,
@@ -53,7 +49,7 @@ export function runMathFanBoy(edge: FanBoyEdge): void {
       summaryEvery,
       format,
     });
-    const host = edge.webHost ? await serveApp(log, DEFAULT_PORT.mathfanboy, { guard: edge.guard?.() }) : undefined;
+    const host = edge.webHost ? await serveApp(log, settings, { guard: edge.guard?.() }) : undefined;
     const stopping = new AbortController();
     const loop = runFanBoy(fanboy, intervalMs, stopping.signal, sleep);
     log.info({ intervalMs }, 'calling');
@@ -72,10 +68,10 @@ interface Running {
   stop(): Promise<void>;
 }
 
-async function serveApp(log: Logger, defaultPort: number, options: Omit<Parameters<typeof createApp>[0], 'log' | 'isReady'>): Promise<Running> {
+async function serveApp(log: Logger, settings: ServiceSettings, options: Omit<Parameters<typeof createApp>[0], 'log' | 'isReady'>): Promise<Running> {
   let ready = true;
   const app = createApp({ ...options, log, isReady: () => ready });
-  const listening: Listening = await listen(app, portFromEnv(defaultPort), process.env.HOST ?? '0.0.0.0', log);
+  const listening: Listening = await listen(app, settings.port, settings.host, log);
   return {
     stop: async () => {
       ready = false;
@@ -84,9 +80,18 @@ async function serveApp(log: Logger, defaultPort: number, options: Omit<Paramete
   };
 }
 
-/** Runs start-up; a bad configuration or a failed listen ends the process with one clear line, no stack trace. */
-function start(log: Logger, startup: () => Promise<Running>): void {
-  startup().then(
+/**
+ * Reads the settings, then runs start-up; a bad setting or a failed listen ends the process with one
+ * clear line, no stack trace. Logs go to `logFd` (MathFanBoy keeps stdout for its calls).
+ */
+function start(service: ServiceName, logFd: 1 | 2, startup: (settings: ServiceSettings, log: Logger) => Promise<Running>): void {
+  let log = createLogger(service, 'info', logFd);
+  const started = (async () => {
+    const settings = readSettings(service);
+    log = createLogger(service, settings.logLevel, logFd);
+    return startup(settings, log);
+  })();
+  started.then(
     (running) => onShutdown(log, () => running.stop()),
     (error: unknown) => {
       const message = error instanceof Error ? error.message : String(error);

@@ -8,8 +8,7 @@ const log = createLogger('test', 'silent');
 const localInvoker: Invoker = { call: async (service, operands) => compute(service as 'multiplication' | 'division', operands) };
 
 function appFor(service: OperationService, isReady = () => true) {
-  process.env.PERCENTAGE_FAULT_RATE = '0';
-  return createApp({ log, operations: operationsOf(service, localInvoker), isReady });
+  return createApp({ log, operations: operationsOf(service, localInvoker, 0), isReady });
 }
 
 const EXPECTED: Record<OperationService, number> = { addition: 50, subtraction: 30, multiplication: 400, division: 4, percentage: 4 };

@@ -19,6 +19,12 @@ describe('start-up errors end the process with a clear message', () => {
     expect(run.stderr).toContain('PERCENTAGE_FAULT_RATE="often" is not a number between 0 and 1');
   });
 
+  it('a bad LOG_LEVEL names it, in one line (it used to crash with a stack trace)', () => {
+    const run = spawnSync(process.execPath, [entryOf('addition', 'mesh')], { env: { PATH: process.env.PATH, PORT: '0', LOG_LEVEL: 'loud' }, encoding: 'utf8' });
+    expect(run.status).toBe(2);
+    expect(run.stderr).toBe('error: LOG_LEVEL="loud" is not one of fatal, error, warn, info, debug, trace, silent\n');
+  });
+
   it('a port already taken is reported as such (exit 1)', async () => {
     const blocker = createServer();
     await new Promise<void>((resolve) => blocker.listen(0, '127.0.0.1', resolve));
