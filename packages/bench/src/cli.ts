@@ -18,9 +18,11 @@ import {
   PodRuntime,
   takeLock,
   trySh,
+  checkReadable,
   workloadUser,
   type PodRef,
 } from '@calc/lab';
+import { serviceCommand } from '@calc/launcher';
 import { cpuTable, SCENARIOS, tabulate, type RunRecord } from './analysis.js';
 import { runFortio, type FortioResult } from './fortio.js';
 import type { LoadResult, LoadSpec } from './loadgen.js';
@@ -52,7 +54,7 @@ const say = (line: string) => process.stdout.write(`${line}\n`);
 function ensureFortio(): void {
   if (existsSync(FORTIO) && trySh(FORTIO, ['version'])?.trim() === FORTIO_VERSION.slice(1)) return;
   if (!hasCommand('go')) throw new LabError('MISSING_TOOL', 'Go is needed to install fortio (https://go.dev/dl/)');
-  say(`installing fortio ${FORTIO_VERSION} into tools/bin (the last version whose dependencies the Go module proxy serves here)`);
+  say(`installing fortio ${FORTIO_VERSION} into tools/bin (go install, pinned)`);
   const built = spawnSync('go', ['install', `fortio.org/fortio@${FORTIO_VERSION}`], { env: { ...process.env, GOBIN: join(ROOT, 'tools', 'bin') }, stdio: 'inherit' });
   if (built.status !== 0) throw new LabError('MISSING_TOOL', `go install fortio.org/fortio@${FORTIO_VERSION} failed`);
 }
@@ -80,7 +82,8 @@ async function measure(setup: ScenarioSetup, spec: LoadSpec): Promise<{ result: 
 async function run(quick: boolean): Promise<number> {
   const settings = quick ? QUICK : FULL;
   const release = takeLock(join(ROOT, '.run', 'lab.lock'));
-  const runtime = new PodRuntime<PodRef>(join(RESULTS, 'logs'), workloadUser());
+  const user = workloadUser();
+  const runtime = new PodRuntime<PodRef>(join(RESULTS, 'logs'), user);
   const guard = new Interruptible('bench', async () => {
     await runtime.close();
     destroyNetwork();
@@ -90,6 +93,7 @@ async function run(quick: boolean): Promise<number> {
   try {
     ensureSystemTools(say);
     const bin = ensureDaprBinaries(say);
+    checkReadable(user, [bin.daprd, bin.sentry, ...serviceCommand('multiplication', 'mesh').slice(-1)]);
     ensureFortio();
     destroyNetwork();
     rmSync(RESULTS, { recursive: true, force: true });

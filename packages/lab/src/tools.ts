@@ -62,7 +62,7 @@ export function ensureDaprBinaries(log: (line: string) => void): DaprBinaries {
       `no daprd ${pinnedMinor}.x found and Go is not installed to build it: install Go (https://go.dev/dl/) or the Dapr CLI ${DAPR_VERSION} (dapr init --slim)`,
     );
   }
-  log(`building daprd and sentry ${DAPR_VERSION} from source (first time only: ~100 MB of Go modules to download, ~2 minutes on two cores)`);
+  log(`building daprd and sentry ${DAPR_VERSION} from source (first time only: ~100 MB of Go modules to download, then a few minutes of compiling)`);
   const build = spawnSync(join(REPO_ROOT, 'tools', 'dapr', 'build.sh'), [], { stdio: 'inherit' });
   const daprd = join(BUILT_DIR, 'daprd');
   if (build.status !== 0 || !existsSync(daprd)) {
