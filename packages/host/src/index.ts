@@ -1,6 +1,6 @@
 export * from './app.js';
 export * from './config.js';
 export * from './log.js';
-export * from './run.js';
+export * from './compose.js';
 export * from './server.js';
 export * from './settings.js';

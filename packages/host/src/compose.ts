@@ -1,3 +1,4 @@
+// The composition root: how a service is put together from the core, its settings, its variant's edge (transport, guard) and the HTTP edge, and started.
 import type { RequestHandler } from 'express';
 import { compute, FanBoy, METHOD_OF, percentage, runFanBoy, type Invoker, type Operands, type OperationService, type ServiceName } from '@calc/core';
 import { createApp } from './app.js';
