@@ -48,7 +48,8 @@ export const readJsonBody: RequestHandler = (req, _res, next) => {
   req.on('data', onData).on('end', onEnd).on('error', onError);
 };
 
-function declaredLength(req: IncomingMessage): number {
+/** The body length the client declared (0 without Content-Length, e.g. chunked). */
+export function declaredLength(req: IncomingMessage): number {
   const header = req.headers['content-length'];
   return header === undefined ? 0 : Number(header);
 }

@@ -4,7 +4,7 @@ import { Socket, type AddressInfo } from 'node:net';
 import type { Duplex } from 'node:stream';
 import type { Express } from 'express';
 import { ApiError } from '@calc/core';
-import { BODY_LIMIT_BYTES } from './body.js';
+import { BODY_LIMIT_BYTES, declaredLength } from './body.js';
 import type { Logger } from './log.js';
 
 /** How long in-flight requests may take to finish once shutdown starts. */
@@ -79,7 +79,7 @@ function answerBelowExpress(server: Server, app: Express, log: Logger): void {
     res.socket?.end(rawAnswer(apiError));
   });
   server.on('checkContinue', (req: IncomingMessage, res: ServerResponse) => {
-    if (Number(req.headers['content-length'] ?? 0) <= BODY_LIMIT_BYTES) res.writeContinue();
+    if (declaredLength(req) <= BODY_LIMIT_BYTES) res.writeContinue();
     app(req, res);
   });
 }

@@ -1,3 +1,5 @@
+import { EXIT } from './errors.js';
+
 /**
  * One teardown, whoever asks first. A signal (Ctrl-C, SIGTERM, SIGHUP) starts it at once and ends
  * the process with exit 130 once it is done; the main path, from its next checkpoint on, goes no
@@ -44,11 +46,11 @@ export class Interruptible {
     this.tearDown().then(
       () => {
         process.stderr.write('done; nothing is left\n');
-        process.exit(130);
+        process.exit(EXIT.interrupted);
       },
       (error: unknown) => {
         process.stderr.write(`failed: ${error instanceof Error ? error.message : String(error)} (make lab-down removes the rest)\n`);
-        process.exit(130);
+        process.exit(EXIT.interrupted);
       },
     );
   }

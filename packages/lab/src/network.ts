@@ -28,8 +28,8 @@ export function createNetwork(pods: readonly PodRef[] = ALL_PODS, hosts: string 
   );
   for (const pod of pods) {
     batch(['-n', pod.ns], [`addr add ${pod.ip}/${SUBNET_PREFIX_LENGTH} dev eth0`, 'link set eth0 up', 'link set lo up', `route add ${SERVICE_CIDR} dev eth0`]);
-    // The apps run unprivileged and listen on port 80, as a pod's may (Kubernetes sets this sysctl to 0
-    // in every pod since 1.22); a per-namespace setting, so the host keeps its own.
+    // The apps run unprivileged yet listen on port 80 (the kind pods use 8080 instead); the sysctl is
+    // per network namespace, so the host keeps its own.
     sh('ip', ['netns', 'exec', pod.ns, 'sysctl', '-qw', `net.ipv4.ip_unprivileged_port_start=${UNPRIVILEGED_PORT_START}`]);
   }
 

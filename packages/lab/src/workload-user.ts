@@ -7,7 +7,7 @@ export interface WorkloadUser {
   gid: number;
 }
 
-/** The user Dapr's images run as (distroless "nonroot"). */
+/** The user Dapr's images run as (dapr docker/Dockerfile: `USER 65532:65532`, distroless nonroot). */
 const NONROOT = 65532;
 
 /**
@@ -26,7 +26,8 @@ export function workloadUser(env: NodeJS.ProcessEnv = process.env): WorkloadUser
 /**
  * The command line that runs `command` as the user (or as root, for the proxy, which drops to its own
  * uid). Tied to the lab: a parent-death signal, so a lab killed outright (SIGKILL) takes the process
- * with it; not for a lab left up on purpose (--keep).
+ * with it; not for a lab left up on purpose (--keep). The kernel clears that signal when a process
+ * changes its uid, so HAProxy, which drops to the proxy's uid itself, outlives a killed lab.
  */
 export function asWorkload(user: WorkloadUser | 'root', command: string[], tiedToLab = true): string[] {
   const identity = user === 'root' ? [] : [`--reuid=${user.uid}`, `--regid=${user.gid}`, '--clear-groups', '--no-new-privs'];
