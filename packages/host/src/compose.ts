@@ -7,16 +7,21 @@ import { createLogger, type Logger } from './log.js';
 import { listen, onShutdown, type Listening } from './server.js';
 import { readSettings, type ServiceSettings } from './settings.js';
 
-/** What a variant (Dapr-aware or mesh-agnostic) plugs into a service: its transport and, optionally, a guard. */
-export interface Edge {
-  /** How this service calls others; a factory, so a configuration error is reported, not thrown at import. */
-  invoker?: () => Invoker;
+/**
+ * What a variant (Dapr-aware or mesh-agnostic) plugs into a service: its own settings (the peers' URLs,
+ * Dapr's app token), read with the service's at start-up, its transport and, optionally, a guard.
+ * Factories, so a bad setting is reported in one line, not thrown at import.
+ */
+export interface Edge<T = unknown> {
+  settings?: (env: NodeJS.ProcessEnv) => T;
+  /** How this service calls others: used only by services that call (percentage, MathFanBoy). */
+  invoker?: (settings: T) => Invoker;
   /** Checked before the operation routes, e.g. Dapr's app API token. */
-  guard?: () => RequestHandler | undefined;
+  guard?: (settings: T) => RequestHandler | undefined;
 }
 
-export interface FanBoyEdge extends Edge {
-  invoker: () => Invoker;
+export interface FanBoyEdge<T> extends Edge<T> {
+  invoker: (settings: T) => Invoker;
   /** Serve /healthz and /readyz while calling: Dapr needs an app channel to the app; the mesh does not. */
   webHost: boolean;
 }
@@ -30,27 +35,28 @@ export function operationsOf(service: OperationService, invoker?: Invoker, fault
 }
 
 /** Starts an operation service with its settings (see settings.ts); stops gracefully. */
-export function runOperationService(service: OperationService, edge: Edge = {}): void {
-  start(service, 1, async (settings, log) => {
-    const operations = operationsOf(service, edge.invoker?.(), settings.faultRate);
-    return serveApp(log, settings, { operations, guard: edge.guard?.() });
+export function runOperationService<T>(service: OperationService, edge: Edge<T> = {}): void {
+  start(service, edge, 1, async (settings, log) => {
+    const invoker = service === 'percentage' ? edge.invoker?.(settings.edge) : undefined;
+    const operations = operationsOf(service, invoker, settings.faultRate);
+    return serveApp(log, settings, { operations, guard: edge.guard?.(settings.edge) });
   });
 }
 
 /** Starts MathFanBoy's calling loop (and its web host when the variant needs one); stops on SIGTERM/SIGINT. */
-export function runMathFanBoy(edge: FanBoyEdge): void {
+export function runMathFanBoy<T>(edge: FanBoyEdge<T>): void {
   // Its call lines are the product and go to stdout; its own logs go to stderr.
-  start('mathfanboy', 2, async (settings, log) => {
+  start('mathfanboy', edge, 2, async (settings, log) => {
     const { intervalMs, summaryEvery, format } = settings.fanboy!;
     const fanboy = new FanBoy({
-      invoker: edge.invoker(),
+      invoker: edge.invoker(settings.edge),
       random: Math.random,
       now: () => performance.now(),
       print: (line) => process.stdout.write(`${line}\n`),
       summaryEvery,
       format,
     });
-    const host = edge.webHost ? await serveApp(log, settings, { guard: edge.guard?.() }) : undefined;
+    const host = edge.webHost ? await serveApp(log, settings, { guard: edge.guard?.(settings.edge) }) : undefined;
     const stopping = new AbortController();
     const loop = runFanBoy(fanboy, intervalMs, stopping.signal, sleep);
     log.info({ intervalMs }, 'calling');
@@ -81,14 +87,17 @@ async function serveApp(log: Logger, settings: ServiceSettings, options: Omit<Pa
   };
 }
 
+/** The service's settings and its edge's, read together: one object, read once. */
+type Settings<T> = ServiceSettings & { edge: T };
+
 /**
  * Reads the settings, then runs start-up; a bad setting or a failed listen ends the process with one
  * clear line, no stack trace. Logs go to `logFd` (MathFanBoy keeps stdout for its calls).
  */
-function start(service: ServiceName, logFd: 1 | 2, startup: (settings: ServiceSettings, log: Logger) => Promise<Running>): void {
+function start<T>(service: ServiceName, edge: Edge<T>, logFd: 1 | 2, startup: (settings: Settings<T>, log: Logger) => Promise<Running>): void {
   let log = createLogger(service, 'info', logFd);
   const started = (async () => {
-    const settings = readSettings(service);
+    const settings = { ...readSettings(service), edge: edge.settings?.(process.env) as T };
     log = createLogger(service, settings.logLevel, logFd);
     return startup(settings, log);
   })();

@@ -5,7 +5,7 @@ export const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', '
 export type LogLevel = (typeof LOG_LEVELS)[number];
 
 /**
- * Everything a service takes from its environment, apart from its transport's own (the peers' URLs,
+ * Everything a service takes from its environment, apart from its variant's edge's (the peers' URLs,
  * Dapr's app API token): read and checked once, at start-up, so a bad value stops the service with
  * one line naming the variable, before anything listens.
  */

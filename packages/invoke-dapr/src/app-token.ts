@@ -10,7 +10,7 @@ export const APP_TOKEN_HEADER = 'dapr-api-token';
  * token in `dapr-api-token` — which only the pod's own daprd adds. A direct call to the pod IP that
  * skips daprd is answered 401: one way to close the bypass. Unset: no check (undefined guard).
  */
-export function appTokenGuard(token: string | undefined = process.env.APP_API_TOKEN): RequestHandler | undefined {
+export function appTokenGuard(token: string | undefined): RequestHandler | undefined {
   if (!token) return undefined;
   const expected = Buffer.from(token);
   return (req, _res, next) => {

@@ -1,2 +1,3 @@
 export * from './app-token.js';
 export * from './invoker.js';
+export * from './settings.js';

@@ -9,10 +9,10 @@ export interface DaprInvoke {
 }
 
 /**
- * Calls each service by its app ID through the local daprd (127.0.0.1:DAPR_HTTP_PORT, default 3500):
+ * Calls each service by its app ID through the local daprd (see daprClient):
  * POST /v1.0/invoke/<app-id>/method/<method>. The first call waits for the sidecar to be ready.
  */
-export function createDaprInvoker(client: DaprInvoke = defaultClient()): Invoker {
+export function createDaprInvoker(client: DaprInvoke): Invoker {
   return {
     async call(service, operands) {
       let body: unknown;
@@ -26,8 +26,11 @@ export function createDaprInvoker(client: DaprInvoke = defaultClient()): Invoker
   };
 }
 
-function defaultClient(): DaprClient {
+/** A DaprClient talking HTTP to the daprd of this pod, on loopback at `httpPort`. */
+export function daprClient(httpPort: number): DaprClient {
   return new DaprClient({
+    daprHost: '127.0.0.1',
+    daprPort: String(httpPort),
     communicationProtocol: CommunicationProtocolEnum.HTTP,
     logger: { level: LogLevel.Error },
   });

@@ -5,12 +5,27 @@ import { ConfigError, requireEnv } from '@calc/config';
 
 const TIMEOUT_MS = 10_000;
 
+/** The base URL of each service this one calls, e.g. { multiplication: 'http://multiplication:80' }. */
+export type PeerUrls = Partial<Record<OperationService, string>>;
+
 /**
- * Calls each service at the base URL in its environment variable (e.g. MULTIPLICATION_URL=http://multiplication:5003).
+ * The mesh-agnostic variant's edge for a service that calls others: its settings (one URL per peer)
+ * and its transport. Given to the service's composition root, which reads the settings with its own.
+ */
+export function urlEdge(peers: readonly OperationService[]) {
+  return { settings: (env: NodeJS.ProcessEnv) => readPeerUrls(peers, env), invoker: createUrlInvoker };
+}
+
+/**
+ * Reads each peer's base URL from its variable (e.g. MULTIPLICATION_URL=http://multiplication:80).
  * Throws a ConfigError naming the first variable that is missing or not an http(s) URL.
  */
-export function createUrlInvoker(services: readonly OperationService[], env: NodeJS.ProcessEnv = process.env): Invoker {
-  const baseUrls = new Map(services.map((service) => [service, baseUrlOf(service, env)]));
+export function readPeerUrls(peers: readonly OperationService[], env: NodeJS.ProcessEnv = process.env): PeerUrls {
+  return Object.fromEntries(peers.map((service) => [service, baseUrlOf(service, env)]));
+}
+
+/** Calls each service at its base URL: POST <URL>/<method>. */
+export function createUrlInvoker(baseUrls: PeerUrls): Invoker {
   const http = axios.create({
     timeout: TIMEOUT_MS,
     httpAgent: new Agent({ keepAlive: true }),
@@ -25,7 +40,7 @@ export function createUrlInvoker(services: readonly OperationService[], env: Nod
 
   return {
     async call(service, operands) {
-      const baseUrl = baseUrls.get(service);
+      const baseUrl = baseUrls[service];
       if (!baseUrl) throw new DownstreamError(service, undefined, undefined, `no URL configured for ${service}`);
       const response = await http.post(`${baseUrl}/${METHOD_OF[service]}`, operands).catch((error: unknown) => {
         throw new DownstreamError(service, undefined, undefined, (error as Error).message);

@@ -25,6 +25,12 @@ describe('start-up errors end the process with a clear message', () => {
     expect(run.stderr).toBe('error: LOG_LEVEL="loud" is not one of fatal, error, warn, info, debug, trace, silent\n');
   });
 
+  it("the Dapr-aware edge's settings are read with the service's: a bad DAPR_HTTP_PORT is one line, before anything listens", () => {
+    const run = spawnSync(process.execPath, [entryOf('addition', 'dapr')], { env: { PATH: process.env.PATH, PORT: '0', DAPR_HTTP_PORT: 'daprd' }, encoding: 'utf8' });
+    expect(run.status).toBe(2);
+    expect(run.stderr).toBe('error: DAPR_HTTP_PORT="daprd" is not a number between 1 and 65535\n');
+  });
+
   it('a port already taken is reported as such (exit 1)', async () => {
     const blocker = createServer();
     await new Promise<void>((resolve) => blocker.listen(0, '127.0.0.1', resolve));

@@ -1,5 +1,5 @@
 // Dapr-aware addition: called by other apps through their daprd; checks Dapr's app API token when APP_API_TOKEN is set.
 import { runOperationService } from '@calc/host';
-import { appTokenGuard } from '@calc/invoke-dapr';
+import { daprEdge } from '@calc/invoke-dapr';
 
-runOperationService('addition', { guard: appTokenGuard });
+runOperationService('addition', daprEdge);

@@ -1,10 +1,6 @@
 // Dapr-aware MathFanBoy: calls every operation by app ID through its daprd, and is a web host
 // too, because daprd needs an app channel (its /healthz) — the change the article had to make.
 import { runMathFanBoy } from '@calc/host';
-import { appTokenGuard, createDaprInvoker } from '@calc/invoke-dapr';
+import { daprEdge } from '@calc/invoke-dapr';
 
-runMathFanBoy({
-  invoker: () => createDaprInvoker(),
-  guard: appTokenGuard,
-  webHost: true,
-});
+runMathFanBoy({ ...daprEdge, webHost: true });

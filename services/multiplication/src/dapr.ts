@@ -1,5 +1,5 @@
 // Dapr-aware multiplication: called by other apps through their daprd; checks Dapr's app API token when APP_API_TOKEN is set.
 import { runOperationService } from '@calc/host';
-import { appTokenGuard } from '@calc/invoke-dapr';
+import { daprEdge } from '@calc/invoke-dapr';
 
-runOperationService('multiplication', { guard: appTokenGuard });
+runOperationService('multiplication', daprEdge);

@@ -1,7 +1,5 @@
 // Mesh-agnostic percentage: calls multiplication and division at URLs from MULTIPLICATION_URL and DIVISION_URL.
 import { runOperationService } from '@calc/host';
-import { createUrlInvoker } from '@calc/invoke-http';
+import { urlEdge } from '@calc/invoke-http';
 
-runOperationService('percentage', {
-  invoker: () => createUrlInvoker(['multiplication', 'division']),
-});
+runOperationService('percentage', urlEdge(['multiplication', 'division']));
