@@ -1,7 +1,11 @@
-# One Dockerfile for all twelve images: any service, either variant.
+# One Dockerfile for all twelve images: any service, either variant, built two ways.
 #   docker build --build-arg SERVICE=percentage --build-arg VARIANT=mesh -t calculator-lab/mesh-percentage:0.1.0 .
-# `make images` builds them all.
+# builds the service inside Docker (multi-stage, from the repository). Where a build cannot reach the
+# npm registry, SOURCE=host takes the service as the host deployed it (`pnpm deploy --prod`) as the
+# build context instead, and NODE_IMAGE may name a base built locally (scripts/base-image.sh).
+# `make images` builds them all, choosing the way that works on this machine.
 ARG NODE_IMAGE=node:24.21.0-bookworm-slim
+ARG SOURCE=build
 
 FROM ${NODE_IMAGE} AS build
 WORKDIR /repo
@@ -11,12 +15,16 @@ COPY packages ./packages
 COPY services ./services
 RUN pnpm install --frozen-lockfile
 ARG SERVICE
-ARG VARIANT
-RUN test -n "${SERVICE}" && test -f "services/${SERVICE}/src/${VARIANT}.ts" \
-  || { echo "SERVICE must name a folder of services/ and VARIANT be dapr or mesh" >&2; exit 1; }
+RUN test -n "${SERVICE}" && test -d "services/${SERVICE}" \
+  || { echo "SERVICE must name a folder of services/" >&2; exit 1; }
 RUN pnpm turbo run build --filter="@calc/${SERVICE}..." \
-  && pnpm --filter="@calc/${SERVICE}" deploy --prod /out \
-  && printf "import './dist/%s.js';\n" "${VARIANT}" > /out/main.js
+  && pnpm --filter="@calc/${SERVICE}" deploy --prod /out
+
+# The context is the service's `pnpm deploy --prod` folder (scripts/build-images.sh --from-host).
+FROM scratch AS host
+COPY . /out/
+
+FROM ${SOURCE} AS source
 
 FROM ${NODE_IMAGE}
 ARG SERVICE
@@ -26,7 +34,10 @@ ENV NODE_ENV=production \
     HOST=0.0.0.0 \
     PORT=8080
 WORKDIR /app
-COPY --from=build --chown=root:root /out ./
+COPY --from=source --chown=root:root /out ./
+RUN test -f "dist/${VARIANT}.js" \
+  || { echo "VARIANT must be dapr or mesh (SERVICE=${SERVICE})" >&2; exit 1; } \
+  && printf "import './dist/%s.js';\n" "${VARIANT}" > main.js
 # The image's own unprivileged user; the manifests also run it read-only and as non-root.
 USER 1000:1000
 EXPOSE 8080

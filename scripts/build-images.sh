@@ -1,26 +1,94 @@
 #!/usr/bin/env bash
-# Builds the twelve images (six services × two variants) from the one Dockerfile.
-# Needs a Docker engine; this project's own CI machine has none, so this is for users.
+# Builds the twelve images (six services × two variants) from the one Dockerfile, through the docker CLI.
+#   scripts/build-images.sh             inside Docker (multi-stage), as a user with Docker builds them
+#   scripts/build-images.sh --from-host from the services the host deploys (`pnpm deploy --prod`) on a
+#                                       Node 24 base built here: for an engine that cannot reach the
+#                                       npm registry or Docker Hub (podman on an offline machine)
+# Without a flag: --from-host when the engine is the project's podman (scripts/engine.sh), else inside Docker.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-TAG=$(node -p 'require("./package.json").version' 2>/dev/null || echo 0.1.0)
+TAG=$(sed -n 's/^  "version": "\(.*\)",$/\1/p' package.json)
 SERVICES=(addition subtraction multiplication division percentage mathfanboy)
+DEPLOY_DIR=.run/images
 
-if ! command -v docker >/dev/null 2>&1; then
-  echo "error: docker is not installed; install Docker Engine (https://docs.docker.com/engine/install/) to build images" >&2
-  exit 1
-fi
-if ! docker info >/dev/null 2>&1; then
-  echo "error: docker is installed but no Docker engine answers (is the daemon running, may this user use it?)" >&2
-  exit 1
+say() { printf '==> %s\n' "$*"; }
+fail() { printf 'images: %s\n' "$*" >&2; exit 1; }
+
+mode=auto force=
+for arg in "$@"; do
+  case "${arg}" in
+    --from-host | --in-docker) mode=${arg} ;;
+    --force) force=1 ;;
+    *) fail "usage: scripts/build-images.sh [--from-host|--in-docker] [--force]" ;;
+  esac
+done
+
+scripts/engine.sh up
+engine_env=$(scripts/engine.sh env) # empty for a Docker engine of the user's own
+eval "${engine_env}"
+if [ "${mode}" = auto ]; then
+  if [ -n "${engine_env}" ]; then mode=--from-host; else mode=--in-docker; fi
 fi
 
+# docker build, quietly: its output (and the CLI's notice about the legacy builder, which podman's
+# API needs) only when it fails.
+build() {
+  local output
+  output=$(docker build --quiet "$@" 2>&1) || { printf '%s\n' "${output}" >&2; fail "docker build $* failed"; }
+}
+
+args=()
+if [ "${mode}" = --from-host ]; then
+  [ -x tools/node/node_modules/.bin/pnpm ] || fail "the toolchain is missing: run 'make deps' first"
+  base=$(scripts/base-image.sh)
+  args+=(--build-arg SOURCE=host --build-arg "NODE_IMAGE=${base}")
+fi
+
+# From the host: what the images are made of (the base, the Dockerfile, the lockfile, the build);
+# unchanged, with all twelve images present, there is nothing to do. Inside Docker, its cache decides.
+fingerprint=
+if [ "${mode}" = --from-host ]; then
+  fingerprint=$({
+    docker image inspect --format '{{.Id}}' "${base}"
+    cat Dockerfile pnpm-lock.yaml
+    find packages/*/dist services/*/dist -type f -print0 | sort -z | xargs -0 sha256sum
+  } | sha256sum | cut -d' ' -f1)
+fi
+all_present() {
+  for variant in dapr mesh; do
+    for service in "${SERVICES[@]}"; do docker image inspect "calculator-lab/${variant}-${service}:${TAG}" >/dev/null 2>&1 || return 1; done
+  done
+}
+if [ -n "${fingerprint}" ] && [ -z "${force}" ] && [ "$(cat "${DEPLOY_DIR}/fingerprint" 2>/dev/null)" = "${fingerprint}" ] && all_present; then
+  say "the twelve images are up to date (scripts/build-images.sh --force rebuilds them)"
+  exit 0
+fi
+
+started=$(date +%s)
+if [ "${mode}" = --from-host ]; then
+  say "deploying the six services from the host's build (pnpm deploy --prod) into ${DEPLOY_DIR}/"
+  for service in "${SERVICES[@]}"; do
+    rm -rf "${DEPLOY_DIR:?}/${service}"
+    tools/node/node_modules/.bin/pnpm --filter "@calc/${service}" deploy --prod --offline "${DEPLOY_DIR}/${service}" >/dev/null
+  done
+fi
 for variant in dapr mesh; do
   for service in "${SERVICES[@]}"; do
     image="calculator-lab/${variant}-${service}:${TAG}"
-    echo "==> ${image}"
-    docker build --quiet --build-arg SERVICE="${service}" --build-arg VARIANT="${variant}" -t "${image}" .
+    context=.
+    [ "${mode}" = --from-host ] && context="${DEPLOY_DIR}/${service}"
+    say "${image}"
+    build -f Dockerfile ${args[@]+"${args[@]}"} --build-arg SERVICE="${service}" --build-arg VARIANT="${variant}" -t "${image}" "${context}"
   done
 done
-echo "==> built ${#SERVICES[@]} services × 2 variants, tag ${TAG}"
+
+if [ -n "${fingerprint}" ]; then mkdir -p "${DEPLOY_DIR}" && echo "${fingerprint}" >"${DEPLOY_DIR}/fingerprint"; fi
+say "built ${#SERVICES[@]} services × 2 variants, tag ${TAG}, in $(($(date +%s) - started)) s ($([ "${mode}" = --from-host ] && echo "from the host's build on ${base}" || echo 'inside Docker'))"
+printf '%-40s %s\n' IMAGE SIZE
+for variant in dapr mesh; do
+  for service in "${SERVICES[@]}"; do
+    image="calculator-lab/${variant}-${service}:${TAG}"
+    printf '%-40s %s MB\n' "${image}" "$(($(docker image inspect --format '{{.Size}}' "${image}") / 1000000))"
+  done
+done
