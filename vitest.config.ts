@@ -8,7 +8,7 @@ import { defineConfig } from 'vitest/config';
  */
 const SOURCE_ALIASES = [
   {
-    find: /^@calc\/(core|config|host|invoke-dapr|invoke-http|launcher|probe-matrix|lab|bench|k8s-check)$/,
+    find: /^@calc\/(core|config|host|invoke-dapr|invoke-http|launcher|probe-matrix|lab|bench|k8s-check|containers)$/,
     replacement: fileURLToPath(new URL('./packages/$1/src/index.ts', import.meta.url)),
   },
 ];
@@ -36,6 +36,8 @@ export default defineConfig({
       // and the benchmark's files (the quick benchmark, the soak) one at a time: each loads both cores.
       project('packages/lab', { testTimeout: 180_000, hookTimeout: 180_000, sequence: { groupOrder: 1 } }),
       project('packages/bench', { testTimeout: 300_000, hookTimeout: 300_000, sequence: { groupOrder: 2 }, fileParallelism: false }),
+      // Real containers: the images alone, then each set; one file at a time, after the lab and the benchmark.
+      project('packages/containers', { testTimeout: 120_000, hookTimeout: 180_000, sequence: { groupOrder: 3 }, fileParallelism: false }),
     ],
   },
 });

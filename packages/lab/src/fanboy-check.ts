@@ -16,7 +16,11 @@ export interface FanBoyReport {
 
 /** Reads a MathFanBoy's output back: every call must be right, and only the deliberate errors may appear. */
 export function checkFanBoy(variant: string, fanboy: PodProcess<Pod>): FanBoyReport {
-  const lines = readFileSync(fanboy.log, 'utf8').split('\n');
+  return judgeCalls(variant, readFileSync(fanboy.log, 'utf8').split('\n'));
+}
+
+/** The same judgement on MathFanBoy's printed lines, wherever it ran (a pod here, a container). */
+export function judgeCalls(variant: string, lines: readonly string[]): FanBoyReport {
   const byService = Object.fromEntries(OPERATION_SERVICES.map((s) => [s, { calls: 0, errors: 0 }])) as FanBoyReport['byService'];
   const faults: string[] = [];
   const sample: string[] = [];

@@ -1,0 +1,49 @@
+// Where the container tests find their engine, and how they keep it tidy without Ryuk.
+import { spawnSync } from 'node:child_process';
+import { readFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import { NETWORK_PREFIX } from './network.js';
+
+const ROOT = fileURLToPath(new URL('../../../', import.meta.url));
+
+/** On every container and network the tests make: how a later run finds what an earlier one left. */
+export const MANAGED = { 'org.calculator-lab.managed': 'true' };
+
+export type Engine = { available: true; dockerHost: string } | { available: false; reason: string };
+
+/**
+ * The engine scripts/engine.sh provides (the user's Docker, or podman here), made the one
+ * testcontainers talks to. Ryuk, testcontainers' reaper, is an image pulled from Docker Hub, which an
+ * offline engine cannot do: it is off, and removeLeftovers() does its work at the start of a run.
+ */
+export function useEngine(): Engine {
+  const up = spawnSync(`${ROOT}scripts/engine.sh`, ['up'], { encoding: 'utf8' });
+  if (up.status !== 0) return { available: false, reason: (up.stderr || up.stdout).trim().split('\n').at(-1) ?? 'scripts/engine.sh up failed' };
+  const env = spawnSync(`${ROOT}scripts/engine.sh`, ['env'], { encoding: 'utf8' });
+  const dockerHost = /DOCKER_HOST=(\S+)/.exec(env.stdout)?.[1] ?? process.env.DOCKER_HOST ?? '';
+  if (dockerHost) process.env.DOCKER_HOST = dockerHost;
+  process.env.TESTCONTAINERS_RYUK_DISABLED = 'true';
+  return { available: true, dockerHost: dockerHost || 'the docker CLI default' };
+}
+
+/** The docker CLI on the engine above; throws with its output when it fails. */
+export function docker(...args: string[]): string {
+  const run = spawnSync('docker', args, { encoding: 'utf8' });
+  if (run.status !== 0) throw new Error(`docker ${args.join(' ')}: ${(run.stderr || run.stdout).trim()}`);
+  return run.stdout.trim();
+}
+
+/** Removes the containers and networks an earlier run left (one killed before its clean-up). */
+export function removeLeftovers(): void {
+  const label = `label=${Object.keys(MANAGED)[0]}=true`;
+  const containers = docker('ps', '-aq', '--filter', label).split('\n').filter(Boolean);
+  if (containers.length > 0) docker('rm', '-f', ...containers);
+  const networks = docker('network', 'ls', '-q', '--filter', `name=${NETWORK_PREFIX}`).split('\n').filter(Boolean);
+  if (networks.length > 0) docker('network', 'rm', ...networks);
+}
+
+/** The project's image of a service, as scripts/build-images.sh tags it. */
+export function imageOf(variant: 'dapr' | 'mesh', service: string): string {
+  const { version } = JSON.parse(readFileSync(`${ROOT}package.json`, 'utf8')) as { version: string };
+  return `calculator-lab/${variant}-${service}:${version}`;
+}
