@@ -39,7 +39,8 @@ typecheck: deps ## type-check every package, tests included
 	turbo run typecheck --output-logs=errors-only
 
 .PHONY: test
-test: build typecheck lint lab-tools k8s-tools lint-tools dapr-injector ## typecheck, lint + every test (units, services as processes, the whole lab, manifests, Dapr's injector on them)
+test: build typecheck lint lab-tools k8s-tools lint-tools dapr-injector ## typecheck, lint + every test (units, services as processes, the whole lab, manifests, Dapr's injector on them, the images as containers)
+	scripts/build-images.sh --if-engine
 	node scripts/run-tests.mjs
 
 .PHONY: lint format
@@ -67,9 +68,13 @@ lab-tools: build ## install HAProxy and iptables, and build daprd and sentry if 
 demo: build ## run the mesh-agnostic set on loopback and watch MathFanBoy (DURATION=20 stops after 20 s)
 	node packages/launcher/dist/demo.js --duration $(DURATION)
 
-.PHONY: images
-images: ## build the twelve container images (needs Docker)
+.PHONY: images engine engine-down
+images: build ## build the twelve container images through the docker CLI (Docker, or podman set up by make engine)
 	scripts/build-images.sh
+engine: ## the container engine: Docker if one answers, else podman (installed as root) serving the Docker API in .run/engine
+	@scripts/engine.sh up && scripts/engine.sh status && scripts/engine.sh env
+engine-down: ## stop the podman service make engine started, and the test containers (nothing is left running)
+	scripts/engine.sh down
 
 .PHONY: clean
 clean: ## remove build outputs (keeps the toolchain and dependencies)

@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { PINNED } from '@calc/probe-matrix';
+import { KUSTOMIZE, OVERLAYS } from './overlays.js';
 import { parseObjects, render } from './render.js';
 import { SchemaSet } from './schemas.js';
 import { conventionProblems, schemaProblems, type Problem } from './validate.js';
@@ -13,19 +14,9 @@ const ROOT = fileURLToPath(new URL('../../../', import.meta.url));
 export const KUBERNETES_VERSION = '1.35.0';
 const DEFAULTS = {
   openapi: join(ROOT, 'tools', 'k8s', `kubernetes-openapi-v${KUBERNETES_VERSION}.json`),
-  kustomize: join(ROOT, 'tools', 'bin', 'kustomize'),
+  kustomize: KUSTOMIZE,
   crds: [join(ROOT, 'packages', 'k8s-check', 'crds', 'dapr'), join(ROOT, 'packages', 'k8s-check', 'crds', 'linkerd')],
 };
-/** Every kustomization a user may apply. */
-export const OVERLAYS = [
-  'k8s-base',
-  'k8s-dapr',
-  'k8s-dapr/overlays/networkpolicy',
-  'k8s-dapr/overlays/with-linkerd',
-  'k8s-linkerd',
-  'k8s-linkerd/overlays/server-authorization',
-  'k8s-linkerd/overlays/no-policy',
-];
 
 const USAGE = `usage: k8s-check [--file MANIFEST.yaml]... [OVERLAY_DIR]...
 

@@ -1,3 +1,4 @@
 export * from './render.js';
 export * from './schemas.js';
 export * from './validate.js';
+export * from './overlays.js';
