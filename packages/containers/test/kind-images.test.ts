@@ -52,5 +52,6 @@ esac
 
 /** An image reference as containerd stores it: Docker Hub's implicit registry written out. */
 function normalize(reference: string): string {
-  return reference.includes('/') && reference.split('/')[0].includes('.') ? reference : `docker.io/${reference}`;
+  const [first, ...rest] = reference.split('/');
+  return rest.length > 0 && first.includes('.') ? reference : `docker.io/${reference}`;
 }
