@@ -53,5 +53,5 @@ esac
 /** An image reference as containerd stores it: Docker Hub's implicit registry written out. */
 function normalize(reference: string): string {
   const [first, ...rest] = reference.split('/');
-  return rest.length > 0 && first.includes('.') ? reference : `docker.io/${reference}`;
+  return rest.length > 0 && first?.includes('.') ? reference : `docker.io/${reference}`;
 }
