@@ -1,4 +1,5 @@
-# One Dockerfile for all twelve images: any service, either variant, built two ways.
+# One Dockerfile for all twelve images (any service, either variant) and the kind lab's e2e runner
+# (SERVICE=e2e VARIANT=cli: e2e/dist/cli.js, run as a Job in the cluster), built two ways.
 #   docker build --build-arg SERVICE=percentage --build-arg VARIANT=mesh -t calculator-lab/mesh-percentage:0.1.0 .
 # builds the service inside Docker (multi-stage, from the repository). Where a build cannot reach the
 # npm registry, SOURCE=host takes the service as the host deployed it (`pnpm deploy --prod`) as the
@@ -10,13 +11,14 @@ ARG SOURCE=build
 FROM ${NODE_IMAGE} AS build
 WORKDIR /repo
 RUN npm install --global --no-audit --no-fund pnpm@12.21.0
-COPY package.json pnpm-lock.yaml pnpm-workspace.yaml tsconfig.base.json turbo.json ./
+COPY package.json pnpm-lock.yaml pnpm-workspace.yaml tsconfig.base.json turbo.json versions.env ./
 COPY packages ./packages
 COPY services ./services
+COPY e2e ./e2e
 RUN pnpm install --frozen-lockfile
 ARG SERVICE
-RUN test -n "${SERVICE}" && test -d "services/${SERVICE}" \
-  || { echo "SERVICE must name a folder of services/" >&2; exit 1; }
+RUN test -n "${SERVICE}" && { test -d "services/${SERVICE}" || test "${SERVICE}" = e2e; } \
+  || { echo "SERVICE must name a folder of services/, or be e2e" >&2; exit 1; }
 RUN pnpm turbo run build --filter="@calc/${SERVICE}..." \
   && pnpm --filter="@calc/${SERVICE}" deploy --prod /out
 
@@ -36,7 +38,7 @@ ENV NODE_ENV=production \
 WORKDIR /app
 COPY --from=source --chown=root:root /out ./
 RUN test -f "dist/${VARIANT}.js" \
-  || { echo "VARIANT must be dapr or mesh (SERVICE=${SERVICE})" >&2; exit 1; } \
+  || { echo "VARIANT must be dapr or mesh (cli for SERVICE=e2e); got ${VARIANT} for ${SERVICE}" >&2; exit 1; } \
   && printf "import './dist/%s.js';\n" "${VARIANT}" > main.js
 # The image's own unprivileged user; the manifests also run it read-only and as non-root.
 USER 1000:1000

@@ -117,30 +117,30 @@ k8s-check: build k8s-tools lint-tools ## render and validate every overlay offli
 	@echo "e2e plan: results/kind-e2e-plan.txt ($$(grep -c '^# \[' results/kind-e2e-plan.txt) probes)"
 
 KIND := scripts/kind.sh
-.PHONY: kind-up kind-check kind-images kind-dapr kind-linkerd kind-deploy kind-e2e kind-combined kind-down kind-lab
-kind-check: ## check every tool the kind lab uses (Docker engine, kind, kubectl, helm 3/4, openssl, Node, Go)
+.PHONY: kind-up kind-check kind-prefetch kind-images kind-dapr kind-linkerd kind-deploy kind-e2e kind-combined kind-down kind-lab
+kind-check: ## the kind lab's preflight: tools and versions, Docker's CPUs, memory and disk, inotify, architecture
 	$(KIND) check
+kind-prefetch: ## fetch everything make kind-lab downloads (charts, CRDs, node and public images, the project's images) so it then runs offline
+	scripts/kind-prefetch.sh
 kind-up: ## create the kind cluster (pinned node image)
 	$(KIND) up
-kind-images: ## build the twelve images and load them into kind
+kind-images: ## build the project's images inside Docker and load them into kind
 	$(KIND) images
 kind-dapr: ## install Dapr 1.18.3 with Helm (values: k8s-dapr/dapr-values.yaml; mTLS on)
 	$(KIND) dapr
 kind-linkerd: ## install the Gateway API CRDs and Linkerd edge-26.8.3 with a generated trust anchor
 	$(KIND) linkerd
-kind-deploy: k8s-tools ## apply k8s-dapr and k8s-linkerd
+kind-deploy: ## apply k8s-dapr and k8s-linkerd (kubectl apply -k)
 	$(KIND) deploy
-kind-e2e: build ## run the probe matrix in the cluster; results/kind/findings.md
+kind-e2e: ## run the probe matrix in the cluster, as a Job; results/kind/findings.md
 	$(KIND) e2e
-kind-combined: k8s-tools ## Dapr + Linkerd together: reinstall Dapr with mTLS off, redeploy dapr-calculator (after kind-lab)
+kind-combined: ## Dapr + Linkerd together: reinstall Dapr with mTLS off, redeploy dapr-calculator (after kind-lab)
 	$(KIND) combined
 DRY_RUN ?=
 .PHONY: bench-kind
-bench-kind: build ## the benchmark inside the kind cluster (COMBINED=1 after the with-linkerd overlay; DRY_RUN=1 prints the plan)
+bench-kind: build ## the benchmark inside the kind cluster, run from the host's Node (COMBINED=1 after the with-linkerd overlay; DRY_RUN=1 prints the plan)
 	$(if $(DRY_RUN),node e2e/dist/bench-kind.js --dry-run $(if $(COMBINED),--combined),$(KIND) bench $(if $(COMBINED),--combined))
 kind-down: ## delete the kind cluster
 	$(KIND) down
-kind-lab: ## all of the above in order, on a machine with Docker, kind, kubectl and helm
-	$(KIND) check
-	$(MAKE) build k8s-tools
+kind-lab: ## the whole kind lab in order (preflight, cluster, images, Dapr, Linkerd, deploy, e2e): needs Docker, kind, kubectl, helm, openssl
 	$(KIND) lab

@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# Builds the twelve images (six services × two variants) from the one Dockerfile, through the docker CLI.
+# Builds the project's images from the one Dockerfile, through the docker CLI: the twelve services
+# (six × two variants) and the kind lab's e2e runner (calculator-lab/e2e, e2e/dist/cli.js).
 #   scripts/build-images.sh             inside Docker (multi-stage), as a user with Docker builds them
 #   scripts/build-images.sh --if-engine as above, but no engine at all is not an error (make test: the
 #                                       container tests then say they did not run)
@@ -12,6 +13,13 @@ cd "$(dirname "$0")/.."
 
 TAG=$(sed -n 's/^  "version": "\(.*\)",$/\1/p' package.json)
 SERVICES=(addition subtraction multiplication division percentage mathfanboy)
+# Each image as "name package variant": the Dockerfile's SERVICE (a package of the workspace) and
+# VARIANT (the entry point, dist/<variant>.js).
+IMAGES=()
+for variant in dapr mesh; do
+  for service in "${SERVICES[@]}"; do IMAGES+=("calculator-lab/${variant}-${service}:${TAG} ${service} ${variant}"); done
+done
+IMAGES+=("calculator-lab/e2e:${TAG} e2e cli")
 DEPLOY_DIR=.run/images
 
 say() { printf '==> %s\n' "$*"; }
@@ -53,49 +61,43 @@ if [ "${mode}" = --from-host ]; then
 fi
 
 # From the host: what the images are made of (the base, the Dockerfile, the lockfile, the build);
-# unchanged, with all twelve images present, there is nothing to do. Inside Docker, its cache decides.
+# unchanged, with every image present, there is nothing to do. Inside Docker, its cache decides.
 fingerprint=
 if [ "${mode}" = --from-host ]; then
   fingerprint=$({
     docker image inspect --format '{{.Id}}' "${base}"
     cat Dockerfile pnpm-lock.yaml
-    find packages/*/dist services/*/dist -type f -print0 | sort -z | xargs -0 sha256sum
+    find packages/*/dist services/*/dist e2e/dist -type f -print0 | sort -z | xargs -0 sha256sum
   } | sha256sum | cut -d' ' -f1)
 fi
 all_present() {
-  for variant in dapr mesh; do
-    for service in "${SERVICES[@]}"; do docker image inspect "calculator-lab/${variant}-${service}:${TAG}" >/dev/null 2>&1 || return 1; done
-  done
+  for entry in "${IMAGES[@]}"; do docker image inspect "${entry%% *}" >/dev/null 2>&1 || return 1; done
 }
 if [ -n "${fingerprint}" ] && [ -z "${force}" ] && [ "$(cat "${DEPLOY_DIR}/fingerprint" 2>/dev/null)" = "${fingerprint}" ] && all_present; then
-  say "the twelve images are up to date (scripts/build-images.sh --force rebuilds them)"
+  say "the ${#IMAGES[@]} images are up to date (scripts/build-images.sh --force rebuilds them)"
   exit 0
 fi
 
 started=$(date +%s)
 if [ "${mode}" = --from-host ]; then
-  say "deploying the six services from the host's build (pnpm deploy --prod) into ${DEPLOY_DIR}/"
-  for service in "${SERVICES[@]}"; do
+  say "deploying the six services and the e2e runner from the host's build (pnpm deploy --prod) into ${DEPLOY_DIR}/"
+  for service in "${SERVICES[@]}" e2e; do
     rm -rf "${DEPLOY_DIR:?}/${service}"
     tools/node/node_modules/.bin/pnpm --filter "@calc/${service}" deploy --prod --offline "${DEPLOY_DIR}/${service}" >/dev/null
   done
 fi
-for variant in dapr mesh; do
-  for service in "${SERVICES[@]}"; do
-    image="calculator-lab/${variant}-${service}:${TAG}"
-    context=.
-    [ "${mode}" = --from-host ] && context="${DEPLOY_DIR}/${service}"
-    say "${image}"
-    build -f Dockerfile ${args[@]+"${args[@]}"} --build-arg SERVICE="${service}" --build-arg VARIANT="${variant}" -t "${image}" "${context}"
-  done
+for entry in "${IMAGES[@]}"; do
+  read -r image service variant <<<"${entry}"
+  context=.
+  [ "${mode}" = --from-host ] && context="${DEPLOY_DIR}/${service}"
+  say "${image}"
+  build -f Dockerfile ${args[@]+"${args[@]}"} --build-arg SERVICE="${service}" --build-arg VARIANT="${variant}" -t "${image}" "${context}"
 done
 
 if [ -n "${fingerprint}" ]; then mkdir -p "${DEPLOY_DIR}" && echo "${fingerprint}" >"${DEPLOY_DIR}/fingerprint"; fi
-say "built ${#SERVICES[@]} services × 2 variants, tag ${TAG}, in $(($(date +%s) - started)) s ($([ "${mode}" = --from-host ] && echo "from the host's build on ${base}" || echo 'inside Docker'))"
+say "built ${#IMAGES[@]} images (${#SERVICES[@]} services × 2 variants, the e2e runner), tag ${TAG}, in $(($(date +%s) - started)) s ($([ "${mode}" = --from-host ] && echo "from the host's build on ${base}" || echo 'inside Docker'))"
 printf '%-40s %s\n' IMAGE SIZE
-for variant in dapr mesh; do
-  for service in "${SERVICES[@]}"; do
-    image="calculator-lab/${variant}-${service}:${TAG}"
-    printf '%-40s %s MB\n' "${image}" "$(($(docker image inspect --format '{{.Size}}' "${image}") / 1000000))"
-  done
+for entry in "${IMAGES[@]}"; do
+  image=${entry%% *}
+  printf '%-40s %s MB\n' "${image}" "$(($(docker image inspect --format '{{.Size}}' "${image}") / 1000000))"
 done

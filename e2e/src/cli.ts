@@ -7,23 +7,26 @@ import { formatTable, judge, LINKERD, PINNED, probeSpec, writeFindings, workload
 import { Cluster } from './cluster.js';
 import { judgeFanBoyLog } from './fanboy-log.js';
 import { daprFacts, linkerdFacts, noSidecarFacts, type PodSpecLike } from './injection.js';
+import { framedFindings } from './findings-frame.js';
 import { buildPlan, formatPlan } from './plan.js';
 import { APP_PORT, containerOf, kindAddressing, NAMESPACE, probeCommand } from './platform.js';
 
 const ROOT = fileURLToPath(new URL('../../', import.meta.url));
 const RESULTS = `${ROOT}results/kind`;
 const PROBE_SOURCE = readFileSync(fileURLToPath(import.meta.resolve('@calc/probe-matrix/probe')), 'utf8');
-const USAGE = `usage: calc-e2e [--dry-run] [--variant dapr|mesh]...
+const USAGE = `usage: calc-e2e [--dry-run] [--variant dapr|mesh]... [--results DIR] [--print-findings]
 
-Runs the probe matrix against the kind lab (kubeconfig: the current context): waits for the
-rollouts, runs each probe inside its caller pod, checks the injection facts and MathFanBoy's
-output, writes results/kind/findings.md and findings.json. --dry-run prints the plan as the
-equivalent kubectl commands and touches no cluster. Exit 0 all as expected, 1 a cell differs,
-2 bad usage, 3 the cluster could not be used.`;
+Runs the probe matrix against the kind lab (kubeconfig: the current context, or the pod's own
+service account when it runs in the cluster, as make kind-e2e runs it): waits for the rollouts,
+runs each probe inside its caller pod, checks the injection facts and MathFanBoy's output, writes
+findings.md and findings.json into DIR (default results/kind). --print-findings also prints both
+files, framed, at the end (make kind-e2e copies them out of the Job's log). --dry-run prints the
+plan as the equivalent kubectl commands and touches no cluster. Exit 0 all as expected, 1 a cell
+differs, 2 bad usage, 3 the cluster could not be used.`;
 
 const say = (line: string) => process.stdout.write(`${line}\n`);
 
-async function run(variants: Variant[]): Promise<number> {
+async function run(variants: Variant[], results: string, printFindings: boolean): Promise<number> {
   const started = performance.now();
   const cluster = new Cluster();
   const plan = buildPlan(variants);
@@ -82,7 +85,7 @@ async function run(variants: Variant[]): Promise<number> {
 
   const sections = [injection, fanboys];
   const pass = verdicts.every((v) => v.pass) && sections.every((s) => s.items.every((i) => i.pass));
-  writeFindings(RESULTS, {
+  writeFindings(results, {
     platform: 'kind',
     generatedAt: new Date().toISOString(),
     durationSeconds: (performance.now() - started) / 1000,
@@ -96,14 +99,23 @@ async function run(variants: Variant[]): Promise<number> {
   say('');
   say(formatTable(verdicts));
   for (const section of sections) for (const item of section.items.filter((i) => !i.pass)) say(`✗ ${section.title}: ${item.text}`);
-  say(`\n==> ${pass ? 'every cell as expected' : 'some results differ'}; findings in results/kind/findings.md (${((performance.now() - started) / 1000).toFixed(1)} s)`);
+  if (printFindings) say(framedFindings(results));
+  say(`\n==> ${pass ? 'every cell as expected' : 'some results differ'}; findings in ${printFindings ? 'results/kind' : results}/findings.md (${((performance.now() - started) / 1000).toFixed(1)} s)`);
   return pass ? 0 : 1;
 }
 
 async function main(): Promise<number> {
   let parsed;
   try {
-    parsed = parseArgs({ options: { 'dry-run': { type: 'boolean' }, variant: { type: 'string', multiple: true }, help: { type: 'boolean', short: 'h' } } });
+    parsed = parseArgs({
+      options: {
+        'dry-run': { type: 'boolean' },
+        variant: { type: 'string', multiple: true },
+        results: { type: 'string', default: RESULTS },
+        'print-findings': { type: 'boolean' },
+        help: { type: 'boolean', short: 'h' },
+      },
+    });
   } catch (error) {
     process.stderr.write(`calc-e2e: ${(error as Error).message}\n${USAGE}\n`);
     return 2;
@@ -122,7 +134,7 @@ async function main(): Promise<number> {
     return 0;
   }
   try {
-    return await run(variants);
+    return await run(variants, parsed.values.results, parsed.values['print-findings'] === true);
   } catch (error) {
     process.stderr.write(`calc-e2e: error: ${(error as Error).message}\n`);
     return 3;

@@ -19,7 +19,11 @@ export class Cluster {
   async waitForRollout(namespace: string, name: string, timeoutMs = 180_000): Promise<void> {
     const deadline = Date.now() + timeoutMs;
     for (;;) {
-      const d = await this.apps.readNamespacedDeployment({ name, namespace }).catch(() => undefined);
+      // Not there yet (404) is worth waiting for; anything else (no API server, no permission) is not.
+      const d = await this.apps.readNamespacedDeployment({ name, namespace }).catch((error: unknown) => {
+        if ((error as { code?: number }).code === 404) return undefined;
+        throw new Error(`the API server could not be asked for deployment ${namespace}/${name}: ${reasonOf(error)}`);
+      });
       const wanted = d?.spec?.replicas ?? 1;
       const s = d?.status;
       if (d && (s?.observedGeneration ?? 0) >= (d.metadata?.generation ?? 0) && s?.updatedReplicas === wanted && s?.availableReplicas === wanted) return;
@@ -84,6 +88,13 @@ export class Cluster {
     };
     return (list.items ?? []).map((c) => c.metadata?.name ?? '');
   }
+}
+
+/** What went wrong, in one line: the HTTP status and message, or the network error under a failed fetch. */
+function reasonOf(error: unknown): string {
+  const e = error as { code?: number; message?: string; cause?: { code?: string; message?: string } };
+  if (typeof e.code === 'number') return `HTTP ${e.code} ${(e.message ?? '').split('\n')[0]}`;
+  return [e.message, e.cause?.code ?? e.cause?.message].filter(Boolean).join(': ');
 }
 
 function defaultConfig(): KubeConfig {

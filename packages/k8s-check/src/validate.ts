@@ -49,11 +49,12 @@ export function schemaProblems(schemas: SchemaSet, source: string, objects: K8sO
 export function conventionProblems(source: string, objects: K8sObject[]): Problem[] {
   const problems: Problem[] = [];
   for (const object of objects) {
-    const pod = object.kind === 'Pod' ? object.spec : object.kind === 'Deployment' ? object.spec?.template?.spec : undefined;
+    const templated = object.kind === 'Deployment' || object.kind === 'Job';
+    const pod = object.kind === 'Pod' ? object.spec : templated ? object.spec?.template?.spec : undefined;
     if (!pod) continue;
     const where = describe(object);
     const add = (path: string, message: string) => problems.push({ source, object: where, path, message });
-    const labels = object.kind === 'Pod' ? object.metadata?.labels : object.spec?.template?.metadata?.labels;
+    const labels = templated ? object.spec?.template?.metadata?.labels : object.metadata?.labels;
     if (!labels?.app) add('/metadata/labels', 'every workload carries an app label');
     if (pod.securityContext?.runAsNonRoot !== true) add('/spec/securityContext/runAsNonRoot', 'must run as non-root');
     for (const [i, c] of (pod.containers ?? []).entries()) {

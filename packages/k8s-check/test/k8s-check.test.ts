@@ -36,6 +36,7 @@ describe('make k8s-check (real kustomize, the Kubernetes 1.35.0 OpenAPI document
       'k8s-linkerd',
       'k8s-linkerd/overlays/server-authorization',
       'k8s-linkerd/overlays/no-policy',
+      'k8s-e2e',
     ]) {
       expect(out).toMatch(new RegExp(`✓ ${overlay}: \\d+ objects valid`));
     }

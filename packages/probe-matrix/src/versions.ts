@@ -1,7 +1,12 @@
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 
-/** versions.env at the repository root: the one place Dapr's and Linkerd's versions are written. */
-export const VERSIONS_FILE = new URL('../../../versions.env', import.meta.url);
+/**
+ * versions.env at the repository root: the one place Dapr's and Linkerd's versions are written. The
+ * build copies it next to the compiled module, for a deployed package (the e2e runner's image) that
+ * has no repository around it.
+ */
+const IN_REPOSITORY = new URL('../../../versions.env', import.meta.url);
+export const VERSIONS_FILE = existsSync(IN_REPOSITORY) ? IN_REPOSITORY : new URL('./versions.env', import.meta.url);
 
 function read(): { dapr: string; linkerd: string } {
   const values = Object.fromEntries(

@@ -1,0 +1,40 @@
+# shellcheck shell=bash disable=SC2034 # the variables are for the scripts that source this file
+# Bash 3.2 too (macOS's): no mapfile, no negative indexes, no empty arrays expanded under set -u.
+# The kind lab's pins and paths, sourced by scripts/kind.sh, kind-preflight.sh and kind-prefetch.sh.
+CLUSTER=calculator-lab
+KIND_VERSION=v0.31.0
+# kind v0.31.0's default image: Kubernetes 1.35.0 (Linkerd edge-26.8.3's chart asks for >=1.31.0).
+NODE_IMAGE=kindest/node:v1.35.0@sha256:452d707d4862f52530247495d180205e029056831160e22870e37e3f6c1ac31f
+# The kubectl minors whose built-in kustomize (v5.6.0 in 1.33, v5.7.1 in 1.34 and 1.35, v5.8.1 in
+# 1.36) make test checks against the pinned one, overlay by overlay.
+KUBECTL_MIN_MINOR=33 KUBECTL_MAX_MINOR=36
+# DAPR_VERSION and LINKERD_VERSION: the project's pins.
+# shellcheck source=versions.env
+source versions.env
+DAPR_VALUES=k8s-dapr/dapr-values.yaml
+DAPR_REPO=https://dapr.github.io/helm-charts
+LINKERD_REPO=https://helm.linkerd.io/edge
+LINKERD_CHART_VERSION="20${LINKERD_VERSION#edge-}" # edge-26.8.3 → 2026.8.3 (Linkerd 2.20)
+# The version Linkerd edge-26.8.3's own check recommends (healthcheck.go); v1.2.1 is its minimum.
+GATEWAY_API_VERSION=v1.5.1
+GATEWAY_API_URL="https://github.com/kubernetes-sigs/gateway-api/releases/download/${GATEWAY_API_VERSION}/standard-install.yaml"
+# The bare intruder pods' image (k8s-base/intruder.yaml), also the services' base image.
+INTRUDER_IMAGE=node:24.21.0-bookworm-slim
+TAG=0.1.0
+# The project's images: twelve services and the e2e runner (scripts/build-images.sh builds them).
+PROJECT_IMAGES=()
+for variant in dapr mesh; do
+  for service in addition subtraction multiplication division percentage mathfanboy; do PROJECT_IMAGES+=("calculator-lab/${variant}-${service}:${TAG}"); done
+done
+PROJECT_IMAGES+=("calculator-lab/e2e:${TAG}")
+# What make kind-prefetch keeps, so that make kind-lab then needs no network.
+CACHE=tools/kind
+CHARTS="${CACHE}/charts"
+PUBLIC_IMAGES_ARCHIVE="${CACHE}/public-images.tar"
+GATEWAY_API_FILE="${CACHE}/gateway-api-${GATEWAY_API_VERSION}-standard-install.yaml"
+RUN_DIR=.run/kind
+PKI="${RUN_DIR}/linkerd-pki"
+E2E_NAMESPACE=calculator-lab-e2e
+
+say() { printf '==> %s\n' "$*"; }
+fail() { printf 'kind lab: %s\n' "$*" >&2; exit 1; }
