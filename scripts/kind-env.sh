@@ -28,7 +28,7 @@ for variant in dapr mesh; do
 done
 PROJECT_IMAGES+=("calculator-lab/e2e:${TAG}")
 # What make kind-prefetch keeps, so that make kind-lab then needs no network.
-CACHE=tools/kind
+CACHE=${KIND_CACHE:-tools/kind} # a test points it elsewhere
 CHARTS="${CACHE}/charts"
 PUBLIC_IMAGES_ARCHIVE="${CACHE}/public-images.tar"
 GATEWAY_API_FILE="${CACHE}/gateway-api-${GATEWAY_API_VERSION}-standard-install.yaml"

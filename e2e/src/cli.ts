@@ -100,7 +100,9 @@ async function run(variants: Variant[], results: string, printFindings: boolean)
   say(formatTable(verdicts));
   for (const section of sections) for (const item of section.items.filter((i) => !i.pass)) say(`✗ ${section.title}: ${item.text}`);
   if (printFindings) say(framedFindings(results));
-  say(`\n==> ${pass ? 'every cell as expected' : 'some results differ'}; findings in ${printFindings ? 'results/kind' : results}/findings.md (${((performance.now() - started) / 1000).toFixed(1)} s)`);
+  say(
+    `\n==> ${pass ? 'every cell as expected' : 'some results differ'}; findings in ${printFindings ? 'results/kind' : results}/findings.md (${((performance.now() - started) / 1000).toFixed(1)} s)`,
+  );
   return pass ? 0 : 1;
 }
 

@@ -18,7 +18,8 @@ const engine = useEngine();
 if (!engine.available) console.warn(`\n!!! container tests NOT RUN: ${engine.reason}\n`);
 
 // What bash, make and the scripts call besides the lab's prerequisites (all of them on macOS and WSL2's Ubuntu).
-const BASICS = 'bash sh env cat mkdir rm mv cp ln touch chmod sed grep awk tr cut head tail sort uniq wc tee date sleep seq id uname df du dirname basename mktemp find xargs sha256sum printf test tar';
+const BASICS =
+  'bash sh env cat mkdir rm mv cp ln touch chmod sed grep awk tr cut head tail sort uniq wc tee date sleep seq id uname df du dirname basename mktemp find xargs sha256sum printf test tar';
 const KUBECTL_MINOR = '1.35';
 
 /** The stand-ins: each records its arguments in $LOG and answers as the real tool does for this path. */
@@ -99,7 +100,9 @@ describe.skipIf(!engine.available)('make kind-lab with only Docker, kind, kubect
   });
 
   it('creates the cluster from the pinned node image, loads one archive with all thirteen project images', () => {
-    expect(calls).toContain('kind create cluster --name calculator-lab --image kindest/node:v1.35.0@sha256:452d707d4862f52530247495d180205e029056831160e22870e37e3f6c1ac31f --wait 180s');
+    expect(calls).toContain(
+      'kind create cluster --name calculator-lab --image kindest/node:v1.35.0@sha256:452d707d4862f52530247495d180205e029056831160e22870e37e3f6c1ac31f --wait 180s',
+    );
     const loaded = JSON.parse(readFileSync(join(state, 'loaded-images.tar.json'), 'utf8')) as { RepoTags: string[] }[];
     const tags = loaded.flatMap((image) => image.RepoTags).map((tag) => tag.replace(/^docker\.io\//, ''));
     expect(tags).toHaveLength(13);
@@ -117,9 +120,15 @@ describe.skipIf(!engine.available)('make kind-lab with only Docker, kind, kubect
   });
 
   it('installs Dapr and Linkerd from their repositories, with a Linkerd trust anchor made by openssl', () => {
-    expect(calls).toContainEqual(expect.stringMatching(/^helm upgrade --install dapr dapr --repo https:\/\/dapr\.github\.io\/helm-charts --version 1\.18\.3 .*--values k8s-dapr\/dapr-values\.yaml --set global\.mtls\.enabled=true/));
+    expect(calls).toContainEqual(
+      expect.stringMatching(
+        /^helm upgrade --install dapr dapr --repo https:\/\/dapr\.github\.io\/helm-charts --version 1\.18\.3 .*--values k8s-dapr\/dapr-values\.yaml --set global\.mtls\.enabled=true/,
+      ),
+    );
     expect(calls).toContain('kubectl apply --server-side -f https://github.com/kubernetes-sigs/gateway-api/releases/download/v1.5.1/standard-install.yaml');
-    expect(calls).toContainEqual(expect.stringMatching(/^helm upgrade --install linkerd-control-plane linkerd-control-plane --repo https:\/\/helm\.linkerd\.io\/edge --version 2026\.8\.3 /));
+    expect(calls).toContainEqual(
+      expect.stringMatching(/^helm upgrade --install linkerd-control-plane linkerd-control-plane --repo https:\/\/helm\.linkerd\.io\/edge --version 2026\.8\.3 /),
+    );
     const pki = join(ROOT, '.run', 'kind', 'linkerd-pki');
     expect(execFileSync('openssl', ['verify', '-CAfile', join(pki, 'ca.crt'), join(pki, 'issuer.crt')], { encoding: 'utf8' })).toContain('OK');
     expect(execFileSync('openssl', ['x509', '-in', join(pki, 'issuer.crt'), '-noout', '-text'], { encoding: 'utf8' })).toMatch(/NIST CURVE: P-256[\s\S]*CA:TRUE, pathlen:0/);
