@@ -34,7 +34,7 @@ if [ ! -s "${ROOTFS}" ]; then
   mirror=$(debian_mirror)
   work=$(mktemp -d)
   trap 'rm -rf "${work}"' EXIT
-  say "debootstrap --variant=minbase bookworm from ${mirror} (about half a minute, once)"
+  say "debootstrap --variant=minbase bookworm from ${mirror} (a few minutes, once)"
   debootstrap --variant=minbase bookworm "${work}/rootfs" "${mirror}" >"${work}/log" 2>&1 \
     || { tail -5 "${work}/log" >&2; fail "debootstrap failed (full log above)"; }
   # What a slim image leaves out too: package caches and lists, documentation, manuals.

@@ -26,8 +26,13 @@ describe('versions.env, the one place the Dapr and Linkerd versions are written'
   });
 
   it('is sourced by the scripts, which write no version of their own', () => {
-    for (const script of ['scripts/kind.sh', 'tools/dapr/build.sh']) {
+    for (const script of ['scripts/kind-env.sh', 'tools/dapr/build.sh']) {
       expect(file(script), script).toMatch(/^source (\.\.\/\.\.\/)?versions\.env$/m);
+      expect(file(script), script).not.toMatch(/^(DAPR|LINKERD)_VERSION=/m);
+    }
+    // The kind scripts take their pins from kind-env.sh, never from a copy of their own.
+    for (const script of ['scripts/kind.sh', 'scripts/kind-preflight.sh', 'scripts/kind-prefetch.sh']) {
+      expect(file(script), script).toMatch(/^source scripts\/kind-env\.sh$/m);
       expect(file(script), script).not.toMatch(/^(DAPR|LINKERD)_VERSION=/m);
     }
   });
