@@ -11,15 +11,8 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-TAG=$(sed -n 's/^  "version": "\(.*\)",$/\1/p' package.json)
-SERVICES=(addition subtraction multiplication division percentage mathfanboy)
-# Each image as "name package variant": the Dockerfile's SERVICE (a package of the workspace) and
-# VARIANT (the entry point, dist/<variant>.js).
-IMAGES=()
-for variant in dapr mesh; do
-  for service in "${SERVICES[@]}"; do IMAGES+=("calculator-lab/${variant}-${service}:${TAG} ${service} ${variant}"); done
-done
-IMAGES+=("calculator-lab/e2e:${TAG} e2e cli")
+# shellcheck source=scripts/images.sh
+source scripts/images.sh
 DEPLOY_DIR=.run/images
 
 say() { printf '==> %s\n' "$*"; }
@@ -71,7 +64,7 @@ if [ "${mode}" = --from-host ]; then
   } | sha256sum | cut -d' ' -f1)
 fi
 all_present() {
-  for entry in "${IMAGES[@]}"; do docker image inspect "${entry%% *}" >/dev/null 2>&1 || return 1; done
+  for image in "${PROJECT_IMAGES[@]}"; do docker image inspect "${image}" >/dev/null 2>&1 || return 1; done
 }
 if [ -n "${fingerprint}" ] && [ -z "${force}" ] && [ "$(cat "${DEPLOY_DIR}/fingerprint" 2>/dev/null)" = "${fingerprint}" ] && all_present; then
   say "the ${#IMAGES[@]} images are up to date (scripts/build-images.sh --force rebuilds them)"
@@ -81,9 +74,9 @@ fi
 started=$(date +%s)
 if [ "${mode}" = --from-host ]; then
   say "deploying the six services and the e2e runner from the host's build (pnpm deploy --prod) into ${DEPLOY_DIR}/"
-  for service in "${SERVICES[@]}" e2e; do
-    rm -rf "${DEPLOY_DIR:?}/${service}"
-    tools/node/node_modules/.bin/pnpm --filter "@calc/${service}" deploy --prod --offline "${DEPLOY_DIR}/${service}" >/dev/null
+  for package in "${PACKAGES[@]}"; do
+    rm -rf "${DEPLOY_DIR:?}/${package}"
+    tools/node/node_modules/.bin/pnpm --filter "@calc/${package}" deploy --prod --offline "${DEPLOY_DIR}/${package}" >/dev/null
   done
 fi
 for entry in "${IMAGES[@]}"; do
@@ -97,7 +90,6 @@ done
 if [ -n "${fingerprint}" ]; then mkdir -p "${DEPLOY_DIR}" && echo "${fingerprint}" >"${DEPLOY_DIR}/fingerprint"; fi
 say "built ${#IMAGES[@]} images (${#SERVICES[@]} services × 2 variants, the e2e runner), tag ${TAG}, in $(($(date +%s) - started)) s ($([ "${mode}" = --from-host ] && echo "from the host's build on ${base}" || echo 'inside Docker'))"
 printf '%-40s %s\n' IMAGE SIZE
-for entry in "${IMAGES[@]}"; do
-  image=${entry%% *}
+for image in "${PROJECT_IMAGES[@]}"; do
   printf '%-40s %s MB\n' "${image}" "$(($(docker image inspect --format '{{.Size}}' "${image}") / 1000000))"
 done

@@ -18,15 +18,11 @@ LINKERD_CHART_VERSION="20${LINKERD_VERSION#edge-}" # edge-26.8.3 → 2026.8.3 (L
 # The version Linkerd edge-26.8.3's own check recommends (healthcheck.go); v1.2.1 is its minimum.
 GATEWAY_API_VERSION=v1.5.1
 GATEWAY_API_URL="https://github.com/kubernetes-sigs/gateway-api/releases/download/${GATEWAY_API_VERSION}/standard-install.yaml"
-# The bare intruder pods' image (k8s-base/intruder.yaml), also the services' base image.
-INTRUDER_IMAGE=node:24.21.0-bookworm-slim
-TAG=0.1.0
-# The project's images: twelve services and the e2e runner (scripts/build-images.sh builds them).
-PROJECT_IMAGES=()
-for variant in dapr mesh; do
-  for service in addition subtraction multiplication division percentage mathfanboy; do PROJECT_IMAGES+=("calculator-lab/${variant}-${service}:${TAG}"); done
-done
-PROJECT_IMAGES+=("calculator-lab/e2e:${TAG}")
+# The bare intruder pods' image, as their manifest names it.
+INTRUDER_IMAGE=$(sed -n 's/^ *image: *//p' k8s-base/intruder.yaml)
+# The project's images (PROJECT_IMAGES) and their TAG.
+# shellcheck source=scripts/images.sh
+source scripts/images.sh
 # What make kind-prefetch keeps, so that make kind-lab then needs no network.
 CACHE=${KIND_CACHE:-tools/kind} # a test points it elsewhere
 CHARTS="${CACHE}/charts"

@@ -14,7 +14,8 @@ source scripts/kind-env.sh
 MIN_CPUS=2 RECOMMENDED_CPUS=4
 MIN_MEMORY_MB=6000 RECOMMENDED_MEMORY_MB=8000
 MIN_DISK_MB=10000
-# kind's known issues ("Pod errors due to too many open files"): the limits it asks for on Linux.
+# kind's known issues ("Pod errors due to too many open files",
+# https://kind.sigs.k8s.io/docs/user/known-issues/#pod-errors-due-to-too-many-open-files): the limits it asks for on Linux.
 INOTIFY_WATCHES=524288 INOTIFY_INSTANCES=512
 INOTIFY_DIR=${INOTIFY_DIR:-/proc/sys/fs/inotify} # a test points it at limits of its own
 

@@ -5,12 +5,12 @@
 // CRDs asked for, the overlays rendered by kubectl's kustomize, the e2e Job applied and its findings
 // cut out of its log.
 import { execFileSync, spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { KUBECTL_KUSTOMIZE, kustomizeOf, parseObjects } from '@calc/k8s-check';
+import { KUBECTL_KUSTOMIZE, kustomizeOf, parseObjects, standInPath } from '@calc/k8s-check';
 import { useEngine } from '../src/index.js';
 
 const ROOT = fileURLToPath(new URL('../../../', import.meta.url));
@@ -19,7 +19,9 @@ if (!engine.available) console.warn(`\n!!! container tests NOT RUN: ${engine.rea
 
 // What bash, make and the scripts call besides the lab's prerequisites (all of them on macOS and WSL2's Ubuntu).
 const BASICS =
-  'bash sh env cat mkdir rm mv cp ln touch chmod sed grep awk tr cut head tail sort uniq wc tee date sleep seq id uname df du dirname basename mktemp find xargs sha256sum printf test tar';
+  'bash sh env cat mkdir rm mv cp ln touch chmod sed grep awk tr cut head tail sort uniq wc tee date sleep seq id uname df du dirname basename mktemp find xargs sha256sum printf test tar'.split(
+    ' ',
+  );
 const KUBECTL_MINOR = '1.35';
 
 /** The stand-ins: each records its arguments in $LOG and answers as the real tool does for this path. */
@@ -42,16 +44,7 @@ esac`,
   };
 }
 
-function participantPath(state: string): string {
-  const bin = join(state, 'bin');
-  mkdirSync(bin);
-  for (const tool of [...BASICS.split(' '), 'docker', 'make', 'git', 'openssl']) {
-    const found = spawnSync('sh', ['-c', `command -v ${tool}`], { encoding: 'utf8' }).stdout.trim();
-    if (found.startsWith('/')) symlinkSync(found, join(bin, tool));
-  }
-  for (const [name, body] of Object.entries(standIns(state))) writeFileSync(join(bin, name), `#!/bin/sh\necho "${name} $*" >> "${state}/calls.log"\n${body}\n`, { mode: 0o755 });
-  return bin;
-}
+const participantPath = (state: string) => standInPath([...BASICS, 'docker', 'make', 'git', 'openssl'], standIns(state));
 
 /** A findings pair as the e2e Job's log carries it (e2e/src/findings-frame.ts's format), after its progress lines. */
 const FINDINGS_MD = '# Findings\n\n----- not a frame line -----\n| ✅ | dapr | addition | pod IP : app port | multiplication | 200 | 200 |\n';
@@ -72,9 +65,10 @@ describe.skipIf(!engine.available)('make kind-lab with only Docker, kind, kubect
   const results = join(ROOT, 'results', 'kind');
   let run: { status: number | null; stdout: string; stderr: string };
   let calls: string[];
+  let bin: string;
 
   beforeAll(() => {
-    const bin = participantPath(state);
+    bin = participantPath(state);
     const inotify = join(state, 'inotify');
     mkdirSync(inotify);
     // This machine's own limits are below kind's; the preflight's inotify check has its own test.
@@ -83,14 +77,14 @@ describe.skipIf(!engine.available)('make kind-lab with only Docker, kind, kubect
     writeFileSync(join(state, 'e2e.log'), JOB_LOG);
     rmSync(results, { recursive: true, force: true });
     // TOOLCHAIN points away from tools/node, which a participant's fresh clone does not have.
-    const env = { PATH: bin, HOME: state, DOCKER_HOST: process.env.DOCKER_HOST ?? '', INOTIFY_DIR: inotify };
+    const env = { PATH: bin, HOME: state, LOG: join(state, 'calls.log'), DOCKER_HOST: process.env.DOCKER_HOST ?? '', INOTIFY_DIR: inotify };
     run = spawnSync(join(bin, 'make'), ['--no-print-directory', '-C', ROOT, 'kind-lab', 'TOOLCHAIN=.absent'], { env, encoding: 'utf8', timeout: 900_000 });
     calls = readFileSync(join(state, 'calls.log'), 'utf8').trim().split('\n');
   }, 900_000);
 
   it('runs to the end without Node, npm or Go', () => {
     expect(run.status, run.stdout + run.stderr).toBe(0);
-    for (const tool of ['node', 'npm', 'go', 'pnpm']) expect(spawnSync('sh', ['-c', `PATH=${join(state, 'bin')} command -v ${tool}`]).status, tool).not.toBe(0);
+    for (const tool of ['node', 'npm', 'go', 'pnpm']) expect(spawnSync('sh', ['-c', `PATH=${bin} command -v ${tool}`]).status, tool).not.toBe(0);
     expect(run.stderr).not.toMatch(/command not found/);
   });
 

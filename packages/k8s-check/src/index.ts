@@ -2,3 +2,4 @@ export * from './render.js';
 export * from './schemas.js';
 export * from './validate.js';
 export * from './overlays.js';
+export * from './stand-ins.js';

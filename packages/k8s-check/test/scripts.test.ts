@@ -1,9 +1,10 @@
 import { execFile, execFileSync } from 'node:child_process';
-import { mkdtempSync, readdirSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
+import { standInPath } from '../src/index.js';
 
 const ROOT = fileURLToPath(new URL('../../../', import.meta.url));
 const SCRIPTS = [
@@ -38,38 +39,9 @@ describe('make kind-lab on a machine without Docker, kind, kubectl or helm', () 
   });
 });
 
-/** A PATH holding the basic tools a script uses, plus the given stand-ins (shell scripts). */
-function pathWith(stubs: Record<string, string>): string {
-  const bin = mkdtempSync(join(tmpdir(), 'kind-stubs-'));
-  for (const tool of [
-    'bash',
-    'sh',
-    'grep',
-    'sed',
-    'awk',
-    'date',
-    'id',
-    'uname',
-    'df',
-    'cat',
-    'dirname',
-    'printf',
-    'mkdir',
-    'rm',
-    'mv',
-    'cut',
-    'du',
-    'sort',
-    'touch',
-    'openssl',
-    'git',
-  ]) {
-    const found = execFileSync('sh', ['-c', `command -v ${tool}`], { encoding: 'utf8' }).trim();
-    if (found.startsWith('/')) symlinkSync(found, join(bin, tool));
-  }
-  for (const [name, body] of Object.entries(stubs)) writeFileSync(join(bin, name), `#!${join(bin, 'bash')}\necho "${name} $*" >> "$LOG"\n${body}\n`, { mode: 0o755 });
-  return bin;
-}
+/** A PATH holding the basic tools the scripts use, plus the given stand-ins. */
+const BASICS = ['bash', 'sh', 'grep', 'sed', 'awk', 'date', 'id', 'uname', 'df', 'cat', 'dirname', 'printf', 'mkdir', 'rm', 'mv', 'cut', 'du', 'sort', 'touch', 'openssl', 'git'];
+const pathWith = (stubs: Record<string, string>) => standInPath(BASICS, stubs);
 
 /**
  * Stand-ins for Docker (an engine of the given API version, CPUs, memory in bytes and OS, on arm64),
