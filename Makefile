@@ -56,8 +56,10 @@ LAB := node packages/lab/dist/cli.js
 lab: build ## the main job: both variants in network namespaces, the probe matrix, results/lab/findings.md
 	$(LAB) run
 
-.PHONY: lab-down
-lab-down: build ## remove everything a lab run made (namespaces, processes, rules); safe to repeat
+.PHONY: lab-up lab-down
+lab-up: build ## bring the lab up and leave it up (MathFanBoy calling); then ./lab pods|exec|policy|probe|metrics (docs/walkthrough.md)
+	$(LAB) up
+lab-down: build ## remove everything a lab made (namespaces, processes, rules); safe to repeat
 	$(LAB) down
 
 .PHONY: lab-tools
@@ -112,7 +114,7 @@ dapr-injector: $(DAPR_INJECT) ## build dapr-inject: the pods Dapr's injector mak
 k8s-check: build k8s-tools lint-tools ## render and validate every overlay offline, shellcheck the scripts, print the e2e plan
 	@mkdir -p results
 	node packages/k8s-check/dist/cli.js
-	shellcheck scripts/*.sh tools/dapr/build.sh .ci/run
+	shellcheck scripts/*.sh tools/dapr/build.sh .ci/run lab
 	node e2e/dist/cli.js --dry-run > results/kind-e2e-plan.txt
 	@echo "e2e plan: results/kind-e2e-plan.txt ($$(grep -c '^# \[' results/kind-e2e-plan.txt) probes)"
 

@@ -13,6 +13,7 @@ const SCRIPTS = [
     .map((f) => `scripts/${f}`),
   'tools/dapr/build.sh',
   '.ci/run',
+  'lab',
 ];
 
 describe('shell scripts', () => {

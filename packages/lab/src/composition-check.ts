@@ -1,7 +1,7 @@
 import type { Variant } from '@calc/probe-matrix';
 import { DAPR_HTTP_PORT } from './dapr-variant.js';
 import type { PodRuntime } from './pods.js';
-import { meshServiceOf, podOf } from './topology.js';
+import { podOf, serviceOf } from './topology.js';
 
 export interface CompositionReport {
   variant: Variant;
@@ -20,7 +20,7 @@ const ATTEMPTS = 30;
  * Both outcomes must show: 20, and the deliberate 502 carrying division's 422.
  */
 export async function checkComposition(runtime: PodRuntime, variant: Variant): Promise<CompositionReport> {
-  const service = meshServiceOf('percentage');
+  const service = serviceOf('mesh', 'percentage');
   const url = variant === 'dapr' ? `http://127.0.0.1:${DAPR_HTTP_PORT}/v1.0/invoke/percentage/method/percentage` : `http://${service.host}:${service.port}/percentage`;
   const statuses: number[] = [];
   const problems: string[] = [];

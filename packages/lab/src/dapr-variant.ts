@@ -4,14 +4,21 @@ import { join } from 'node:path';
 import { serviceCommand } from '@calc/launcher';
 import { DAPR_GRPC_PORT, DAPR_HTTP_PORT, DAPR_INTERNAL_GRPC_PORT, DAPR_METRICS_PORT } from '@calc/probe-matrix';
 import type { Authority } from './pki.js';
+import { natRules } from './mesh-proxy.js';
 import type { PodRuntime } from './pods.js';
-import { APP_PORT, DAPR_PODS, FANBOY_ENV, NAMESPACE, SENTRY, daprHostOf, type Pod, type PodRef } from './topology.js';
+import { sh } from './shell.js';
+import { APP_PORT, DAPR_PODS, DAPR_SERVICES, FANBOY_ENV, NAMESPACE, SENTRY, daprHostOf, type Pod, type PodRef } from './topology.js';
 
 const CONTROL_PLANE_TRUST_DOMAIN = 'cluster.local';
 const CONTROL_PLANE_NAMESPACE = 'dapr-system';
 /** The article's trust domain for application identities: spiffe://public/ns/dapr-calculator/<app-id>. */
 const TRUST_DOMAIN = 'public';
 const SENTRY_PORT = 50001;
+
+/** The identity Sentry gives an app's daprd, which the callee's ACL matches (its SPIFFE ID). */
+export function daprIdentityOf(appId: string, namespace: string = NAMESPACE.dapr): string {
+  return `spiffe://${TRUST_DOMAIN}/ns/${namespace}/${appId}`;
+}
 const SENTRY_HEALTHZ_PORT = 8080;
 export { DAPR_HTTP_PORT, DAPR_INTERNAL_GRPC_PORT };
 
@@ -138,6 +145,9 @@ export async function startDaprVariant(runtime: PodRuntime<Pod>, workDir: string
   mkdirSync(resourcesDir, { recursive: true });
 
   const sentryAddress = await startSentry(runtime, SENTRY, configDir, authority, bin);
+  // The base manifests' Services, as kube-proxy makes them, for whoever calls by name (daprd does not).
+  const services = DAPR_SERVICES.map((s) => ({ vip: s.vip, port: s.port, podIp: s.pod.ip, targetPort: APP_PORT }));
+  for (const pod of DAPR_PODS) sh('ip', ['netns', 'exec', pod.ns, 'iptables-restore'], natRules({ podIp: pod.ip, meshed: false, services, appPort: APP_PORT }));
 
   const trustAnchors = readFileSync(authority.rootCert, 'utf8');
   const appToken = newAppToken();

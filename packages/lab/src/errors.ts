@@ -11,7 +11,17 @@ export class LabError extends Error {
   }
 }
 
-export type LabErrorCode = 'NOT_ROOT' | 'MISSING_TOOL' | 'DAPR_BUILD_FAILED' | 'LAB_BUSY' | 'COMMAND_FAILED' | 'POD_NOT_READY' | 'UNREADABLE_CHECKOUT' | 'INTERRUPTED' | 'USAGE';
+export type LabErrorCode =
+  | 'NOT_ROOT'
+  | 'MISSING_TOOL'
+  | 'DAPR_BUILD_FAILED'
+  | 'LAB_BUSY'
+  | 'COMMAND_FAILED'
+  | 'POD_NOT_READY'
+  | 'UNREADABLE_CHECKOUT'
+  | 'INTERRUPTED'
+  | 'USAGE'
+  | 'LAB_NOT_UP';
 
 /** Exit codes: 1 a finding differs from the matrix, 2 bad usage, 3 the lab could not run. */
 export const EXIT = { ok: 0, mismatch: 1, usage: 2, cannotRun: 3, interrupted: 130 } as const;

@@ -2,6 +2,7 @@
  * The Linkerd-style sidecar, generic: the nat rules proxy-init would write, and the HAProxy
  * configuration that plays linkerd-proxy. Used by the lab's mesh variant and by the benchmark.
  */
+import { writeFileSync } from 'node:fs';
 import { connect } from 'node:net';
 import { LINKERD } from '@calc/probe-matrix';
 
@@ -21,25 +22,62 @@ export const DENIAL_RESPONSE = `HTTP/1.1 ${LINKERD.httpDenial.status} Forbidden\
 /** Readiness and liveness probes reach the app without an identity; Linkerd authorizes them by default. */
 const PROBE_PATHS = ['/healthz', '/readyz'];
 
-/**
- * Requests the proxy denied, per frontend, from its statistics socket (`show stat`, the `dreq`
- * column): the stand-in's `inbound_http_authz_deny_total`.
- */
-export function deniedRequests(statsSocket: string): Promise<Record<string, number>> {
+/** One command on the proxy's runtime API (its statistics socket); resolves with the answer. */
+export function proxyCommand(statsSocket: string, command: string): Promise<string> {
   return new Promise((resolve, reject) => {
     let text = '';
-    const socket = connect(statsSocket, () => socket.end('show stat\n'));
+    const socket = connect(statsSocket, () => socket.end(`${command}\n`));
     socket.setEncoding('utf8');
     socket.on('data', (chunk: string) => (text += chunk));
     socket.on('error', reject);
-    socket.on('end', () => {
-      const [header = '', ...rows] = text.trim().split('\n');
-      const columns = header.replace(/^# /, '').split(',');
-      const at = (row: string[], name: string) => row[columns.indexOf(name)] ?? '';
-      const frontends = rows.map((r) => r.split(',')).filter((r) => at(r, 'svname') === 'FRONTEND');
-      resolve(Object.fromEntries(frontends.map((r) => [at(r, 'pxname'), Number(at(r, 'dreq') || 0)])));
-    });
+    socket.on('end', () => resolve(text));
   });
+}
+
+/** One frontend's counters from `show stat`: requests, responses by class, requests the policy denied (dreq). */
+export interface FrontendStats {
+  requests: number;
+  responses: Record<'1xx' | '2xx' | '3xx' | '4xx' | '5xx', number>;
+  denied: number;
+}
+
+/** Every frontend's counters, from the statistics socket's `show stat` (CSV). */
+export async function frontendStats(statsSocket: string): Promise<Record<string, FrontendStats>> {
+  const [header = '', ...rows] = (await proxyCommand(statsSocket, 'show stat')).trim().split('\n');
+  const columns = header.replace(/^# /, '').split(',');
+  const frontends = rows.map((r) => r.split(',')).filter((r) => r[columns.indexOf('svname')] === 'FRONTEND');
+  return Object.fromEntries(
+    frontends.map((r) => {
+      const n = (name: string) => Number(r[columns.indexOf(name)] || 0);
+      const responses = { '1xx': n('hrsp_1xx'), '2xx': n('hrsp_2xx'), '3xx': n('hrsp_3xx'), '4xx': n('hrsp_4xx'), '5xx': n('hrsp_5xx') };
+      return [r[columns.indexOf('pxname')] ?? '', { requests: n('req_tot'), responses, denied: n('dreq') }];
+    }),
+  );
+}
+
+/**
+ * Requests the proxy denied, per frontend (the `dreq` column): the stand-in's
+ * `inbound_http_authz_deny_total`.
+ */
+export async function deniedRequests(statsSocket: string): Promise<Record<string, number>> {
+  const stats = await frontendStats(statsSocket);
+  return Object.fromEntries(Object.entries(stats).map(([name, f]) => [name, f.denied]));
+}
+
+/** The pattern that switches a proxy's policy on (see ProxyOptions.policySwitch). */
+export const POLICY_ENFORCED = 'enforced';
+
+/** Switches a running proxy's policy on or off through its runtime API, and the file with it (for a restart). */
+export async function setPolicy(statsSocket: string, policySwitch: string, on: boolean): Promise<void> {
+  const answer = await proxyCommand(statsSocket, on ? `add acl ${policySwitch} ${POLICY_ENFORCED}` : `clear acl ${policySwitch}`);
+  if (answer.trim() !== '') throw new Error(`the proxy refused the policy change: ${answer.trim()}`);
+  writeFileSync(policySwitch, on ? `${POLICY_ENFORCED}\n` : '');
+}
+
+/** Whether the proxy's policy is on now, as the running proxy holds it. */
+export async function policyEnforced(statsSocket: string, policySwitch: string): Promise<boolean> {
+  const answer = await proxyCommand(statsSocket, `show acl ${policySwitch}`);
+  return answer.split('\n').some((line) => line.trim().endsWith(` ${POLICY_ENFORCED}`));
 }
 
 /** A Service: its virtual IP and port, DNAT-ed to a pod as kube-proxy would. */
@@ -109,6 +147,8 @@ export interface ProxyOptions {
   tcp?: boolean;
   /** A file holding DENIAL_RESPONSE, required with allowList. */
   denialFile?: string;
+  /** The policy's on/off switch, required with allowList: a pattern file holding POLICY_ENFORCED (on) or nothing (off). */
+  policySwitch?: string;
   /** A Unix socket for the proxy's statistics (HAProxy's `show stat`), if wanted. */
   statsSocket?: string;
 }
@@ -121,12 +161,16 @@ export interface ProxyOptions {
  * empty body, no l5d-proxy-error (see LINKERD.httpDenial), counted in the proxy's statistics.
  */
 export function proxyConfig(o: ProxyOptions): string {
-  if (o.allowList && !o.denialFile) throw new Error('proxyConfig: a policy (allowList) needs denialFile');
+  if (o.allowList && !(o.denialFile && o.policySwitch)) throw new Error('proxyConfig: a policy (allowList) needs denialFile and policySwitch');
   const deny = `http-request deny deny_status ${LINKERD.httpDenial.status} errorfile ${o.denialFile}`;
-  const mtlsRule = o.allowList ? `  acl authorized ssl_c_s_dn(CN) -m str -f ${o.allowList}\n  ${deny} unless authorized\n` : '';
+  // The policy holds while the switch file lists `enforced`; the runtime API edits that list in memory
+  // (setPolicy), so a change applies to the next request, as a Linkerd policy change does.
+  const enforced = o.allowList ? `  acl policy_enforced str(${POLICY_ENFORCED}) -m str -f ${o.policySwitch}\n` : '';
+  const mtlsRule = o.allowList ? `${enforced}  acl authorized ssl_c_s_dn(CN) -m str -f ${o.allowList}\n  ${deny} if policy_enforced !authorized\n` : '';
   // No identity, so only what Linkerd's default probe route lets through.
-  const plaintextRule = o.allowList ? `  acl probe_path path ${PROBE_PATHS.join(' ')}\n  ${deny} unless METH_GET probe_path\n` : '';
-  const stats = o.statsSocket ? `  stats socket ${o.statsSocket} mode 600 level user\n` : '';
+  const plaintextRule = o.allowList ? `${enforced}  acl probe_path path ${PROBE_PATHS.join(' ')}\n  ${deny} if policy_enforced !METH_GET || policy_enforced !probe_path\n` : '';
+  // Admin level: the policy switch; the socket is root's alone (mode 600).
+  const stats = o.statsSocket ? `  stats socket ${o.statsSocket} mode 600 level admin\n` : '';
   const mtls = `ssl crt ${o.certificate} ca-file ${o.caFile}`;
   // Every connection the app opens, sent on to its original destination (dst: SO_ORIGINAL_DST of the
   // redirected connection), with mTLS when that destination is meshed.

@@ -30,7 +30,7 @@ export interface MeshSidecarOptions {
   /** Ports carried in TCP mode (mTLS around the bytes, no HTTP inside), e.g. daprd's 50002. */
   tcpPorts?: number[];
   /** Multiplication's policy: who may call, and the denial Linkerd answers with. */
-  policy?: { allowList: string; denialFile: string };
+  policy?: { allowList: string; denialFile: string; policySwitch: string };
   statsSocket?: string;
 }
 

@@ -2,12 +2,12 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { OPERATION_SERVICES, urlVariableOf } from '@calc/core';
 import { serviceCommand } from '@calc/launcher';
-import { DENIAL_RESPONSE, INBOUND_PORT, natRules, OUTBOUND_PORT } from './mesh-proxy.js';
+import { DENIAL_RESPONSE, INBOUND_PORT, natRules, OUTBOUND_PORT, POLICY_ENFORCED } from './mesh-proxy.js';
 import { commonNameOf, startMeshSidecar } from './mesh-sidecar.js';
 import type { Authority } from './pki.js';
 import type { PodRuntime } from './pods.js';
 import { sh } from './shell.js';
-import { APP_PORT, FANBOY_ENV, MESH_PODS, MESH_SERVICES, NAMESPACE, meshServiceOf, podOf, type Pod } from './topology.js';
+import { APP_PORT, FANBOY_ENV, MESH_PODS, MESH_SERVICES, NAMESPACE, podOf, serviceOf, type Pod } from './topology.js';
 
 /** Who may call multiplication: the article's policy (MeshTLSAuthentication of these ServiceAccounts). */
 export const ALLOWED_CALLERS = ['mathfanboy', 'percentage'];
@@ -15,6 +15,11 @@ export const ALLOWED_CALLERS = ['mathfanboy', 'percentage'];
 /** Where a mesh pod's proxy serves its statistics (short: a Unix socket path has ~107 bytes). */
 export function statsSocketOf(workDir: string, workload: string): string {
   return join(workDir, 'mesh', `${workload}.sock`);
+}
+
+/** Multiplication's policy switch (see proxyConfig): `./lab policy mesh off` empties it in the running proxy. */
+export function policySwitchOf(workDir: string): string {
+  return join(workDir, 'mesh', 'multiplication.policy');
 }
 
 /** Wires every mesh pod (iptables, certificates, proxy) and starts the apps; waits until each is reachable. */
@@ -29,6 +34,8 @@ export async function startMeshVariant(runtime: PodRuntime<Pod>, workDir: string
   writeFileSync(allowList, `${ALLOWED_CALLERS.map((sa) => commonNameOf(sa, NAMESPACE.mesh)).join('\n')}\n`);
   const denialFile = join(dir, 'denial.http');
   writeFileSync(denialFile, DENIAL_RESPONSE);
+  const policySwitch = policySwitchOf(workDir);
+  writeFileSync(policySwitch, `${POLICY_ENFORCED}\n`);
 
   const services = MESH_SERVICES.map((s) => ({ vip: s.vip, port: s.port, podIp: s.pod.ip, targetPort: APP_PORT }));
   // Pods outside the mesh still see Services as kube-proxy makes them.
@@ -44,7 +51,7 @@ export async function startMeshVariant(runtime: PodRuntime<Pod>, workDir: string
       services,
       appPort: APP_PORT,
       statsSocket: statsSocketOf(workDir, pod.workload),
-      ...(pod.policy ? { policy: { allowList, denialFile } } : {}),
+      ...(pod.policy ? { policy: { allowList, denialFile, policySwitch } } : {}),
     });
     if (pod.service)
       runtime.start(pod, 'app', serviceCommand(pod.service, 'mesh'), { PORT: String(APP_PORT), ...urlsFor(pod), ...(pod.service === 'mathfanboy' ? FANBOY_ENV : {}) });
@@ -66,7 +73,7 @@ function urlsFor(pod: Pod): Record<string, string> {
   const targets = pod.service === 'mathfanboy' ? OPERATION_SERVICES : pod.service === 'percentage' ? (['multiplication', 'division'] as const) : [];
   return Object.fromEntries(
     targets.map((t) => {
-      const service = meshServiceOf(t);
+      const service = serviceOf('mesh', t);
       return [urlVariableOf(t), `http://${service.host}:${service.port}`];
     }),
   );

@@ -1,7 +1,7 @@
 import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { sh, trySh } from './shell.js';
-import { ALL_PODS, BRIDGE_NS, PREFIX, SERVICE_CIDR, SUBNET_PREFIX_LENGTH, hostsFile, type PodRef } from './topology.js';
+import { ALL_PODS, BRIDGE_NS, PREFIX, SERVICE_CIDR, SUBNET_PREFIX_LENGTH, hostsFile, type Pod, type PodRef } from './topology.js';
 
 const BRIDGE = 'br0';
 const UNPRIVILEGED_PORT_START = 0;
@@ -9,7 +9,10 @@ const UNPRIVILEGED_PORT_START = 0;
 const NETNS_ETC = '/etc/netns';
 
 /** Creates the bridge namespace and one namespace per pod, wired by veth pairs; ~0.3 s for twenty pods. */
-export function createNetwork(pods: readonly PodRef[] = ALL_PODS, hosts: string = hostsFile()): void {
+export function createNetwork<P extends PodRef = Pod>(
+  pods: readonly P[] = ALL_PODS as unknown as P[],
+  hosts: string | ((pod: P) => string) = (pod) => hostsFile((pod as unknown as Pod).variant),
+): void {
   // `ip -batch` runs many commands in one process; its lines cannot switch namespace, hence one batch per namespace.
   const batch = (args: string[], lines: string[]) => sh('ip', [...args, '-batch', '-'], `${lines.join('\n')}\n`);
   batch(
@@ -36,7 +39,7 @@ export function createNetwork(pods: readonly PodRef[] = ALL_PODS, hosts: string 
   for (const pod of pods) {
     const dir = join(NETNS_ETC, pod.ns);
     mkdirSync(dir, { recursive: true });
-    writeFileSync(join(dir, 'hosts'), hosts);
+    writeFileSync(join(dir, 'hosts'), typeof hosts === 'string' ? hosts : hosts(pod));
     // No resolver inside the lab: names come from the hosts file; anything else fails fast on loopback.
     writeFileSync(join(dir, 'resolv.conf'), 'nameserver 127.0.0.1\noptions timeout:1 attempts:1\n');
   }

@@ -35,14 +35,16 @@ export class PodRuntime<P extends PodRef = PodRef> {
 
   /**
    * Runs a command inside the pod's network namespace (as `ip netns exec` does, with the pod's
-   * /etc/hosts), as the workload user; `asRoot` only for a proxy that drops to its own uid itself.
+   * /etc/hosts), as the workload user; `asRoot` only for a proxy that drops to its own uid itself;
+   * `append` to keep the log of an earlier run of the same process.
    */
-  start(pod: P, name: string, command: string[], env: Record<string, string> = {}, { asRoot = false } = {}): PodProcess<P> {
+  start(pod: P, name: string, command: string[], env: Record<string, string> = {}, { asRoot = false, append = false } = {}): PodProcess<P> {
     if (this.closed) throw new LabError('INTERRUPTED', `not starting ${name} in ${pod.ns}: the lab is stopping`);
     const dir = join(this.logDir, pod.ns);
     mkdirSync(dir, { recursive: true });
     const log = join(dir, `${name}.log`);
-    const fd = openSync(log, 'w');
+    // A restarted process (a sidecar restarted for a new policy) carries on its log.
+    const fd = openSync(log, append ? 'a' : 'w');
     const child = spawn('ip', ['netns', 'exec', pod.ns, ...asWorkload(asRoot ? 'root' : this.user, command, this.tiedToLab)], {
       env: { PATH: process.env.PATH ?? '/usr/bin:/bin', ...env },
       stdio: ['ignore', fd, fd],

@@ -1,12 +1,12 @@
 import { judge, PROBES, probeSpec, type Addressing, type Verdict } from '@calc/probe-matrix';
 import type { PodRuntime } from './pods.js';
-import { APP_PORT, meshServiceOf, podOf } from './topology.js';
+import { APP_PORT, podOf, serviceOf } from './topology.js';
 
 /** The local lab's addresses: namespaces on a bridge, Service VIPs DNAT-ed as kube-proxy would. */
 export const LOCAL_ADDRESSING: Addressing = {
   appPort: APP_PORT,
   podIpOf: (variant, workload) => podOf(variant, workload).ip,
-  serviceOf: (_variant, workload) => meshServiceOf(workload),
+  serviceOf,
 };
 
 /** Runs every row of the matrix from inside its caller's pod, a few at a time, in matrix order. */

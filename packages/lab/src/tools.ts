@@ -12,8 +12,16 @@ export const DAPR_VERSION = PINNED.dapr;
 const REPO_ROOT = fileURLToPath(new URL('../../../', import.meta.url));
 const BUILT_DIR = join(REPO_ROOT, 'tools', 'dapr', 'bin');
 
-/** Commands the lab runs, and the Debian package that brings each. */
-const SYSTEM_TOOLS: Record<string, string> = { ip: 'iproute2', ss: 'iproute2', iptables: 'iptables', 'iptables-restore': 'iptables', haproxy: 'haproxy', openssl: 'openssl' };
+/** Commands the lab runs (curl: for the walkthrough's calls from inside the pods), and the Debian package that brings each. */
+const SYSTEM_TOOLS: Record<string, string> = {
+  ip: 'iproute2',
+  ss: 'iproute2',
+  iptables: 'iptables',
+  'iptables-restore': 'iptables',
+  haproxy: 'haproxy',
+  openssl: 'openssl',
+  curl: 'curl',
+};
 
 /** Installs what is missing with apt-get (Debian/Ubuntu); elsewhere says what to install. */
 export function ensureSystemTools(log: (line: string) => void): void {

@@ -72,26 +72,39 @@ export function podOf(variant: Variant, workload: string): Pod {
   return pod;
 }
 
-/** A mesh Service: its name, virtual IP and port (the article's 5001–5005), in front of one pod. */
-export interface MeshService {
+/** A Service: its name, virtual IP and port (the article's 5001–5005), in front of one pod, as kube-proxy makes it. */
+export interface LabService {
   name: string;
+  /** Its full name, `<name>.<namespace>.svc`; the short forms resolve too, as in a pod on Kubernetes. */
   host: string;
   vip: string;
   port: number;
   pod: Pod;
 }
 
-export const MESH_SERVICES: MeshService[] = MESH_PODS.filter((p) => p.service && p.service !== 'mathfanboy').map((pod, i) => ({
-  name: pod.workload,
-  host: `${pod.workload}.${NAMESPACE.mesh}.svc`,
-  vip: `10.96.0.${i + 1}`,
-  port: DEFAULT_PORT[pod.service as OperationService],
-  pod,
-}));
+function servicesOfPods(pods: Pod[], subnet: number): LabService[] {
+  return pods
+    .filter((p) => p.service && p.service !== 'mathfanboy')
+    .map((pod, i) => ({
+      name: pod.workload,
+      host: `${pod.workload}.${NAMESPACE[pod.variant as Variant]}.svc`,
+      vip: `10.96.${subnet}.${i + 1}`,
+      port: DEFAULT_PORT[pod.service as OperationService],
+      pod,
+    }));
+}
 
-export function meshServiceOf(workload: string): MeshService {
-  const service = MESH_SERVICES.find((s) => s.name === workload);
-  if (!service) throw new Error(`no mesh Service for ${workload}`);
+export const MESH_SERVICES = servicesOfPods(MESH_PODS, 0);
+/** The Dapr variant's Services (the base manifests' own), for people calling by name; daprd itself uses `<app-id>-dapr`. */
+export const DAPR_SERVICES = servicesOfPods(DAPR_PODS, 1);
+
+export function servicesOf(variant: Variant): LabService[] {
+  return variant === 'dapr' ? DAPR_SERVICES : MESH_SERVICES;
+}
+
+export function serviceOf(variant: Variant, workload: string): LabService {
+  const service = servicesOf(variant).find((s) => s.name === workload);
+  if (!service) throw new Error(`no ${variant} Service for ${workload}`);
   return service;
 }
 
@@ -100,11 +113,21 @@ export function daprHostOf(workload: string, namespace: string = NAMESPACE.dapr)
   return `${workload}-dapr.${namespace}.lab`;
 }
 
-/** /etc/hosts of every pod: Dapr sidecar names and mesh Service names. */
-export function hostsFile(): string {
+/** A name and its shorter forms, as a pod's DNS search path resolves them: `x`, `x.ns`, `x.ns.svc`. */
+function namesOf(name: string, namespace: string): string {
+  return `${name} ${name}.${namespace} ${name}.${namespace}.svc`;
+}
+
+/**
+ * /etc/hosts of a pod of the variant: its namespace's Service names (short and full) and, in the
+ * Dapr variant, the `<app-id>-dapr` names (to the pod IP, as the headless Service does) and Sentry.
+ */
+export function hostsFile(variant: Variant | 'system'): string {
   const lines = ['127.0.0.1 localhost', '::1 localhost'];
-  for (const pod of DAPR_PODS.filter((p) => p.sidecar)) lines.push(`${pod.ip} ${daprHostOf(pod.workload)}`);
-  for (const service of MESH_SERVICES) lines.push(`${service.vip} ${service.host}`);
+  const inVariant = variant === 'system' ? 'dapr' : variant;
+  const namespace = NAMESPACE[inVariant];
+  if (inVariant === 'dapr') for (const pod of DAPR_PODS.filter((p) => p.sidecar)) lines.push(`${pod.ip} ${daprHostOf(pod.workload)} ${namesOf(`${pod.workload}-dapr`, namespace)}`);
+  for (const service of servicesOf(inVariant)) lines.push(`${service.vip} ${namesOf(service.name, namespace)}`);
   lines.push(`${SENTRY.ip} dapr-sentry.dapr-system.lab`);
   return `${lines.join('\n')}\n`;
 }

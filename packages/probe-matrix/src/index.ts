@@ -6,3 +6,5 @@ export * from './linkerd.js';
 export * from './matrix.js';
 export * from './observation.js';
 export * from './report.js';
+export * from './sidecar-stats.js';
+export * from './report-html.js';

@@ -14,6 +14,8 @@ export interface Observation {
   outcome?: 'refused' | 'tls-rejected' | 'tls-accepted' | 'timeout' | 'error';
   /** A short excerpt of the body or the error message, for reports. */
   detail?: string;
+  /** The whole body, when the spec asked for it (keepBody). */
+  body?: string;
 }
 
 export interface Verdict {

@@ -14,6 +14,8 @@ interface HttpSpec {
   headers?: Record<string, string>;
   timeoutMs?: number;
   waitMs?: number;
+  /** Return the whole body too (e.g. a sidecar's metrics), not only its first 300 characters. */
+  keepBody?: boolean;
 }
 interface TlsSpec {
   kind: 'tls';
@@ -35,6 +37,7 @@ function httpOnce(spec: HttpSpec): Promise<Observation> {
       res.on('data', (chunk: string) => (text += chunk));
       res.on('end', () => {
         const observation: Observation = { status: res.statusCode, bodyBytes: Buffer.byteLength(text), detail: text.slice(0, 300) };
+        if (spec.keepBody) observation.body = text;
         const code = codeOf(text);
         if (code) observation.code = code;
         const proxyError = res.headers['l5d-proxy-error'];

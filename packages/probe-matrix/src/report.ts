@@ -2,6 +2,7 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { CLAIMS, type ClaimId } from './claims.js';
 import type { Verdict } from './observation.js';
+import { renderReport } from './report-html.js';
 
 /** A titled list of checks beside the matrix (services through their sidecars, MathFanBoy, injection facts…). */
 export interface Section {
@@ -37,19 +38,20 @@ function row(v: Verdict): string[] {
   return [v.pass ? '✅' : '❌', probe.variant, probe.caller, ROUTE_TEXT[probe.route] ?? probe.route, target, v.expectedText, v.observedText];
 }
 
+/** Rows as aligned plain text, for the terminal: each column as wide as its widest cell. */
+export function alignColumns(rows: string[][]): string[] {
+  const widths = (rows[0] ?? []).map((_, i) => Math.max(...rows.map((r) => [...(r[i] ?? '')].length)));
+  return rows.map((r) =>
+    r
+      .map((cell, i) => cell.padEnd(widths[i] ?? 0))
+      .join('  ')
+      .trimEnd(),
+  );
+}
+
 /** The findings table as aligned plain text, for the terminal. */
 export function formatTable(verdicts: Verdict[]): string {
-  const header = ['', 'variant', 'caller', 'route', 'target', 'expected', 'observed'];
-  const rows = [header, ...verdicts.map(row)];
-  const widths = header.map((_, i) => Math.max(...rows.map((r) => [...(r[i] ?? '')].length)));
-  return rows
-    .map((r) =>
-      r
-        .map((cell, i) => cell.padEnd(widths[i]!))
-        .join('  ')
-        .trimEnd(),
-    )
-    .join('\n');
+  return alignColumns([['', 'variant', 'caller', 'route', 'target', 'expected', 'observed'], ...verdicts.map(row)]).join('\n');
 }
 
 export function claimResults(verdicts: Verdict[]): Array<{ claim: ClaimId; text: string; pass: boolean; finding: boolean }> {
@@ -93,7 +95,7 @@ ${f.notes.map((n) => `- ${n}`).join('\n')}
 `;
 }
 
-/** Writes findings.md and findings.json into dir. */
+/** Writes findings.md, findings.json and report.html (drawn from the JSON) into dir. */
 export function writeFindings(dir: string, findings: Findings): void {
   mkdirSync(dir, { recursive: true });
   const json = {
@@ -110,4 +112,5 @@ export function writeFindings(dir: string, findings: Findings): void {
   };
   writeFileSync(join(dir, 'findings.json'), `${JSON.stringify(json, null, 2)}\n`);
   writeFileSync(join(dir, 'findings.md'), markdown(findings));
+  writeFileSync(join(dir, 'report.html'), renderReport(json));
 }

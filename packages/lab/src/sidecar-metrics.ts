@@ -1,0 +1,39 @@
+import { DAPR_METRICS_PORT, daprdStats, type SidecarStats } from '@calc/probe-matrix';
+import { frontendStats } from './mesh-proxy.js';
+import { statsSocketOf } from './mesh-variant.js';
+import type { PodRuntime } from './pods.js';
+import { LabError } from './errors.js';
+import { DAPR_PODS, MESH_PODS, type Pod } from './topology.js';
+
+/** The frontends where requests from other pods arrive (see proxyConfig): with an identity, and without. */
+const INBOUND_FRONTENDS = ['inbound_mtls', 'inbound_plaintext'];
+
+const servicePods = (pods: Pod[]) => pods.filter((p) => p.sidecar && p.service !== undefined);
+
+/** daprd's own counters, scraped from its metrics port inside the pod (as Prometheus would). */
+async function daprdOf(runtime: PodRuntime, pod: Pod): Promise<SidecarStats> {
+  const scraped = await runtime.probe(pod, { kind: 'http', url: `http://127.0.0.1:${DAPR_METRICS_PORT}/metrics`, keepBody: true });
+  if (scraped.status !== 200 || scraped.body === undefined)
+    throw new LabError('COMMAND_FAILED', `could not read daprd's metrics in ${pod.ns}: ${scraped.status ?? scraped.outcome} ${scraped.detail ?? ''}`.trim());
+  return { variant: 'dapr', service: pod.workload, sidecar: 'daprd', ...daprdStats(scraped.body) };
+}
+
+/** The stand-in proxy's counters, from its statistics socket. */
+async function proxyOf(workDir: string, pod: Pod): Promise<SidecarStats> {
+  const frontends = await frontendStats(statsSocketOf(workDir, pod.workload));
+  const inbound = INBOUND_FRONTENDS.map((name) => frontends[name]).filter((f) => f !== undefined);
+  const total = (pick: (f: (typeof inbound)[number]) => number) => inbound.reduce((n, f) => n + pick(f), 0);
+  return {
+    variant: 'mesh',
+    service: pod.workload,
+    sidecar: 'HAProxy (stand-in)',
+    requests: total((f) => f.requests),
+    failures: total((f) => f.responses['5xx']),
+    denials: total((f) => f.denied),
+  };
+}
+
+/** Every service's sidecar counts, both variants, in topology order. */
+export async function readSidecarStats(runtime: PodRuntime, workDir: string): Promise<SidecarStats[]> {
+  return Promise.all([...servicePods(DAPR_PODS).map((pod) => daprdOf(runtime, pod)), ...servicePods(MESH_PODS).map((pod) => proxyOf(workDir, pod))]);
+}

@@ -1,0 +1,113 @@
+import type { Variant } from './matrix.js';
+import { alignColumns, type Section } from './report.js';
+
+/**
+ * What a service's own sidecar counted on its inbound side, read from the sidecar's metrics with no
+ * line of application code: requests, server errors (5xx, what a success rate counts as failure),
+ * and requests its policy denied.
+ */
+export interface SidecarStats {
+  variant: Variant;
+  service: string;
+  /** Which sidecar counted: daprd, the local HAProxy stand-in, or Linkerd's proxy (kind). */
+  sidecar: 'daprd' | 'HAProxy (stand-in)' | 'linkerd-proxy';
+  requests: number;
+  failures: number;
+  denials: number;
+}
+
+/** What MathFanBoy itself counted per service: its calls and the errors it got back. */
+export type CallerCounts = Record<string, { calls: number; errors: number }>;
+
+export interface Sample {
+  name: string;
+  labels: Record<string, string>;
+  value: number;
+}
+
+/** The Prometheus text format's samples (comments skipped; no escapes inside label values are needed here). */
+export function parsePrometheus(text: string): Sample[] {
+  const samples: Sample[] = [];
+  for (const line of text.split('\n')) {
+    const match = /^([a-zA-Z_:][\w:]*)(?:\{(.*)\})?\s+(\S+)/.exec(line);
+    if (!match || line.startsWith('#')) continue;
+    const labels = Object.fromEntries([...(match[2] ?? '').matchAll(/(\w+)="([^"]*)"/g)].map((m) => [m[1]!, m[2]!]));
+    samples.push({ name: match[1]!, labels, value: Number(match[3]) });
+  }
+  return samples;
+}
+
+const sum = (samples: Sample[], keep: (s: Sample) => boolean) => samples.filter(keep).reduce((total, s) => total + s.value, 0);
+
+/**
+ * daprd's inbound counts (pkg/diagnostics in dapr/dapr, as a real daprd 1.18 prints them): a request
+ * the ACL lets through is `…service_invocation_req_recv_total`, its answer `…res_sent_total{status}`;
+ * a request the ACL denies appears only in `dapr_runtime_acl_*_blocked_total` (labelled by the caller).
+ * Calls by pod IP never reach daprd: they are in none of these.
+ */
+export function daprdStats(text: string): Pick<SidecarStats, 'requests' | 'failures' | 'denials'> {
+  const samples = parsePrometheus(text);
+  const denials = sum(samples, (s) => /^dapr_runtime_acl_\w+_blocked_total$/.test(s.name));
+  const received = sum(samples, (s) => s.name === 'dapr_runtime_service_invocation_req_recv_total');
+  const failures = sum(samples, (s) => s.name === 'dapr_runtime_service_invocation_res_sent_total' && Number(s.labels.status) >= 500);
+  return { requests: received + denials, failures, denials };
+}
+
+/**
+ * Linkerd's proxy, inbound (linkerd2 doc/proxy-metrics.md: `request_total` and `response_total` with
+ * `direction` and `classification`; linkerd2-proxy linkerd/app/inbound/src/metrics/authz.rs:
+ * `inbound_http_authz_deny_total`). Read on kind through the API server's pod proxy, port 4191.
+ */
+export function linkerdStats(text: string): Pick<SidecarStats, 'requests' | 'failures' | 'denials'> {
+  const samples = parsePrometheus(text);
+  const inbound = (s: Sample) => s.labels.direction === 'inbound';
+  const denials = sum(samples, (s) => s.name === 'inbound_http_authz_deny_total');
+  return {
+    requests: sum(samples, (s) => s.name === 'request_total' && inbound(s)),
+    failures: sum(samples, (s) => s.name === 'response_total' && inbound(s) && s.labels.classification === 'failure'),
+    denials,
+  };
+}
+
+export function successRate(s: SidecarStats): string {
+  const answered = s.requests - s.denials;
+  return answered > 0 ? `${((100 * (answered - s.failures)) / answered).toFixed(1)} %` : '–';
+}
+
+/** The table `./lab metrics` prints and the findings carry: one line per service and variant. */
+export function formatSidecarTable(stats: SidecarStats[], callers: Partial<Record<Variant, CallerCounts>>): string[] {
+  const header = ['variant', 'service', 'sidecar', 'requests', 'success', '5xx', 'denied', 'MathFanBoy: calls/errors'];
+  const rows = stats.map((s) => {
+    const own = callers[s.variant]?.[s.service];
+    return [s.variant, s.service, s.sidecar, String(s.requests), successRate(s), String(s.failures), String(s.denials), own ? `${own.calls}/${own.errors}` : '–'];
+  });
+  return alignColumns([header, ...rows]);
+}
+
+/**
+ * The findings' section. It passes when percentage's deliberate errors show up as failures in its
+ * own sidecar in every variant where MathFanBoy got some, and the policy's denials show up in
+ * multiplication's sidecar where the matrix expects them.
+ */
+export function sidecarSection(stats: SidecarStats[], callers: Partial<Record<Variant, CallerCounts>>, expectedDenials: Partial<Record<Variant, number>>): Section {
+  const items = (Object.keys(expectedDenials) as Variant[]).map((variant) => {
+    const of = (service: string) => stats.find((s) => s.variant === variant && s.service === service);
+    const percentage = of('percentage');
+    const multiplication = of('multiplication');
+    const fanboyErrors = callers[variant]?.percentage?.errors ?? 0;
+    const seen = percentage?.failures ?? 0;
+    const denials = multiplication?.denials ?? 0;
+    const pass = seen >= fanboyErrors && (fanboyErrors === 0 || seen > 0) && denials === expectedDenials[variant];
+    return {
+      pass,
+      text: `**${variant}** (${percentage?.sidecar ?? 'no sidecar'}): percentage's sidecar counted **${seen}** server errors (MathFanBoy got ${fanboyErrors} from it); multiplication's counted **${denials}** denials (the matrix expects ${expectedDenials[variant]} that reach it)`,
+    };
+  });
+  return {
+    title: 'What the sidecars saw (their own metrics, no application code)',
+    items: [
+      ...items,
+      { pass: true, text: 'Per service, inbound (success: answered requests that were not 5xx; denied: refused by the policy):', lines: formatSidecarTable(stats, callers) },
+    ],
+  };
+}
