@@ -30,10 +30,10 @@ export interface FindingsJson {
 }
 
 const mark = (pass: boolean) => (pass ? '<span class="ok">✓</span>' : '<span class="bad">✗</span>');
-const escape = (text: string) => text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;');
+const escapeHtml = (text: string) => text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;');
 /** The findings' light Markdown: **bold** and `code`. */
 const inline = (text: string) =>
-  escape(text)
+  escapeHtml(text)
     .replace(/\*\*(.+?)\*\*/g, '<strong>$1</strong>')
     .replace(/`(.+?)`/g, '<code>$1</code>');
 
@@ -66,7 +66,7 @@ function podSvg(variant: Variant, workload: string): string {
 <text class="small" x="${at.x + POD.width / 2}" y="${at.y + appHeight + 17}">${SIDECAR[variant]}</text>`
     : '';
   return `<g class="pod${meshed ? '' : ' unmeshed'}"><rect x="${at.x}" y="${at.y}" width="${POD.width}" height="${POD.height}" rx="8"/>
-<text x="${at.x + POD.width / 2}" y="${at.y + 27}">${escape(workload)}</text>${sidecar}</g>`;
+<text x="${at.x + POD.width / 2}" y="${at.y + 27}">${escapeHtml(workload)}</text>${sidecar}</g>`;
 }
 
 /**
@@ -111,7 +111,7 @@ function arrowsSvg(variant: Variant, verdicts: FindingsJson['verdicts'], numberO
       const allowed = typeof v.observed.status === 'number' && v.observed.status < 300;
       const n = numberOf.get(v.id)!;
       const cls = `arrow ${v.pass ? 'as-expected' : 'differs'} ${allowed ? 'allowed' : 'denied'}`;
-      return `<g class="${cls}" data-probe="${escape(v.id)}"><title>#${n} ${escape(`${v.caller} → ${v.target} (${v.route}): expected ${v.expectedText}, observed ${v.observedText}`)}</title>
+      return `<g class="${cls}" data-probe="${escapeHtml(v.id)}"><title>#${n} ${escapeHtml(`${v.caller} → ${v.target} (${v.route}): expected ${v.expectedText}, observed ${v.observedText}`)}</title>
 <path d="M${a.x},${a.y} C${cx},${a.y} ${cx},${b.y} ${b.x - 4},${b.y}" marker-end="url(#${allowed ? 'head' : 'bar'}-${v.pass ? 'ok' : 'bad'})"/>
 <circle cx="${label.x.toFixed(1)}" cy="${label.y.toFixed(1)}" r="9"/><text x="${label.x.toFixed(1)}" y="${(label.y + 4).toFixed(1)}">${n}</text></g>`;
     })
@@ -125,10 +125,10 @@ function panelSvg(variant: Variant, f: FindingsJson, numberOf: Map<string, numbe
   const markers = ['ok', 'bad']
     .map((k) => `${marker(`head-${k}`, `<path class="m-${k}" d="M0,0 L10,5 L0,10 z"/>`)}${marker(`bar-${k}`, `<path class="m-${k} bar" d="M8,0 L8,10"/>`)}`)
     .join('');
-  return `<svg class="panel" role="img" aria-label="${escape(TITLE[variant])}" viewBox="0 0 ${PANEL.width} ${PANEL.height}" width="${PANEL.width}" height="${PANEL.height}" xmlns="http://www.w3.org/2000/svg">
+  return `<svg class="panel" role="img" aria-label="${escapeHtml(TITLE[variant])}" viewBox="0 0 ${PANEL.width} ${PANEL.height}" width="${PANEL.width}" height="${PANEL.height}" xmlns="http://www.w3.org/2000/svg">
 <defs>${markers}</defs>
 <rect class="namespace" x="4" y="4" width="${PANEL.width - 8}" height="${PANEL.height - 8}" rx="10"/>
-<text class="title" x="16" y="30">${escape(TITLE[variant])}</text>
+<text class="title" x="16" y="30">${escapeHtml(TITLE[variant])}</text>
 ${workloads.map((w) => podSvg(variant, w)).join('\n')}
 ${arrowsSvg(variant, f.verdicts, numberOf)}
 </svg>`;
@@ -185,33 +185,33 @@ export function renderReport(f: FindingsJson): string {
       v.caller,
       v.route,
       v.method === 'GET' ? `${v.target} (GET ${v.path})` : v.target,
-      escape(v.expectedText),
-      escape(v.observedText),
+      escapeHtml(v.expectedText),
+      escapeHtml(v.observedText),
       v.claim,
     ]),
-    (i) => `class="${f.verdicts[i]!.pass ? '' : 'differs'}" data-probe="${escape(f.verdicts[i]!.id)}"`,
+    (i) => `class="${f.verdicts[i]!.pass ? '' : 'differs'}" data-probe="${escapeHtml(f.verdicts[i]!.id)}"`,
   );
   const sections = f.sections
     .map(
       (s) =>
-        `<h2>${inline(s.title)}</h2><ul>${s.items.map((i) => `<li>${mark(i.pass)} ${inline(i.text)}${i.lines?.length ? `<pre>${escape(i.lines.join('\n'))}</pre>` : ''}</li>`).join('')}</ul>`,
+        `<h2>${inline(s.title)}</h2><ul>${s.items.map((i) => `<li>${mark(i.pass)} ${inline(i.text)}${i.lines?.length ? `<pre>${escapeHtml(i.lines.join('\n'))}</pre>` : ''}</li>`).join('')}</ul>`,
     )
     .join('\n');
   const versions = Object.entries(f.versions)
-    .map(([k, v]) => `${escape(k)} ${escape(v)}`)
+    .map(([k, v]) => `${escapeHtml(k)} ${escapeHtml(v)}`)
     .join(', ');
   return `<!doctype html>
-<html lang="en"><head><meta charset="utf-8"><title>Findings: ${escape(f.platform)} lab</title>
+<html lang="en"><head><meta charset="utf-8"><title>Findings: ${escapeHtml(f.platform)} lab</title>
 <meta name="viewport" content="width=device-width, initial-scale=1"><style>${STYLE}</style></head>
 <body>
-<h1>Dapr vs a service mesh: findings of the ${escape(f.platform)} lab</h1>
+<h1>Dapr vs a service mesh: findings of the ${escapeHtml(f.platform)} lab</h1>
 <p class="verdict ${f.pass ? 'ok' : 'bad'}">${f.pass ? 'Every cell as expected.' : `${failed} of ${f.verdicts.length} cells differ from the expected ones (red).`}</p>
-<p>Generated ${escape(f.generatedAt)} (${versions}). Target: multiplication; policy: only mathfanboy and percentage may call it.</p>
+<p>Generated ${escapeHtml(f.generatedAt)} (${versions}). Target: multiplication; policy: only mathfanboy and percentage may call it.</p>
 <p class="legend"><span>— allowed (2xx)</span><span>- - ⊣ denied or refused</span><span style="color:#1a7f37">green: as expected</span><span style="color:#cf222e">red: differs</span>
 <span>upper lane: app to app (past any sidecar); lower lane: sidecar to sidecar</span></p>
 <div class="panels">${variants.map((v) => panelSvg(v, f, numberOf)).join('\n')}</div>
 <h2>Probe matrix</h2>${matrix}
-<h2>Claims</h2><ul>${f.claims.map((c) => `<li>${mark(c.pass)} <strong>${escape(c.claim)}</strong>${c.finding ? ' (finding)' : ''}: ${inline(c.text)}</li>`).join('')}</ul>
+<h2>Claims</h2><ul>${f.claims.map((c) => `<li>${mark(c.pass)} <strong>${escapeHtml(c.claim)}</strong>${c.finding ? ' (finding)' : ''}: ${inline(c.text)}</li>`).join('')}</ul>
 ${sections}
 <h2>Notes</h2><ul>${f.notes.map((n) => `<li>${inline(n)}</li>`).join('')}</ul>
 <script>${SCRIPT}</script>
