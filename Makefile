@@ -39,7 +39,7 @@ typecheck: deps ## type-check every package, tests included
 	turbo run typecheck --output-logs=errors-only
 
 .PHONY: test
-test: build typecheck lint lab-tools k8s-tools lint-tools dapr-injector ## typecheck, lint + every test (units, services as processes, the whole lab, manifests, Dapr's injector on them, the images as containers)
+test: build typecheck lint lab-tools k8s-tools lint-tools browser-tools dapr-injector ## typecheck, lint + every test (units, services as processes, the whole lab and its walkthrough, manifests, Dapr's injector on them, the images as containers, the report in Chromium)
 	scripts/build-images.sh --if-engine
 	node scripts/run-tests.mjs
 
@@ -99,7 +99,9 @@ soak: build ## 10 minutes at 1,000 requests per second on the mesh-agnostic set:
 k8s-tools: ## install kustomize and the Kubernetes 1.35.0 OpenAPI document (pinned, into tools/)
 	scripts/k8s-tools.sh
 
-.PHONY: lint-tools
+.PHONY: lint-tools browser-tools
+browser-tools: ## install Chromium (apt-get), for make test's check of report.html in a real browser
+	scripts/browser-tools.sh
 lint-tools: ## install shellcheck (apt-get), for the script checks in make test and k8s-check
 	scripts/lint-tools.sh
 

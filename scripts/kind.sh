@@ -159,7 +159,7 @@ e2e() {
   done
   mkdir -p "${RUN_DIR}" results/kind
   kubectl logs --follow --namespace "${E2E_NAMESPACE}" job/e2e | tee "${RUN_DIR}/e2e.log" |
-    awk '/^----- BEGIN findings\.(md|json) -----$/ { framed = 1 } !framed { print; fflush() } /^----- END findings\.(md|json) -----$/ { framed = 0 }'
+    awk '/^----- BEGIN (findings\.md|findings\.json|report\.html) -----$/ { framed = 1 } !framed { print; fflush() } /^----- END (findings\.md|findings\.json|report\.html) -----$/ { framed = 0 }'
   unframe_findings "${RUN_DIR}/e2e.log" results/kind
   local code='' tries=0
   until [ -n "${code}" ] || ((tries >= 30)); do
@@ -167,15 +167,15 @@ e2e() {
     [ -n "${code}" ] || { sleep 1 && tries=$((tries + 1)); }
   done
   [ -n "${code}" ] || fail "the e2e pod's exit code could not be read (kubectl get pods -n ${E2E_NAMESPACE})"
-  [ -s results/kind/findings.md ] && say "findings copied out of the Job: results/kind/findings.md, findings.json"
+  [ -s results/kind/findings.md ] && say "findings copied out of the Job: results/kind/findings.md, findings.json, report.html"
   return "${code}"
 }
 
 # The files between "----- BEGIN <name> -----" and "----- END <name> -----" in log $1, into dir $2.
 unframe_findings() {
   awk -v dir="$2" '
-    /^----- BEGIN findings\.(md|json) -----$/ { file = dir "/" $3; printf "" > file; next }
-    /^----- END findings\.(md|json) -----$/ { close(file); file = ""; next }
+    /^----- BEGIN (findings\.md|findings\.json|report\.html) -----$/ { file = dir "/" $3; printf "" > file; next }
+    /^----- END (findings\.md|findings\.json|report\.html) -----$/ { close(file); file = ""; next }
     file != "" { print > file }
   ' "$1"
 }

@@ -3,7 +3,26 @@
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
-import { formatTable, judge, LINKERD, PINNED, probeSpec, writeFindings, workloadsOf, type Observation, type Section, type Variant, type Verdict } from '@calc/probe-matrix';
+import {
+  DAPR_METRICS_PORT,
+  daprdStats,
+  deniedBySidecar,
+  formatTable,
+  judge,
+  LINKERD,
+  linkerdStats,
+  PINNED,
+  probeSpec,
+  sidecarSection,
+  writeFindings,
+  workloadsOf,
+  type CallerCounts,
+  type Observation,
+  type Section,
+  type SidecarStats,
+  type Variant,
+  type Verdict,
+} from '@calc/probe-matrix';
 import { Cluster } from './cluster.js';
 import { judgeFanBoyLog } from './fanboy-log.js';
 import { daprFacts, linkerdFacts, noSidecarFacts, type PodSpecLike } from './injection.js';
@@ -62,6 +81,7 @@ async function run(variants: Variant[], results: string, printFindings: boolean)
 
   const injection: Section = { title: 'Injection facts (live pod specs)', items: [] };
   const fanboys: Section = { title: 'MathFanBoy', items: [] };
+  const callers: Partial<Record<Variant, CallerCounts>> = {};
   for (const variant of variants) {
     const configurations = variant === 'dapr' ? await cluster.daprConfigurations(NAMESPACE[variant]) : [];
     for (const workload of workloadsOf(variant)) {
@@ -77,13 +97,25 @@ async function run(variants: Variant[], results: string, printFindings: boolean)
     const fanboy = await podOf(variant, 'mathfanboy');
     const log = await cluster.logs(NAMESPACE[variant], fanboy.metadata!.name!, containerOf('mathfanboy'));
     const verdict = judgeFanBoyLog(log, rolledOutAt);
+    callers[variant] = verdict.byService;
     fanboys.items.push({
       pass: verdict.pass,
       text: `**${variant}**: ${verdict.calls} calls logged after the rollouts (${verdict.skipped} before, not judged), ${verdict.faults.length} wrong${verdict.faults.length ? `: ${verdict.faults.slice(0, 3).join('; ')}` : ''}`,
     });
   }
 
-  const sections = [injection, fanboys];
+  say("==> reading every sidecar's own metrics (daprd :9090, linkerd-proxy :4191, through the API server's pod proxy)");
+  const stats: SidecarStats[] = [];
+  for (const variant of variants)
+    for (const workload of workloadsOf(variant).filter((w) => w !== 'intruder' && w !== 'mathfanboy')) {
+      const pod = (await podOf(variant, workload)).metadata!.name!;
+      const text = await cluster.metrics(NAMESPACE[variant], pod, variant === 'dapr' ? DAPR_METRICS_PORT : LINKERD.adminPort);
+      stats.push({ variant, service: workload, ...(variant === 'dapr' ? { sidecar: 'daprd', ...daprdStats(text) } : { sidecar: 'linkerd-proxy', ...linkerdStats(text) }) });
+    }
+  const expectedDenials = Object.fromEntries(variants.map((v) => [v, deniedBySidecar(verdicts, v)]));
+  const sidecars = sidecarSection(stats, callers, expectedDenials);
+
+  const sections = [sidecars, injection, fanboys];
   const pass = verdicts.every((v) => v.pass) && sections.every((s) => s.items.every((i) => i.pass));
   writeFindings(results, {
     platform: 'kind',
@@ -92,7 +124,7 @@ async function run(variants: Variant[], results: string, printFindings: boolean)
     versions: { dapr: PINNED.dapr, linkerd: `${LINKERD.version} (proxy ${LINKERD.proxyVersion})`, kubernetes: '1.35.0 (kind)' },
     verdicts,
     sections,
-    data: {},
+    data: { sidecars: stats },
     notes: ['Kind lab: real Kubernetes, real Dapr (Helm) and real Linkerd; probes run with `kubectl exec`-style exec inside the caller pods.'],
     pass,
   });

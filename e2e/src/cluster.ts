@@ -81,6 +81,15 @@ export class Cluster {
     return this.core.readNamespacedPodLog({ name: pod, namespace, container, tailLines, timestamps: true });
   }
 
+  /**
+   * A sidecar's Prometheus metrics, read through the API server's pod proxy
+   * (`GET /api/v1/namespaces/<ns>/pods/<pod>:<port>/proxy/metrics`, RBAC: pods/proxy get), so no
+   * Linkerd CLI, viz or port-forward is needed: daprd's on 9090, the Linkerd proxy's on 4191.
+   */
+  async metrics(namespace: string, pod: string, port: number): Promise<string> {
+    return this.core.connectGetNamespacedPodProxyWithPath({ name: `${pod}:${port}`, namespace, path: 'metrics' });
+  }
+
   /** Names of the Dapr Configurations in a namespace (daprd exits if its --config names none of them). */
   async daprConfigurations(namespace: string): Promise<string[]> {
     const list = (await this.custom.listNamespacedCustomObject({ group: 'dapr.io', version: 'v1alpha1', namespace, plural: 'configurations' })) as {

@@ -1,5 +1,5 @@
 import type { CallOutcome } from '@calc/core';
-import { faultIn, parseCallRecord } from '@calc/probe-matrix';
+import { callsByService, faultIn, parseCallRecord, type CallerCounts } from '@calc/probe-matrix';
 
 export interface FanBoyVerdict {
   pass: boolean;
@@ -7,6 +7,8 @@ export interface FanBoyVerdict {
   /** Calls logged before `since`, not judged: MathFanBoy starts calling before its targets are ready. */
   skipped: number;
   faults: string[];
+  /** Every call it logged, judged or not, per service: what its callees' sidecars saw too. */
+  byService: CallerCounts;
 }
 
 /**
@@ -16,15 +18,17 @@ export interface FanBoyVerdict {
  */
 export function judgeFanBoyLog(log: string, since: Date): FanBoyVerdict {
   const judged: CallOutcome[] = [];
+  const all: CallOutcome[] = [];
   let skipped = 0;
   for (const line of log.split('\n')) {
     const space = line.indexOf(' ');
     const at = Date.parse(line.slice(0, space));
     const call = parseCallRecord(line.slice(space + 1));
     if (call === undefined || Number.isNaN(at)) continue;
+    all.push(call);
     if (at < since.getTime()) skipped++;
     else judged.push(call);
   }
   const faults = judged.map(faultIn).filter((f): f is string => f !== undefined);
-  return { pass: judged.length > 0 && faults.length === 0, calls: judged.length, skipped, faults };
+  return { pass: judged.length > 0 && faults.length === 0, calls: judged.length, skipped, faults, byService: callsByService(all) };
 }

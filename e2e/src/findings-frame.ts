@@ -6,7 +6,7 @@ import { join } from 'node:path';
  * are gone when it ends, so it prints them and `scripts/kind.sh e2e` (awk, no Node on the host)
  * cuts them back out of `kubectl logs`. Each file sits between a BEGIN and an END line.
  */
-export const FINDINGS_FILES = ['findings.md', 'findings.json'] as const;
+export const FINDINGS_FILES = ['findings.md', 'findings.json', 'report.html'] as const;
 
 export const frameLine = (edge: 'BEGIN' | 'END', name: string) => `----- ${edge} ${name} -----`;
 

@@ -25,6 +25,7 @@ describe("the findings, through the Job's log and back", () => {
     const contents = {
       'findings.md': '# Findings\n\n----- END findings.json -----? no: inside a line\n| ✅ | a | b |\n\n\n',
       'findings.json': `${JSON.stringify({ pass: false, note: '----- BEGIN findings.md -----' }, null, 2)}\n`,
+      'report.html': '<!doctype html>\n<p>----- BEGIN report.html ----- inside a line</p>\n<svg><path d="M0,0"/></svg>\n',
     };
     for (const name of FINDINGS_FILES) writeFileSync(join(source, name), contents[name]);
     const log = `==> running 21 probes\n✗ a cell differs\n${framedFindings(source)}\n==> some results differ\n`;

@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
-import { formatOutcome, OPERATION_SERVICES, type OperationService } from '@calc/core';
-import { faultIn, parseCallRecord } from '@calc/probe-matrix';
+import { formatOutcome, type CallOutcome, type OperationService } from '@calc/core';
+import { callsByService, faultIn, parseCallRecord } from '@calc/probe-matrix';
 import type { PodProcess } from './pods.js';
 import type { Pod } from './topology.js';
 
@@ -21,27 +21,13 @@ export function checkFanBoy(variant: string, fanboy: PodProcess<Pod>): FanBoyRep
 
 /** The same judgement on MathFanBoy's printed lines, wherever it ran (a pod here, a container). */
 export function judgeCalls(variant: string, lines: readonly string[]): FanBoyReport {
-  const byService = Object.fromEntries(OPERATION_SERVICES.map((s) => [s, { calls: 0, errors: 0 }])) as FanBoyReport['byService'];
-  const faults: string[] = [];
+  const calls = lines.map(parseCallRecord).filter((c): c is CallOutcome => c !== undefined);
+  const faults = calls.map(faultIn).filter((f): f is string => f !== undefined);
+  // A few calls for the findings, as a person reads them, with one deliberate 502 among them.
   const sample: string[] = [];
-  let calls = 0;
-  let errors = 0;
-  for (const line of lines) {
-    const call = parseCallRecord(line);
-    if (!call) continue;
-    calls += 1;
-    byService[call.service].calls += 1;
-    if (call.result === undefined) {
-      errors += 1;
-      byService[call.service].errors += 1;
-    }
-    const fault = faultIn(call);
-    if (fault) faults.push(fault);
-    // A few calls for the findings, as a person reads them, with one deliberate 502 among them.
-    const text = formatOutcome(call);
-    if (sample.length < 4 || (call.service === 'percentage' && call.result === undefined && !sample.some((l) => l.includes('-> 502')))) sample.push(text);
-  }
-  return { variant, calls, errors, byService, faults, sample };
+  for (const call of calls)
+    if (sample.length < 4 || (call.service === 'percentage' && call.result === undefined && !sample.some((l) => l.includes('-> 502')))) sample.push(formatOutcome(call));
+  return { variant, calls: calls.length, errors: calls.filter((c) => c.result === undefined).length, byService: callsByService(calls), faults, sample };
 }
 
 /** Waits until a MathFanBoy has printed at least `calls` calls (or the time is up). */

@@ -1,7 +1,7 @@
 // `calc-lab run` (make lab: up, probe, check, down) and `calc-lab up` (make lab-up: up, and leave it up).
 import { rmSync } from 'node:fs';
 import { join } from 'node:path';
-import { formatTable, PROBES, sidecarSection, writeFindings, type Findings, type Section, type Verdict } from '@calc/probe-matrix';
+import { deniedBySidecar, formatTable, PROBES, sidecarSection, writeFindings, type Findings, type Section } from '@calc/probe-matrix';
 import { entryOf } from '@calc/launcher';
 import { checkComposition, type CompositionReport } from './composition-check.js';
 import { startDaprVariant } from './dapr-variant.js';
@@ -131,7 +131,7 @@ export async function run(keep: boolean): Promise<number> {
     await runtime.stop(fanboys);
     const fanboyReports = fanboys.map((f) => checkFanBoy(f.pod.variant, f));
     const stats = await step("reading every sidecar's own counters (daprd's metrics, the proxies' statistics)", () => readSidecarStats(runtime, WORK_DIR));
-    const seen = sidecarSection(stats, callerCounts(fanboyReports), { dapr: deniedOnTheDaprRoute(verdicts), mesh: denials.expected });
+    const seen = sidecarSection(stats, callerCounts(fanboyReports), { dapr: deniedBySidecar(verdicts, 'dapr'), mesh: deniedBySidecar(verdicts, 'mesh') });
 
     const findings: Findings = {
       platform: 'local',
@@ -179,11 +179,6 @@ export async function run(keep: boolean): Promise<number> {
     if (keep) say('==> --keep: the lab is still up; make lab-down removes it');
     else await step('tearing down (namespaces, processes, rules)', () => guard.tearDown());
   }
-}
-
-/** Requests the Dapr policy denies on daprd's own route: the ones daprd counts (a pod-IP call never reaches it). */
-export function deniedOnTheDaprRoute(verdicts: Verdict[]): number {
-  return verdicts.filter((v) => v.probe.variant === 'dapr' && v.probe.route === 'dapr-sidecar' && v.probe.target === 'multiplication' && v.observed.status === 403).length;
 }
 
 export function callerCounts(reports: FanBoyReport[]): Record<string, FanBoyReport['byService']> {

@@ -17,6 +17,16 @@ export function parseCallRecord(line: string): CallOutcome | undefined {
   return known && typeof operands?.op1 === 'number' && typeof operands.op2 === 'number' ? (record as CallOutcome) : undefined;
 }
 
+/** MathFanBoy's calls and the errors it got back, per service: what it counted, to set beside its callees' sidecars. */
+export function callsByService(calls: readonly CallOutcome[]): Record<(typeof OPERATION_SERVICES)[number], { calls: number; errors: number }> {
+  const counts = Object.fromEntries(OPERATION_SERVICES.map((s) => [s, { calls: 0, errors: 0 }])) as Record<(typeof OPERATION_SERVICES)[number], { calls: number; errors: number }>;
+  for (const call of calls) {
+    counts[call.service].calls += 1;
+    if (call.result === undefined) counts[call.service].errors += 1;
+  }
+  return counts;
+}
+
 /**
  * What is wrong with a call MathFanBoy made, or undefined if it is right: a result must be exact, and
  * the only errors expected are the deliberate ones — percentage's 502 carrying division's 422

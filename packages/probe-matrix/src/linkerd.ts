@@ -29,4 +29,6 @@ export const LINKERD = {
   proxyUid: 2102,
   inboundPort: 4143,
   outboundPort: 4140,
+  /** The proxy's admin server, where it serves /metrics (the chart's proxy.ports.admin). */
+  adminPort: 4191,
 } as const;

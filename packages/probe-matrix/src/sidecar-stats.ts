@@ -1,4 +1,5 @@
 import type { Variant } from './matrix.js';
+import type { Verdict } from './observation.js';
 import { alignColumns, type Section } from './report.js';
 
 /**
@@ -110,4 +111,12 @@ export function sidecarSection(stats: SidecarStats[], callers: Partial<Record<Va
       { pass: true, text: 'Per service, inbound (success: answered requests that were not 5xx; denied: refused by the policy):', lines: formatSidecarTable(stats, callers) },
     ],
   };
+}
+
+/**
+ * The denials multiplication's own sidecar should have counted for the matrix: its rows that expect
+ * the policy's 403 (a Dapr call by pod IP never reaches daprd, so it is not among them).
+ */
+export function deniedBySidecar(verdicts: readonly Verdict[], variant: Variant): number {
+  return verdicts.filter((v) => v.probe.variant === variant && v.probe.target === 'multiplication' && 'status' in v.probe.expected && v.probe.expected.status === 403).length;
 }
