@@ -32,9 +32,10 @@ export default defineConfig({
       // These tests start real processes (services, CLIs); on a busy two-core machine that can take seconds.
       project('e2e', { testTimeout: 30_000, hookTimeout: 30_000 }),
       project('packages/launcher', { testTimeout: 30_000, hookTimeout: 30_000 }),
-      // The lab and the benchmark share the lab's namespaces: their groups run one after the other,
-      // and the benchmark's files (the quick benchmark, the soak) one at a time: each loads both cores.
-      project('packages/lab', { testTimeout: 180_000, hookTimeout: 180_000, sequence: { groupOrder: 1 } }),
+      // The lab and the benchmark share the lab's namespaces: their groups run one after the other, the
+      // lab's files (the run, the walkthrough) one at a time, and the benchmark's files (the quick
+      // benchmark, the soak) one at a time: each loads both cores.
+      project('packages/lab', { testTimeout: 180_000, hookTimeout: 180_000, sequence: { groupOrder: 1 }, fileParallelism: false }),
       project('packages/bench', { testTimeout: 300_000, hookTimeout: 300_000, sequence: { groupOrder: 2 }, fileParallelism: false }),
       // Real containers: the images alone, then each set; one file at a time, after the lab and the benchmark.
       project('packages/containers', { testTimeout: 120_000, hookTimeout: 180_000, sequence: { groupOrder: 3 }, fileParallelism: false }),

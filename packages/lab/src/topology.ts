@@ -126,7 +126,7 @@ export function hostsFile(variant: Variant | 'system'): string {
   const lines = ['127.0.0.1 localhost', '::1 localhost'];
   const inVariant = variant === 'system' ? 'dapr' : variant;
   const namespace = NAMESPACE[inVariant];
-  if (inVariant === 'dapr') for (const pod of DAPR_PODS.filter((p) => p.sidecar)) lines.push(`${pod.ip} ${daprHostOf(pod.workload)} ${namesOf(`${pod.workload}-dapr`, namespace)}`);
+  if (inVariant === 'dapr') for (const pod of DAPR_PODS.filter((p) => p.sidecar)) lines.push(`${pod.ip} ${namesOf(`${pod.workload}-dapr`, namespace)} ${daprHostOf(pod.workload)}`);
   for (const service of servicesOf(inVariant)) lines.push(`${service.vip} ${namesOf(service.name, namespace)}`);
   lines.push(`${SENTRY.ip} dapr-sentry.dapr-system.lab`);
   return `${lines.join('\n')}\n`;

@@ -110,6 +110,29 @@ describe('make lab: both variants for real, the probe matrix, findings', () => {
     expect(findings.data.denials).toEqual({ pass: true, counted: 4, expected: 4, byFrontend: expect.objectContaining({ inbound_mtls: 2, inbound_plaintext: 2 }) });
   });
 
+  it("reads every sidecar's own counters: percentage's deliberate 502s and the policy's denials, in both variants", () => {
+    const section = findings.sections.find((s: { title: string }) => s.title.startsWith('What the sidecars saw'));
+    expect(section.items.filter((i: { pass: boolean }) => !i.pass)).toEqual([]);
+    const of = (variant: string, service: string) => findings.data.sidecars.find((s: { variant: string; service: string }) => s.variant === variant && s.service === service);
+    for (const variant of ['dapr', 'mesh']) {
+      const fanboy = findings.data.fanboys.find((f: { variant: string }) => f.variant === variant);
+      // MathFanBoy's errors from percentage, plus the composition check's deliberate 502s: at least as many.
+      expect(of(variant, 'percentage').failures, variant).toBeGreaterThanOrEqual(fanboy.byService.percentage.errors);
+      expect(of(variant, 'percentage').failures, variant).toBeGreaterThan(0);
+    }
+    // daprd counts only the denial on its own route (addition through its daprd); the proxy counts all four.
+    expect(of('dapr', 'multiplication')).toMatchObject({ sidecar: 'daprd', denials: 1 });
+    expect(of('mesh', 'multiplication')).toMatchObject({ sidecar: 'HAProxy (stand-in)', denials: 4 });
+  });
+
+  it('draws report.html from the findings: every probe an arrow and a row', () => {
+    const html = readFileSync(FINDINGS.replace('findings.json', 'report.html'), 'utf8');
+    for (const p of PROBES) {
+      expect(html, p.id).toMatch(new RegExp(`<g class="arrow as-expected (allowed|denied)" data-probe="${p.id}">`));
+      expect(html, p.id).toContain(`<tr class="" data-probe="${p.id}">`);
+    }
+  });
+
   it('runs apps, daprd and sentry unprivileged (not root, not the proxy uid, no capabilities), and every key file 0600', () => {
     const { hygiene } = findings.data;
     expect(hygiene.problems).toEqual([]);
@@ -208,5 +231,23 @@ describe('calc-lab, the command', () => {
     const bad = await cli('bogus');
     expect(bad.code).toBe(2);
     expect(bad.stderr).toContain('lab: error USAGE: unknown command bogus');
+    const noDashes = await cli('exec', 'dapr/intruder', 'curl');
+    expect([noDashes.code, noDashes.stderr]).toEqual([2, expect.stringContaining('the -- is needed')]);
+    const badPolicy = await cli('policy', 'linkerd', 'off');
+    expect([badPolicy.code, badPolicy.stderr]).toEqual([2, expect.stringContaining('usage: ./lab policy <dapr|mesh> <on|off>')]);
+    const badPod = await cli('exec', 'dapr/nobody', '--', 'true');
+    expect([badPod.code, badPod.stderr]).toEqual([2, expect.stringContaining('no pod named dapr/nobody: use <variant>/<pod>, one of dapr/addition')]);
+  });
+
+  it('says the lab is not up, with what to do, for the commands that need it (exit 3)', async () => {
+    for (const args of [['pods'], ['probe'], ['metrics'], ['policy', 'mesh', 'off'], ['exec', 'dapr/intruder', '--', 'true']]) {
+      const result = await cli(...args);
+      expect([result.code, result.stderr], args.join(' ')).toEqual([3, expect.stringContaining('lab: error LAB_NOT_UP: the lab is not up: start it with make lab-up')]);
+    }
+  });
+
+  it('./lab at the repository root is the same command', () => {
+    const help = execFileSync(join(REPO, 'lab'), ['--help'], { encoding: 'utf8' });
+    expect(help).toContain('exec <variant>/<pod> -- CMD');
   });
 });

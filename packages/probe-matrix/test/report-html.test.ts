@@ -37,7 +37,7 @@ describe('report.html, drawn from findings.json', () => {
     for (const p of PROBES) expect(html, p.id).toContain(`<tr class="${p.id === DIFFERING ? 'differs' : ''}" data-probe="${p.id}">`);
   });
 
-  it("colours each arrow by observed against expected, and styles it by what was observed", () => {
+  it('colours each arrow by observed against expected, and styles it by what was observed', () => {
     const byId = new Map(arrows(html).map((a) => [a.id, a.cls]));
     expect(byId.get(DIFFERING)).toBe('differs allowed');
     expect(byId.get('dapr-intruder-pod-ip')).toBe('as-expected allowed');
@@ -56,7 +56,9 @@ describe('report.html, drawn from findings.json', () => {
 /** Debian's Chromium (make test installs it: scripts/browser-tools.sh). */
 function chromium(): string {
   for (const name of ['chromium', 'chromium-browser']) if (spawnSync('sh', ['-c', `command -v ${name}`]).status === 0) return name;
-  throw new Error('NO BROWSER: Chromium is not installed, so the report cannot be checked in a browser. Install it: scripts/browser-tools.sh (make test runs it), or apt-get install chromium');
+  throw new Error(
+    'NO BROWSER: Chromium is not installed, so the report cannot be checked in a browser. Install it: scripts/browser-tools.sh (make test runs it), or apt-get install chromium',
+  );
 }
 
 describe('report.html in a real browser (headless Chromium)', () => {

@@ -39,8 +39,18 @@ describe("Linkerd's proxy counters (metric names and labels pinned from linkerd2
 });
 
 describe('the sidecar section', () => {
-  const verdicts = PROBES.map((p) => judge(p, 'status' in p.expected ? { status: p.expected.status, ...('code' in p.expected ? { code: p.expected.code } : {}), bodyBytes: 0 } : { outcome: p.expected.outcome }));
-  const stat = (variant: 'dapr' | 'mesh', service: string, o: Partial<SidecarStats>): SidecarStats => ({ variant, service, sidecar: 'daprd', requests: 10, failures: 0, denials: 0, ...o });
+  const verdicts = PROBES.map((p) =>
+    judge(p, 'status' in p.expected ? { status: p.expected.status, ...('code' in p.expected ? { code: p.expected.code } : {}), bodyBytes: 0 } : { outcome: p.expected.outcome }),
+  );
+  const stat = (variant: 'dapr' | 'mesh', service: string, o: Partial<SidecarStats>): SidecarStats => ({
+    variant,
+    service,
+    sidecar: 'daprd',
+    requests: 10,
+    failures: 0,
+    denials: 0,
+    ...o,
+  });
 
   it("expects the denials that reach multiplication's sidecar: one on Dapr's route (pod-IP calls never reach daprd), four in the mesh", () => {
     expect(deniedBySidecar(verdicts, 'dapr')).toBe(1);

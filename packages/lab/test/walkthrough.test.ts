@@ -1,0 +1,57 @@
+// docs/walkthrough.md, executed: every command of its `console` blocks runs, in order, against a real
+// `make lab-up`, and its output must show the lines the page prints under it (as dapr/quickstarts
+// tests its READMEs). The kind `bash` blocks cannot run here (no Kubernetes): only their `$call`
+// helper is run, inside the local pods.
+import { spawnSync } from 'node:child_process';
+import { readFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import { afterAll, describe, expect, it } from 'vitest';
+import { matchesExpected, parseWalkthrough, type Step } from './walkthrough-doc.js';
+
+const ROOT = fileURLToPath(new URL('../../../', import.meta.url));
+const DOC = readFileSync(`${ROOT}docs/walkthrough.md`, 'utf8');
+const PATH = `${ROOT}tools/node/node_modules/.bin:${ROOT}node_modules/.bin:${process.env.PATH}`;
+
+/** A command as a reader's shell runs it, from the repository root; stderr with stdout, as a terminal shows them. */
+function shell(command: string, env: Record<string, string> = {}): { status: number; output: string } {
+  const ran = spawnSync('bash', ['-c', `exec 2>&1\n${command}`], { cwd: ROOT, encoding: 'utf8', env: { ...process.env, PATH, ...env }, timeout: 170_000 });
+  return { status: ran.status ?? -1, output: ran.stdout ?? '' };
+}
+
+const steps = parseWalkthrough(DOC);
+
+describe('docs/walkthrough.md, run as a reader runs it', () => {
+  afterAll(() => {
+    shell('node packages/lab/dist/cli.js down');
+  });
+
+  it('has its exercises, from make lab-up to make lab-down', () => {
+    expect(steps.length).toBeGreaterThan(25);
+    expect(steps[0]!.command).toBe('make lab-up');
+    expect(steps.at(-1)!.command).toBe('make lab-down');
+  });
+
+  const run = (step: Step) => {
+    const { status, output } = shell(step.command);
+    expect(status, output).toBe(step.exit);
+    const missing = matchesExpected(output, step.expected);
+    expect(missing, `output of \`${step.command}\`:\n${output}`).toBeUndefined();
+  };
+  const named = (list: Step[], from: number) => list.map((s, i) => [`${from + i + 1}: $ ${s.command.slice(0, 110)}`, s] as const);
+
+  it.each(named(steps.slice(0, -1), 0))('%s', (_name, step) => run(step));
+
+  it("the kind blocks' $call helper works, inside the local pods (POST, GET, refused)", () => {
+    const definition = /^call='.*'$/m.exec(DOC)?.[0];
+    expect(definition).toBeDefined();
+    const call = definition!.slice("call='".length, -1);
+    const post = shell(`./lab exec dapr/intruder -- node -e "$call" http://multiplication-dapr/multiply '{"op1":6,"op2":7}'`, { call });
+    expect(post.output.trim()).toBe('200 {"result":42}');
+    const get = shell('./lab exec mesh/intruder -- node -e "$call" http://multiplication:5003/healthz', { call });
+    expect(get.output.trim()).toMatch(/^200 /);
+    const refused = shell('./lab exec dapr/intruder -- node -e "$call" http://multiplication-loopback-dapr/healthz', { call });
+    expect(refused.output.trim()).toBe('ECONNREFUSED');
+  });
+
+  it.each(named(steps.slice(-1), steps.length - 1))('%s', (_name, step) => run(step));
+});
