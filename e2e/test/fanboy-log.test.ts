@@ -11,7 +11,11 @@ const GOOD = record('multiplication', 6, 7, { result: 42 });
 describe("MathFanBoy's log in the kind e2e", () => {
   it('judges only what was logged after every rollout finished', () => {
     const log = [at('01', EARLY_FAILURE), at('02', EARLY_FAILURE), at('10', GOOD), at('11', record('addition', 1, 2, { result: 3 })), ''].join('\n');
-    expect(judgeFanBoyLog(log, new Date('2026-11-25T10:00:05Z'))).toEqual({ pass: true, calls: 2, skipped: 2, faults: [] });
+    const verdict = judgeFanBoyLog(log, new Date('2026-11-25T10:00:05Z'));
+    expect(verdict).toMatchObject({ pass: true, calls: 2, skipped: 2, faults: [] });
+    // What it counted per service covers every call, judged or not: the sidecars saw them all.
+    expect(verdict.byService.multiplication).toEqual({ calls: 3, errors: 2 });
+    expect(verdict.byService.addition).toEqual({ calls: 1, errors: 0 });
   });
 
   it('still catches a wrong result or an unexpected error after the rollouts', () => {

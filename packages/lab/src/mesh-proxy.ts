@@ -5,6 +5,7 @@
 import { writeFileSync } from 'node:fs';
 import { connect } from 'node:net';
 import { LINKERD } from '@calc/probe-matrix';
+import { LabError } from './errors.js';
 
 /** The proxy's ports and user, as Linkerd's: outbound 4140, inbound 4143, uid 2102 (plus two TCP-mode ports). */
 export const OUTBOUND_PORT = LINKERD.outboundPort;
@@ -29,7 +30,9 @@ export function proxyCommand(statsSocket: string, command: string): Promise<stri
     const socket = connect(statsSocket, () => socket.end(`${command}\n`));
     socket.setEncoding('utf8');
     socket.on('data', (chunk: string) => (text += chunk));
-    socket.on('error', reject);
+    socket.on('error', (error) =>
+      reject(new LabError('COMMAND_FAILED', `the proxy's runtime API (${statsSocket}) did not answer: ${error.message}; is the lab up? (make lab-up)`)),
+    );
     socket.on('end', () => resolve(text));
   });
 }
@@ -70,7 +73,7 @@ export const POLICY_ENFORCED = 'enforced';
 /** Switches a running proxy's policy on or off through its runtime API, and the file with it (for a restart). */
 export async function setPolicy(statsSocket: string, policySwitch: string, on: boolean): Promise<void> {
   const answer = await proxyCommand(statsSocket, on ? `add acl ${policySwitch} ${POLICY_ENFORCED}` : `clear acl ${policySwitch}`);
-  if (answer.trim() !== '') throw new Error(`the proxy refused the policy change: ${answer.trim()}`);
+  if (answer.trim() !== '') throw new LabError('COMMAND_FAILED', `the proxy refused the policy change: ${answer.trim()}`);
   writeFileSync(policySwitch, on ? `${POLICY_ENFORCED}\n` : '');
 }
 

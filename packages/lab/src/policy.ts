@@ -47,6 +47,8 @@ async function setMeshPolicy(on: boolean): Promise<string> {
   return `mesh: multiplication's policy ${what}; applied at once by the running proxy, nothing restarted (as a Linkerd policy change reaches the proxy)`;
 }
 
-export function setPolicyOf(variant: Variant, on: boolean): Promise<string> {
+/** Sets the variant's policy; one already as asked is left alone (nothing restarted). */
+export async function setPolicyOf(variant: Variant, on: boolean): Promise<string> {
+  if ((await policyStates())[variant] === on) return `${variant}: multiplication's policy is already ${on ? 'on' : 'off'}; nothing changed`;
   return variant === 'dapr' ? setDaprPolicy(on) : setMeshPolicy(on);
 }
