@@ -98,8 +98,6 @@ async function run(scenarios: KindScenario[]): Promise<number> {
     rows: tabulate(runs),
     cpuPer1000AtRate: { rate: 1000, table: cpuTable(runs, 1000) },
     peakRssMb: {},
-    fortio: [],
-    crossCheck: [],
     harness,
   });
   return harness.pass ? 0 : 1;

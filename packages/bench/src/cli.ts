@@ -1,6 +1,6 @@
 #!/usr/bin/env node
-// make bench: the sidecar overhead benchmark on the local lab's network. QUICK=1 (--quick) checks the harness.
-import { execFile, spawnSync } from 'node:child_process';
+// make bench: the sidecar overhead benchmark on the local lab's network, paired (see method.ts). QUICK=1 (--quick) checks the harness.
+import { spawnSync } from 'node:child_process';
 import { existsSync, rmSync } from 'node:fs';
 import { cpus } from 'node:os';
 import { join } from 'node:path';
@@ -23,31 +23,19 @@ import {
   type PodRef,
 } from '@calc/lab';
 import { serviceCommand } from '@calc/launcher';
-import { cpuTable, SCENARIOS, tabulate, type RunRecord } from './analysis.js';
+import type { Scenario } from './analysis.js';
 import { runFortio, type FortioResult } from './fortio.js';
-import type { LoadResult, LoadSpec } from './loadgen.js';
+import { Generator } from './generator.js';
+import { knee, loaded, unloaded, warmUp, type Bench, type Settings, type SliceRecord } from './method.js';
+import { buildReport, headline, writePairedReport } from './paired-report.js';
 import { cpuMs, memoryMb } from './resources.js';
-import { harnessCheck, writeReport, type BenchReport } from './report.js';
-import { REQUEST_BODY, startScenarios, type ScenarioSetup } from './scenarios.js';
+import { REQUEST_BODY, restartDaprds, startScenarios, type ScenarioSetup } from './scenarios.js';
 
 const ROOT = fileURLToPath(new URL('../../../', import.meta.url));
 const RESULTS = join(ROOT, 'results', 'bench');
 const WORK = join(ROOT, '.run', 'bench');
-const LOADGEN = fileURLToPath(new URL('./loadgen-main.js', import.meta.url));
 const FORTIO_VERSION = 'v1.66.0';
 const FORTIO = join(ROOT, 'tools', 'bin', 'fortio');
-
-// The cross-check runs at 200 rps: nothing saturates there, so it compares instruments, not queueing.
-const FULL = { rates: [200, 1000, 2000], repetitions: 3, durationS: 5, warmupS: 1, connections: 16, fortioRate: 200, fortioDurationS: 5, generatorRate: 5000 };
-const QUICK = { rates: [200, 1000], repetitions: 2, durationS: 1, warmupS: 0.5, connections: 16, fortioRate: 200, fortioDurationS: 1, generatorRate: 0 };
-
-const USAGE = `usage: calc-bench [--quick]
-
-Measures what the sidecars add to one call (client → multiplication) in four scenarios, interleaved
-in one run: direct, dapr (daprd both sides, mTLS), mesh (HAProxy both sides, mTLS), dapr+mesh (Dapr
-mTLS off, mesh mTLS on). Writes results/bench/bench.json, bench.md and latency.svg.
-  --quick   a short run that checks the harness (counts add up, no errors, every scenario); ~1 minute
-Needs root (network namespaces), like make lab. Exit 0 ok, 1 harness problems, 3 could not run.`;
 
 const say = (line: string) => process.stdout.write(`${line}\n`);
 
@@ -59,37 +47,69 @@ function ensureFortio(): void {
   if (built.status !== 0) throw new LabError('MISSING_TOOL', `go install fortio.org/fortio@${FORTIO_VERSION} failed`);
 }
 
-/** One run of the generator inside the client pod; `pinned`: on CPU 0 only (the cross-check's setting). */
-function load(client: PodRef, spec: LoadSpec, pinned = false): Promise<LoadResult> {
-  const command = [...(pinned ? ['taskset', '-c', '0'] : []), process.execPath, LOADGEN, JSON.stringify(spec)];
-  return new Promise((resolve, reject) => {
-    execFile('ip', ['netns', 'exec', client.ns, ...command], { maxBuffer: 16 * 1024 * 1024 }, (error, stdout, stderr) => {
-      if (error) reject(new LabError('COMMAND_FAILED', `load generator failed in ${client.ns}: ${stderr.trim() || error.message}`));
-      else resolve(JSON.parse(stdout) as LoadResult);
-    });
-  });
+const FULL: Settings = {
+  runs: 2,
+  unloaded: { rounds: 15, perSlice: 200 },
+  knee: { rates: [250, 500, 750, 1000, 1500, 2000, 3000, 4000, 6000, 8000], sliceS: 1.5 },
+  loaded: { fractions: [0.1, 0.25], rounds: 8, sliceS: 1 },
+  connections: 16,
+  fortio: { rounds: 8, perSlice: 200 },
+  cpuExperiment: { rounds: 4, sliceS: 2, idleS: 3 },
+};
+const QUICK: Settings = {
+  runs: 1,
+  unloaded: { rounds: 3, perSlice: 40 },
+  knee: { rates: [250, 500], sliceS: 0.5 },
+  loaded: { fractions: [0.25], rounds: 2, sliceS: 0.5 },
+  connections: 16,
+  fortio: { rounds: 2, perSlice: 40 },
+};
+
+/** daprd's settings that might explain its CPU beside Dapr's published figure; each is tried alone, then all together. */
+const CPU_VARIANTS: Array<{ name: string; args?: string[]; env?: Record<string, string> }> = [
+  { name: 'as the lab runs it (log level info, metrics on, GOMAXPROCS = cores)' },
+  { name: 'log level warn', args: ['--log-level', 'warn'] },
+  { name: 'metrics off', args: ['--enable-metrics=false'] },
+  { name: 'GOMAXPROCS=1', env: { GOMAXPROCS: '1' } },
+  { name: 'all three', args: ['--log-level', 'warn', '--enable-metrics=false'], env: { GOMAXPROCS: '1' } },
+];
+
+const USAGE = `usage: calc-bench [--quick] [--runs N] [--rates R1,R2,…]
+
+What the sidecars add to one call (client → multiplication) in four scenarios: direct, dapr (daprd
+both sides, mTLS), mesh (the HAProxy stand-in both sides, mTLS; not Linkerd), dapr+mesh (Dapr mTLS
+off, the stand-in's mTLS on). Paired: short slices of every scenario alternate round after round,
+and the added latency is the scenario minus the direct baseline of the same round. Each run
+measures one request at a time (unloaded), finds the direct baseline's knee, and loads every
+scenario at fractions of it; make bench runs twice and says how far the runs agree, then varies
+daprd's settings to explain its CPU. Writes results/bench/bench.json, bench.md and latency.svg.
+  --quick        one short run that checks the harness (~1 minute; figures not meant to be read)
+  --runs N       how many runs (default 2; the agreement compares the first and the last)
+  --rates LIST   loaded rates in requests per second (e.g. 200,1000,2000, for big machines),
+                 instead of 10 % and 25 % of the knee
+Needs root (network namespaces), like make lab. Exit 0 ok, 1 harness problems, 2 bad usage, 3 could not run.`;
+
+/** CPU each daprd of the scenario spends with no request at all, per second of wall time: its background work. */
+async function idleCpu(setup: ScenarioSetup, seconds: number): Promise<Record<string, number>> {
+  const daprds = setup.processes.filter((p) => p.role.includes('daprd'));
+  const before = daprds.map((p) => cpuMs(p.process.child.pid!));
+  await new Promise((r) => setTimeout(r, seconds * 1000));
+  return Object.fromEntries(daprds.map((p, i) => [p.role, (cpuMs(p.process.child.pid!) - before[i]!) / seconds]));
 }
 
-async function measure(setup: ScenarioSetup, spec: LoadSpec): Promise<{ result: LoadResult; cpuPer1000: Record<string, number> }> {
-  const before = setup.processes.map((p) => cpuMs(p.process.child.pid!));
-  const result = await load(setup.client, spec);
-  const cpuPer1000 = Object.fromEntries(
-    setup.processes.map((p, i) => [p.role, ((cpuMs(p.process.child.pid!) - before[i]!) * 1000) / Math.max(1, result.completed + Math.round(spec.rate * spec.warmupS))]),
-  );
-  return { result, cpuPer1000 };
-}
-
-async function run(quick: boolean): Promise<number> {
-  const settings = quick ? QUICK : FULL;
+async function run(settings: Settings, quick: boolean): Promise<number> {
   const release = takeLock(join(ROOT, '.run', 'lab.lock'));
   const user = workloadUser();
   const runtime = new PodRuntime<PodRef>(join(RESULTS, 'logs'), user);
+  const generators = new Map<Scenario, Generator>();
   const guard = new Interruptible('bench', async () => {
+    for (const g of generators.values()) g.stop();
     await runtime.close();
     destroyNetwork();
     rmSync(WORK, { recursive: true, force: true });
     release();
   });
+  const started = performance.now();
   try {
     ensureSystemTools(say);
     const bin = ensureDaprBinaries(say);
@@ -99,105 +119,83 @@ async function run(quick: boolean): Promise<number> {
     rmSync(RESULTS, { recursive: true, force: true });
     say('==> bringing up the four scenarios (namespaces, sentry, daprd ×4, HAProxy ×4, apps ×4)');
     const setups = await startScenarios(runtime, WORK, bin);
-    const spec = (url: string, rate: number, durationS: number, warmupS: number): LoadSpec => ({
-      url,
-      rate,
-      durationS,
-      warmupS,
-      connections: settings.connections,
-      body: REQUEST_BODY,
-    });
+    for (const setup of setups) generators.set(setup.scenario, new Generator(setup.client));
+    const bench: Bench = { setups, generators, connections: settings.connections, checkpoint: () => guard.checkpoint(), say };
+    say('==> warming up every scenario');
+    await warmUp(bench);
 
-    for (const setup of setups) {
-      const smoke = await load(setup.client, spec(setup.url, 50, 0.4, 0.2));
-      if (smoke.errors > 0)
-        throw new LabError(
-          'POD_NOT_READY',
-          `${setup.scenario} does not answer 200: ${JSON.stringify(smoke.statuses)}`,
-          setup.processes.flatMap((p) => runtime.recentLogs(p.process.pod, 5)),
-        );
-    }
-
-    const runs: RunRecord[] = [];
-    const total = settings.repetitions * settings.rates.length * SCENARIOS.length;
-    for (let rep = 0; rep < settings.repetitions; rep++) {
-      for (const rate of settings.rates) {
-        // Interleaved, in a different order each repetition, so drift hits every scenario alike.
-        const order = setups.map((_, i) => setups[(i + rep) % setups.length]!);
-        for (const setup of order) {
-          await guard.checkpoint();
-          const { result, cpuPer1000 } = await measure(setup, spec(setup.url, rate, settings.durationS, settings.warmupS));
-          runs.push({ rep, rate, scenario: setup.scenario, result, cpuPer1000 });
-          say(
-            `[${runs.length}/${total}] rep ${rep + 1} ${String(rate).padStart(4)} rps ${setup.scenario.padEnd(9)} p50 ${result.latencyUs.p50} µs  p99 ${result.latencyUs.p99} µs  errors ${result.errors}`,
-          );
-        }
+    const records: SliceRecord[] = [];
+    const knees: Array<{ run: number; rate: number; why: string; found: boolean }> = [];
+    const loadedRates: number[][] = [];
+    for (let runIndex = 0; runIndex < settings.runs; runIndex++) {
+      const label = `run ${runIndex + 1} of ${settings.runs}`;
+      say(`==> ${label}: unloaded, ${settings.unloaded.rounds} rounds × 4 scenarios × ${settings.unloaded.perSlice} sequential requests`);
+      records.push(...(await unloaded(bench, runIndex, settings.unloaded.rounds, settings.unloaded.perSlice)));
+      say(`==> ${label}: the direct baseline's knee`);
+      const found = await knee(bench, runIndex, settings.knee.rates, settings.knee.sliceS);
+      records.push(...found.records);
+      knees.push({ run: runIndex, rate: found.rate, why: found.why, found: found.found });
+      // Every run loads at the same rates, from the first run's knee, so that the runs compare.
+      const rates = settings.loaded.rates ?? loadedRates[0] ?? settings.loaded.fractions.map((f) => Math.max(50, Math.round((f * found.rate) / 50) * 50));
+      loadedRates.push(rates);
+      say(`    knee: ${found.rate}/s (${found.why}); loaded at ${rates.join(', ')}/s`);
+      for (const rate of rates) {
+        say(`==> ${label}: loaded at ${rate}/s, ${settings.loaded.rounds} rounds × 4 scenarios × ${settings.loaded.sliceS} s`);
+        records.push(...(await loaded(bench, runIndex, rate, settings.loaded.rounds, settings.loaded.sliceS)));
       }
     }
 
-    let generatorCheck: LoadResult | undefined;
-    if (settings.generatorRate > 0) {
-      const direct = setups.find((s) => s.scenario === 'direct')!;
-      say(`==> the generator alone at ${settings.generatorRate} requests per second (direct scenario)`);
-      generatorCheck = await load(direct.client, spec(direct.url, settings.generatorRate, settings.durationS, settings.warmupS));
-    }
-
-    // The cross-check: ours and fortio back to back, same scenario and rate, each client alone on CPU 0
-    // and the scenario's processes moved to CPU 1, so neither client competes with what it measures.
+    // The fortio cross-check, paired as the unloaded phase is: rounds of every scenario, one request at a time.
     const fortio: FortioResult[] = [];
-    const crossCheck: RunRecord[] = [];
-    const pin = (setup: ScenarioSetup, cpus: string) => {
-      for (const p of setup.processes) trySh('taskset', ['-a', '-p', '-c', cpus, String(p.process.child.pid)]);
-    };
-    for (const setup of setups) {
-      say(`==> cross-check with fortio: ${setup.scenario} at ${settings.fortioRate} requests per second (clients on CPU 0, the scenario on CPU 1)`);
-      pin(setup, '1');
-      const ours = await load(setup.client, spec(setup.url, settings.fortioRate, settings.fortioDurationS, settings.warmupS), true);
-      crossCheck.push({ rep: 0, rate: settings.fortioRate, scenario: setup.scenario, result: ours, cpuPer1000: {} });
-      fortio.push(await runFortio(FORTIO, setup.client, setup.scenario, setup.url, REQUEST_BODY, settings.fortioRate, settings.fortioDurationS, settings.connections));
-      pin(setup, '0-1');
+    say(`==> cross-check with fortio: ${settings.fortio.rounds} rounds × 4 scenarios × ${settings.fortio.perSlice} sequential requests`);
+    for (let round = 0; round < settings.fortio.rounds; round++)
+      for (const setup of setups.map((_, i) => setups[(i + round) % setups.length]!)) {
+        await guard.checkpoint();
+        fortio.push({ ...(await runFortio(FORTIO, setup.client, setup.scenario, setup.url, REQUEST_BODY, { count: settings.fortio.perSlice })), round });
+      }
+
+    // daprd's CPU per request under other settings, at the highest loaded rate where no dapr slice saturated.
+    const daprSlices = records.filter((r) => r.phase === 'loaded' && r.scenario === 'dapr');
+    const calm = loadedRates[0]!.filter((rate) => daprSlices.every((r) => r.rate !== rate || r.saturated.length === 0));
+    const cpuRate = calm.length ? Math.max(...calm) : Math.min(...loadedRates[0]!);
+    const idle: Array<{ variant: string; msPerSecond: Record<string, number> }> = [];
+    if (settings.cpuExperiment) {
+      const dapr = setups.find((s) => s.scenario === 'dapr')!;
+      for (const variant of CPU_VARIANTS) {
+        say(`==> CPU experiment: daprd ${variant.name}, at ${cpuRate}/s`);
+        await restartDaprds(runtime, dapr, variant);
+        await generators.get('dapr')!.run({ kind: 'open', url: dapr.url, rate: cpuRate, durationS: 0.5, warmupS: 0, connections: settings.connections, body: REQUEST_BODY });
+        idle.push({ variant: variant.name, msPerSecond: await idleCpu(dapr, settings.cpuExperiment.idleS) });
+        records.push(...(await loaded(bench, settings.runs, cpuRate, settings.cpuExperiment.rounds, settings.cpuExperiment.sliceS, 'cpu-experiment', variant.name, 'dapr')));
+      }
     }
 
     const peakRssMb = Object.fromEntries(setups.map((s) => [s.scenario, Object.fromEntries(s.processes.map((p) => [p.role, memoryMb(p.process.child.pid!).peak]))]));
-    const harness = harnessCheck(runs, settings.rates, settings.repetitions);
-    const cpuRate = settings.rates.includes(1000) ? 1000 : settings.rates[0]!;
-    const report: BenchReport = {
-      generatedAt: new Date().toISOString(),
+    const report = buildReport({
       quick,
-      machine: { cpus: cpus().length, model: cpus()[0]?.model ?? 'unknown' },
+      settings,
+      records,
+      knees,
+      loadedRates,
+      fortio,
+      peakRssMb,
+      cpuRate,
+      idle,
+      durationS: (performance.now() - started) / 1000,
       versions: {
         daprd: trySh(bin.daprd, ['--version'])?.trim() ?? '?',
         haproxy: /version (\S+)/.exec(trySh('haproxy', ['-v']) ?? '')?.[1] ?? '?',
         node: process.version,
         fortio: FORTIO_VERSION,
       },
-      settings: {
-        rates: settings.rates,
-        repetitions: settings.repetitions,
-        durationS: settings.durationS,
-        warmupS: settings.warmupS,
-        connections: settings.connections,
-        body: REQUEST_BODY,
-      },
-      runs,
-      rows: tabulate(runs),
-      cpuPer1000AtRate: { rate: cpuRate, table: cpuTable(runs, cpuRate) },
-      peakRssMb,
-      fortio,
-      crossCheck,
-      ...(generatorCheck ? { generatorCheck } : {}),
-      harness,
-    };
-    writeReport(RESULTS, report);
+      machine: { cpus: cpus().length, model: cpus()[0]?.model ?? 'unknown' },
+    });
+    writePairedReport(RESULTS, report);
     say('');
-    for (const row of report.rows.filter((r) => r.rate === cpuRate)) {
-      say(
-        `${row.scenario.padEnd(9)} p50 ${String(row.latency.p50).padStart(6)} µs  p99 ${String(row.latency.p99).padStart(6)} µs  added p50 ${row.scenario === 'direct' ? '   (baseline)' : `${String(row.added.p50).padStart(6)} µs (spread ${row.addedP50SpreadPct.toFixed(0)} %)`}`,
-      );
-    }
-    if (!harness.pass) for (const p of harness.problems) say(`✗ ${p}`);
-    say(`\n==> ${harness.pass ? 'harness ok' : 'harness problems'}; results/bench/bench.md, bench.json, latency.svg`);
-    return harness.pass ? EXIT.ok : EXIT.mismatch;
+    for (const line of headline(report)) say(line);
+    if (!report.harness.pass) for (const p of report.harness.problems) say(`✗ ${p}`);
+    say(`\n==> ${report.harness.pass ? 'harness ok' : 'harness problems'}; results/bench/bench.md, bench.json, latency.svg (${report.durationS.toFixed(0)} s)`);
+    return report.harness.pass ? EXIT.ok : EXIT.mismatch;
   } finally {
     // Interrupted: the signal path tears down and exits; this path ends here.
     await guard.checkpoint();
@@ -208,7 +206,7 @@ async function run(quick: boolean): Promise<number> {
 async function main(): Promise<number> {
   let parsed;
   try {
-    parsed = parseArgs({ options: { quick: { type: 'boolean' }, help: { type: 'boolean', short: 'h' } } });
+    parsed = parseArgs({ options: { quick: { type: 'boolean' }, runs: { type: 'string' }, rates: { type: 'string' }, help: { type: 'boolean', short: 'h' } } });
   } catch (error) {
     throw new LabError('USAGE', `${(error as Error).message}\n${USAGE}`);
   }
@@ -216,8 +214,20 @@ async function main(): Promise<number> {
     say(USAGE);
     return EXIT.ok;
   }
+  const settings = structuredClone(parsed.values.quick ? QUICK : FULL);
+  if (parsed.values.runs !== undefined) {
+    const runs = Number(parsed.values.runs);
+    if (!Number.isInteger(runs) || runs < 1 || runs > 10) throw new LabError('USAGE', `--runs must be a whole number from 1 to 10, not ${parsed.values.runs}\n${USAGE}`);
+    settings.runs = runs;
+  }
+  if (parsed.values.rates !== undefined) {
+    const rates = parsed.values.rates.split(',').map(Number);
+    if (rates.some((r) => !Number.isInteger(r) || r < 1 || r > 100_000))
+      throw new LabError('USAGE', `--rates must list whole rates per second, e.g. 200,1000,2000, not ${parsed.values.rates}\n${USAGE}`);
+    settings.loaded.rates = rates;
+  }
   ensureRoot('the benchmark');
-  return run(parsed.values.quick === true);
+  return run(settings, parsed.values.quick === true);
 }
 
 main().then(

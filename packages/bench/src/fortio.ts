@@ -4,7 +4,8 @@ import type { PodRef } from '@calc/lab';
 /** fortio's answer to the same question, in µs, for the cross-check. */
 export interface FortioResult {
   scenario: string;
-  rate: number;
+  /** The cross-check round it belongs to. */
+  round?: number;
   actualQps: number;
   count: number;
   errors: number;
@@ -22,30 +23,24 @@ interface FortioJson {
 }
 
 /**
- * fortio load at a fixed rate from inside the client pod, with 10 µs histogram buckets
- * (-r 0.00001; its default of 1 ms is coarser than what is measured here).
+ * fortio from inside the client pod, one request at a time on one connection (`-qps 0 -c 1 -n N`:
+ * closed loop, as the unloaded phase), with 10 µs histogram buckets (-r 0.00001; its default of
+ * 1 ms is coarser than what is measured here).
  */
-export function runFortio(bin: string, client: PodRef, scenario: string, url: string, body: string, rate: number, durationS: number, connections: number): Promise<FortioResult> {
-  // -uniform: spread the connections' sends over time; by default fortio's connections fire in
-  // lockstep, bursts the single-threaded app queues, and that measures the bursts, not the sidecars.
-  // Pinned to CPU 0, as the project's generator is for the cross-check, so both clients get the same core.
+export function runFortio(bin: string, client: PodRef, scenario: string, url: string, body: string, o: { count: number }): Promise<FortioResult> {
   const args = [
     'netns',
     'exec',
     client.ns,
-    'taskset',
-    '-c',
-    '0',
     bin,
     'load',
     '-quiet',
-    '-uniform',
     '-qps',
-    String(rate),
+    '0',
     '-c',
-    String(connections),
-    '-t',
-    `${durationS}s`,
+    '1',
+    '-n',
+    String(o.count),
     '-r',
     '0.00001',
     '-p',
@@ -66,7 +61,6 @@ export function runFortio(bin: string, client: PodRef, scenario: string, url: st
       const ok = json.RetCodes['200'] ?? 0;
       resolve({
         scenario,
-        rate,
         actualQps: json.ActualQPS,
         count: json.DurationHistogram.Count,
         errors: json.DurationHistogram.Count - ok,

@@ -73,9 +73,14 @@ export interface PerRequest {
   onAnswer?(i: number, status: number | undefined, body: string): void;
 }
 
-export function runLoad(spec: LoadSpec, perRequest?: PerRequest): Promise<LoadResult> {
-  // fifo: every connection takes its turn, as fortio's -c connections do (Node's default, lifo, keeps a few hot).
-  const agent = new Agent({ keepAlive: true, maxSockets: spec.connections, maxFreeSockets: spec.connections, scheduling: 'fifo' });
+/** Keep-alive connections, used in turn; fifo: every connection takes its turn, as fortio's -c connections do (Node's default, lifo, keeps a few hot). */
+export function newAgent(connections: number): Agent {
+  return new Agent({ keepAlive: true, maxSockets: connections, maxFreeSockets: connections, scheduling: 'fifo' });
+}
+
+/** An open-loop run. With `shared`, its connections are reused (and kept open) from one run to the next. */
+export function runLoad(spec: LoadSpec, perRequest?: PerRequest, shared?: Agent): Promise<LoadResult> {
+  const agent = shared ?? newAgent(spec.connections);
   const latency = newHistogram();
   const service = newHistogram();
   const lag = newHistogram();
@@ -95,7 +100,7 @@ export function runLoad(spec: LoadSpec, perRequest?: PerRequest): Promise<LoadRe
 
   return new Promise((resolve) => {
     const finish = () => {
-      agent.destroy();
+      if (!shared) agent.destroy();
       const measuredNs = Number(lastEnd - intendedAt(warmup));
       resolve({
         spec,
@@ -161,14 +166,98 @@ export function runLoad(spec: LoadSpec, perRequest?: PerRequest): Promise<LoadRe
   });
 }
 
-/** Reads the spec from the last argument (`node loadgen-main.js SPEC` or `node -e "$BUNDLE" SPEC`), prints the result. */
+/**
+ * One connection, one request at a time (closed loop), `count` requests: what each request costs
+ * when nothing queues. Its latency is from the actual send; there is no schedule to lag behind.
+ */
+export interface SequentialSpec {
+  url: string;
+  count: number;
+  body?: string;
+  method?: string;
+  timeoutMs?: number;
+}
+
+export async function runSequential(spec: SequentialSpec, agent: Agent = newAgent(1)): Promise<LoadResult> {
+  const latency = newHistogram();
+  const statuses: Record<string, number> = {};
+  const body = spec.body ?? '';
+  const headers = body ? { 'content-type': 'application/json', 'content-length': String(Buffer.byteLength(body)) } : {};
+  let errors = 0;
+  const started = process.hrtime.bigint();
+  for (let i = 0; i < spec.count; i++) {
+    const sent = process.hrtime.bigint();
+    const status = await new Promise<number | undefined>((resolve) => {
+      const req = request(spec.url, { method: spec.method ?? 'POST', agent, headers, timeout: spec.timeoutMs ?? 10_000 }, (res) => {
+        res.resume();
+        res.on('end', () => resolve(res.statusCode));
+      });
+      req.on('timeout', () => req.destroy(new Error('timeout')));
+      req.on('error', () => resolve(undefined));
+      req.end(body);
+    });
+    latency.recordValue(Math.max(1, Number(process.hrtime.bigint() - sent) / 1000));
+    const key = status === undefined ? 'error' : String(status);
+    statuses[key] = (statuses[key] ?? 0) + 1;
+    if (status !== 200) errors += 1;
+  }
+  const wallNs = Number(process.hrtime.bigint() - started);
+  const summary = summarize(latency);
+  const none = summarize(newHistogram());
+  return {
+    spec: { url: spec.url, rate: 0, durationS: wallNs / 1e9, warmupS: 0, connections: 1, ...(spec.body ? { body: spec.body } : {}) },
+    requests: spec.count,
+    completed: spec.count,
+    errors,
+    statuses,
+    achievedRate: (spec.count * 1e9) / wallNs,
+    latencyUs: summary,
+    serviceUs: summary,
+    sendLagUs: none,
+    distribution: CHART_PERCENTILES.map((p) => [p, Math.round(p === 100 ? latency.maxValue : latency.getValueAtPercentile(p))]),
+  };
+}
+
+/** What `--serve` reads, one JSON object a line: an open-loop slice or a sequential one. */
+export type Slice = ({ kind: 'open' } & LoadSpec) | ({ kind: 'sequential' } & SequentialSpec);
+
+/**
+ * `loadgen-main.js --serve`: a generator that stays up in its client pod and runs slice after slice
+ * as the benchmark asks (one JSON line in, one LoadResult line out), keeping its connections open
+ * between slices, so short slices of every scenario can be interleaved without a process start
+ * or a new connection in each.
+ */
+async function serve(): Promise<void> {
+  const agents = new Map<string, Agent>();
+  const agentFor = (url: string, connections: number) => {
+    const key = `${url} ${connections}`;
+    if (!agents.has(key)) agents.set(key, newAgent(connections));
+    return agents.get(key)!;
+  };
+  let buffered = '';
+  process.stdin.setEncoding('utf8');
+  for await (const chunk of process.stdin) {
+    buffered += chunk as string;
+    for (let newline = buffered.indexOf('\n'); newline >= 0; newline = buffered.indexOf('\n')) {
+      const line = buffered.slice(0, newline);
+      buffered = buffered.slice(newline + 1);
+      const slice = JSON.parse(line) as Slice;
+      const result = slice.kind === 'sequential' ? await runSequential(slice, agentFor(slice.url, 1)) : await runLoad(slice, undefined, agentFor(slice.url, slice.connections));
+      process.stdout.write(`${JSON.stringify(result)}\n`);
+    }
+  }
+  for (const agent of agents.values()) agent.destroy();
+}
+
+/** `node loadgen-main.js SPEC` (or `node -e "$BUNDLE" SPEC`): one run, its result printed; `--serve`: slices from stdin. */
 export async function main(): Promise<void> {
+  if (process.argv.includes('--serve')) return serve();
   let spec: LoadSpec;
   try {
     spec = JSON.parse(process.argv.at(-1) ?? '') as LoadSpec;
     if (!(spec.rate > 0) || !(spec.durationS > 0) || !spec.url) throw new Error('url, rate > 0 and durationS > 0 are required');
   } catch (error) {
-    process.stderr.write(`loadgen: expected one JSON argument {"url","rate","durationS","warmupS","connections"}: ${(error as Error).message}\n`);
+    process.stderr.write(`loadgen: expected one JSON argument {"url","rate","durationS","warmupS","connections"}, or --serve: ${(error as Error).message}\n`);
     process.exit(2);
   }
   process.stdout.write(`${JSON.stringify(await runLoad(spec))}\n`);

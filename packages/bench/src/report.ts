@@ -3,9 +3,8 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { PERCENTILES, SCENARIOS, type Row, type RunRecord } from './analysis.js';
 import { latencyChart } from './chart.js';
-import type { FortioResult } from './fortio.js';
-import type { LoadResult } from './loadgen.js';
 
+/** The fixed-rate report of make bench-kind (the kind cluster's benchmark); make bench writes paired-report.ts's. */
 export interface BenchReport {
   generatedAt: string;
   quick: boolean;
@@ -16,10 +15,6 @@ export interface BenchReport {
   rows: Row[];
   cpuPer1000AtRate: { rate: number; table: Record<string, Record<string, number>> };
   peakRssMb: Record<string, Record<string, number>>;
-  fortio: FortioResult[];
-  /** Our generator's run beside each fortio run (same scenario, rate and core). */
-  crossCheck: RunRecord[];
-  generatorCheck?: LoadResult;
   /** The harness checks: every scenario at every rate, every request answered, no errors. */
   harness: { pass: boolean; problems: string[] };
 }
@@ -73,21 +68,6 @@ ${lines.join('\n')}
         .map(([role, mb]) => `${role} ${mb.toFixed(0)} MB`)
         .join(', ')} |`,
   );
-  // Absolute latencies include each client's own cost; what the benchmark reports, the added latency
-  // (scenario − direct, same tool), is what the two tools must agree on.
-  const oursAt = (scenario: string) => r.crossCheck.find((run) => run.scenario === scenario)?.result.latencyUs.p50 ?? Number.NaN;
-  const fortioAt = (scenario: string) => r.fortio.find((f) => f.scenario === scenario)?.p50 ?? Number.NaN;
-  const pct = (a: number, b: number) => (Number.isFinite(a) && Number.isFinite(b) && b !== 0 ? `${a >= b ? '+' : '−'}${Math.abs(((a - b) / b) * 100).toFixed(0)} %` : '–');
-  const fortio = r.fortio.map((f) => {
-    const ours = oursAt(f.scenario);
-    const addedFortio = f.p50 - fortioAt('direct');
-    const addedOurs = ours - oursAt('direct');
-    const added = f.scenario === 'direct' ? '(baseline) | |' : `${plus(addedFortio)} / ${plus(addedOurs)} | ${pct(addedFortio, addedOurs)} |`;
-    return `| ${f.scenario} | ${f.rate} | ${us(f.p50)} / ${us(ours)} | ${pct(f.p50, ours)} | ${added} ${f.actualQps.toFixed(0)} | ${f.errors} |`;
-  });
-  const gen = r.generatorCheck
-    ? `The generator at ${r.generatorCheck.spec.rate} requests per second against the direct scenario: achieved ${r.generatorCheck.achievedRate.toFixed(0)}/s, send lag p50 ${us(r.generatorCheck.sendLagUs.p50)}, p99 ${us(r.generatorCheck.sendLagUs.p99)}, p99.9 ${us(r.generatorCheck.sendLagUs.p999)} (target: p99 under 100 µs); latency p99 ${us(r.generatorCheck.latencyUs.p99)}.`
-    : 'Generator check not run (quick mode).';
   return `# Sidecar overhead: one call, client → multiplication
 
 ${r.quick ? '**Quick run (QUICK=1): checks the harness, the figures are not meant to be read.**\n\n' : ''}Generated ${r.generatedAt} on ${r.machine.cpus} × ${r.machine.model}; ${Object.entries(
@@ -118,22 +98,6 @@ resolution), and peak resident memory over the whole run:
 | scenario | CPU per 1000 requests | peak RSS |
 | --- | --- | --- |
 ${cpu.join('\n')}
-
-## Cross-check with fortio
-
-fortio ${r.versions.fortio ?? ''} (\`-r 0.00001\`: 10 µs buckets; \`-uniform\`: its connections spread over time) and the
-project's generator back to back, same scenario and rate, each client alone on CPU 0 with the scenario's processes on
-CPU 1, at a rate where nothing saturates (so the two instruments are compared, not how each accounts for queueing).
-fortio / ours. The absolute figures carry each client's own cost per request; the added latency (scenario − direct,
-each tool against its own baseline) is what the benchmark reports, and is what the two must agree on:
-
-| scenario | rate | p50 | p50 gap | added p50 | added p50 gap | fortio achieved qps | fortio errors |
-| --- | --- | --- | --- | --- | --- | --- | --- |
-${fortio.join('\n')}
-
-## The generator
-
-${gen}
 
 ## Harness
 

@@ -1,4 +1,4 @@
-import { readFileSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
 
 const CLOCK_TICKS_PER_SECOND = 100; // USER_HZ on Linux
 
@@ -25,4 +25,28 @@ export function memoryMb(pid: number): { peak: number; current: number } {
   } catch {
     return { peak: Number.NaN, current: Number.NaN };
   }
+}
+
+/**
+ * Context switches a process has made so far, over all its threads (Go's daprd runs many):
+ * voluntary + involuntary, from /proc/<pid>/task/<tid>/status.
+ */
+export function contextSwitches(pid: number): number {
+  let tids: string[];
+  try {
+    tids = readdirSync(`/proc/${pid}/task`);
+  } catch {
+    return Number.NaN;
+  }
+  let total = 0;
+  for (const tid of tids) {
+    try {
+      const status = readFileSync(`/proc/${pid}/task/${tid}/status`, 'utf8');
+      const count = (field: string) => Number(new RegExp(`^${field}:\\s+(\\d+)`, 'm').exec(status)?.[1] ?? 0);
+      total += count('voluntary_ctxt_switches') + count('nonvoluntary_ctxt_switches');
+    } catch {
+      // a thread that ended meanwhile: its switches are gone with it
+    }
+  }
+  return total;
 }

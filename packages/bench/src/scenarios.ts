@@ -50,7 +50,29 @@ export interface ScenarioSetup {
   client: BenchPod;
   url: string;
   /** The processes whose CPU and memory are this scenario's cost, by role. */
-  processes: Array<{ role: string; process: PodProcess }>;
+  processes: ScenarioProcess[];
+}
+
+export interface ScenarioProcess {
+  role: string;
+  process: PodProcess;
+  /** How it was started (kept for daprd, which the CPU experiment restarts with other settings). */
+  command?: string[];
+  env?: Record<string, string>;
+}
+
+/** Restarts the scenario's daprd processes with a changed command line and environment, and waits until each is ready again. */
+export async function restartDaprds(runtime: PodRuntime, setup: ScenarioSetup, change: { args?: string[]; env?: Record<string, string> }): Promise<void> {
+  for (const entry of setup.processes.filter((p) => p.command !== undefined)) {
+    await runtime.stop([entry.process]);
+    // A later flag wins in daprd's parser (Go's flag package), so a change can be appended.
+    entry.process = runtime.start(entry.process.pod, 'daprd', [...entry.command!, ...(change.args ?? [])], { ...entry.env, ...change.env }, { append: true });
+  }
+  await Promise.all(
+    setup.processes
+      .filter((p) => p.command !== undefined)
+      .map((p) => runtime.waitForHttp(p.process.pod, `http://127.0.0.1:${DAPR_HTTP_PORT}/v1.0/healthz/outbound`, p.process.pod)),
+  );
 }
 
 /** The body every request carries: the probe matrix's. */
@@ -85,11 +107,11 @@ export async function startScenarios(runtime: PodRuntime, workDir: string, bin: 
   const trustAnchors = readFileSync(daprCa.rootCert, 'utf8');
   const quiet = { LOG_LEVEL: 'warn', PORT: String(APP_PORT) };
   const app = (p: BenchPod) => runtime.start(p, 'app', serviceCommand('multiplication', 'mesh'), quiet);
-  const daprd = (p: BenchPod, appId: string, withApp: boolean, mtls: boolean) =>
-    runtime.start(p, 'daprd', daprdCommand(bin, { appId, config, resourcesDir, ...(withApp ? { appPort: APP_PORT } : {}), ...(mtls ? { sentryAddress } : {}) }), {
-      NAMESPACE,
-      ...(mtls ? { DAPR_TRUST_ANCHORS: trustAnchors } : {}),
-    });
+  const daprd = (p: BenchPod, appId: string, withApp: boolean, mtls: boolean) => {
+    const command = daprdCommand(bin, { appId, config, resourcesDir, ...(withApp ? { appPort: APP_PORT } : {}), ...(mtls ? { sentryAddress } : {}) });
+    const env = { NAMESPACE, ...(mtls ? { DAPR_TRUST_ANCHORS: trustAnchors } : {}) };
+    return { process: runtime.start(p, 'daprd', command, env), command, env };
+  };
 
   // Mesh wiring for the mesh and dapr+mesh pods.
   const meshDir = join(workDir, 'mesh');
@@ -129,8 +151,8 @@ export async function startScenarios(runtime: PodRuntime, workDir: string, bin: 
       url: `http://127.0.0.1:${DAPR_HTTP_PORT}/v1.0/invoke/mult-dapr/method/multiply`,
       processes: [
         { role: 'app', process: daprApp },
-        { role: 'client daprd', process: daprClient },
-        { role: 'server daprd', process: daprServer },
+        { role: 'client daprd', ...daprClient },
+        { role: 'server daprd', ...daprServer },
       ],
     },
     {
@@ -149,10 +171,10 @@ export async function startScenarios(runtime: PodRuntime, workDir: string, bin: 
       url: `http://127.0.0.1:${DAPR_HTTP_PORT}/v1.0/invoke/mult-combo/method/multiply`,
       processes: [
         { role: 'app', process: comboApp },
-        { role: 'client daprd', process: comboClientDaprd },
+        { role: 'client daprd', ...comboClientDaprd },
         { role: 'client proxy', process: comboClientProxy },
         { role: 'server proxy', process: comboServerProxy },
-        { role: 'server daprd', process: comboServerDaprd },
+        { role: 'server daprd', ...comboServerDaprd },
       ],
     },
   ];

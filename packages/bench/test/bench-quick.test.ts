@@ -5,23 +5,46 @@ import { describe, expect, it } from 'vitest';
 
 const CLI = fileURLToPath(new URL('../dist/cli.js', import.meta.url));
 const RESULTS = fileURLToPath(new URL('../../../results/bench/', import.meta.url));
+const SCENARIOS = ['dapr', 'dapr+mesh', 'direct', 'mesh'];
 
 describe('make bench QUICK=1: the harness, for real (no timing is asserted)', () => {
-  it('runs every scenario at every rate, every request answered, counts adding up, JSON, Markdown and chart written', async () => {
+  it('runs every phase for every scenario, every request answered, counts adding up, JSON, Markdown and chart written', async () => {
     const run = await new Promise<{ code: number; out: string }>((resolve) =>
       execFile(process.execPath, [CLI, '--quick'], { maxBuffer: 16 * 1024 * 1024 }, (e, stdout, stderr) => resolve({ code: e ? Number(e.code) : 0, out: stdout + stderr })),
     );
     expect(run.code, run.out).toBe(0);
     const report = JSON.parse(readFileSync(`${RESULTS}bench.json`, 'utf8'));
     expect(report.harness).toEqual({ pass: true, problems: [] });
-    expect(new Set(report.rows.map((r: { scenario: string }) => r.scenario))).toEqual(new Set(['direct', 'dapr', 'mesh', 'dapr+mesh']));
-    for (const r of report.runs) {
+    for (const phase of ['unloaded', 'loaded']) {
+      const seen = report.records.filter((r: { phase: string }) => r.phase === phase).map((r: { scenario: string }) => r.scenario);
+      expect([...new Set(seen)].sort(), phase).toEqual(SCENARIOS);
+    }
+    // Paired: every round has every scenario once.
+    const unloaded = report.records.filter((r: { phase: string }) => r.phase === 'unloaded');
+    for (let round = 0; round < report.settings.unloaded.rounds; round++)
+      expect(
+        unloaded
+          .filter((r: { round: number }) => r.round === round)
+          .map((r: { scenario: string }) => r.scenario)
+          .sort(),
+      ).toEqual(SCENARIOS);
+    for (const r of report.records) {
       expect(r.result.completed).toBe(r.result.requests);
       expect(r.result.errors).toBe(0);
+      for (const role of Object.keys(r.cpuMs)) expect(Number.isFinite(r.contextSwitches[role]), role).toBe(true);
     }
-    expect(report.fortio.map((f: { scenario: string }) => f.scenario).sort()).toEqual(['dapr', 'dapr+mesh', 'direct', 'mesh']);
-    expect(report.fortio.every((f: { errors: number; count: number }) => f.errors === 0 && f.count > 0)).toBe(true);
-    expect(readFileSync(`${RESULTS}bench.md`, 'utf8')).toContain('| scenario | p50 | p90 | p99 | p99.9 | max | added p50');
+    expect(report.knees[0].rate).toBeGreaterThan(0);
+    expect(report.unloaded[0].map((row: { scenario: string }) => row.scenario).sort()).toEqual(SCENARIOS);
+    for (const row of report.unloaded[0].filter((r: { scenario: string }) => r.scenario !== 'direct')) expect(row.added.p50.n).toBe(report.settings.unloaded.rounds);
+    // fortio, paired too: every round has every scenario once, every request answered.
+    for (let round = 0; round < report.settings.fortio.rounds; round++)
+      expect(report.fortio.filter((f: { round: number }) => f.round === round).map((f: { scenario: string }) => f.scenario).sort()).toEqual(SCENARIOS);
+    expect(report.fortio.every((f: { errors: number; count: number }) => f.errors === 0 && f.count === report.settings.fortio.perSlice)).toBe(true);
+    expect(report.crossCheck.map((c: { scenario: string }) => c.scenario).sort()).toEqual(['dapr', 'dapr+mesh', 'mesh']);
+    const markdown = readFileSync(`${RESULTS}bench.md`, 'utf8');
+    expect(markdown).toContain('## Unloaded: what the sidecars add when nothing queues');
+    expect(markdown).toContain('| mesh (HAProxy stand-in) |');
+    expect(markdown).not.toMatch(/\| mesh \|/);
     expect(readFileSync(`${RESULTS}latency.svg`, 'utf8')).toMatch(/^<svg[\s\S]*dapr\+mesh[\s\S]*<\/svg>\n$/);
   });
 });

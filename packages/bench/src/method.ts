@@ -1,0 +1,177 @@
+// The measurements of one benchmark run, each made of short slices that alternate between the
+// scenarios round after round (paired): unloaded (one request at a time), the direct baseline's knee,
+// and loaded (open loop at fractions of the knee). Every slice records the CPU time and context
+// switches of each process of its scenario and of the generator.
+import { cpus } from 'node:os';
+import type { Scenario } from './analysis.js';
+import type { Generator } from './generator.js';
+import type { LoadResult, Slice } from './loadgen.js';
+import { kneeOf, saturationReasons, type KneePoint } from './paired.js';
+import { contextSwitches, cpuMs } from './resources.js';
+import { REQUEST_BODY, type ScenarioSetup } from './scenarios.js';
+
+/** How many times, how long: FULL is make bench, QUICK checks the harness in about a minute. */
+export interface Settings {
+  runs: number;
+  unloaded: { rounds: number; perSlice: number };
+  knee: { rates: number[]; sliceS: number };
+  /** Loaded rates as fractions of the direct knee, unless fixed rates are asked for (--rates). */
+  loaded: { fractions: number[]; rates?: number[]; rounds: number; sliceS: number };
+  connections: number;
+  /** The fortio cross-check: rounds of every scenario, one request at a time. */
+  fortio: { rounds: number; perSlice: number };
+  /** The CPU experiment: daprd's settings varied at one rate (skipped in QUICK). */
+  cpuExperiment?: { rounds: number; sliceS: number; idleS: number };
+}
+
+export type Phase = 'unloaded' | 'knee' | 'loaded' | 'cpu-experiment';
+
+export interface SliceRecord {
+  run: number;
+  phase: Phase;
+  /** 0 for a sequential slice. */
+  rate: number;
+  round: number;
+  scenario: Scenario;
+  /** The CPU experiment's variant, e.g. "log-level warn". */
+  variant?: string;
+  result: LoadResult;
+  /** Requests the slice sent, warm-up included: what the CPU was spent on. */
+  sent: number;
+  wallMs: number;
+  cpuMs: Record<string, number>;
+  contextSwitches: Record<string, number>;
+  generatorCpuMs: number;
+  /** Why the slice counts as saturated; empty when it does not. */
+  saturated: string[];
+}
+
+export interface Bench {
+  setups: ScenarioSetup[];
+  generators: Map<Scenario, Generator>;
+  connections: number;
+  /** Between slices: stops the run if it was interrupted. */
+  checkpoint: () => Promise<void>;
+  say: (line: string) => void;
+}
+
+const MACHINE_CORES = cpus().length;
+
+/** One slice of one scenario, with what each of its processes (and the generator) spent on it. */
+async function measure(bench: Bench, setup: ScenarioSetup, slice: Slice, meta: Pick<SliceRecord, 'run' | 'phase' | 'round' | 'variant'>): Promise<SliceRecord> {
+  await bench.checkpoint();
+  const generator = bench.generators.get(setup.scenario)!;
+  const pids = setup.processes.map((p) => p.process.child.pid!);
+  const cpuBefore = pids.map(cpuMs);
+  const switchesBefore = pids.map(contextSwitches);
+  const generatorBefore = cpuMs(generator.pid);
+  const started = performance.now();
+  const result = await generator.run(slice);
+  const wallMs = performance.now() - started;
+  const spent = pids.map((pid, i) => cpuMs(pid) - cpuBefore[i]!);
+  const switches = pids.map((pid, i) => contextSwitches(pid) - switchesBefore[i]!);
+  const generatorCpuMs = cpuMs(generator.pid) - generatorBefore;
+  const roles = setup.processes.map((p) => p.role);
+  const rate = slice.kind === 'open' ? slice.rate : 0;
+  const sent = slice.kind === 'open' ? Math.round(slice.rate * (slice.warmupS + slice.durationS)) : slice.count;
+  const saturated =
+    slice.kind === 'open'
+      ? saturationReasons(
+          {
+            rate,
+            achievedRate: result.achievedRate,
+            sendLagP99Us: result.sendLagUs.p99,
+            busiestCores: Math.max(...spent) / wallMs,
+            totalCores: (spent.reduce((a, b) => a + b, 0) + generatorCpuMs) / wallMs,
+          },
+          MACHINE_CORES,
+        )
+      : [];
+  return {
+    ...meta,
+    rate,
+    scenario: setup.scenario,
+    result,
+    sent,
+    wallMs,
+    cpuMs: Object.fromEntries(roles.map((r, i) => [r, spent[i]!])),
+    contextSwitches: Object.fromEntries(roles.map((r, i) => [r, switches[i]!])),
+    generatorCpuMs,
+    saturated,
+  };
+}
+
+/** Every scenario once per round, in an order that rotates from round to round. */
+async function rounds(bench: Bench, count: number, each: (setup: ScenarioSetup, round: number) => Promise<SliceRecord>): Promise<SliceRecord[]> {
+  const records: SliceRecord[] = [];
+  for (let round = 0; round < count; round++) {
+    const order = bench.setups.map((_, i) => bench.setups[(i + round) % bench.setups.length]!);
+    for (const setup of order) records.push(await each(setup, round));
+  }
+  return records;
+}
+
+/** Warms every scenario (connections, daprd's caches, the JIT) before anything is kept. */
+export async function warmUp(bench: Bench): Promise<void> {
+  for (const setup of bench.setups) {
+    const generator = bench.generators.get(setup.scenario)!;
+    await generator.run({ kind: 'sequential', url: setup.url, count: 200, body: REQUEST_BODY });
+    await generator.run({ kind: 'open', url: setup.url, rate: 200, durationS: 0.5, warmupS: 0, connections: bench.connections, body: REQUEST_BODY });
+  }
+}
+
+/** One connection, one request at a time: the latency each sidecar adds when nothing queues. */
+export function unloaded(bench: Bench, run: number, roundCount: number, perSlice: number): Promise<SliceRecord[]> {
+  return rounds(bench, roundCount, (setup, round) =>
+    measure(bench, setup, { kind: 'sequential', url: setup.url, count: perSlice, body: REQUEST_BODY }, { run, phase: 'unloaded', round }),
+  );
+}
+
+/** The direct baseline at rising rates, until it queues: the rate this machine can carry without the sidecars. */
+export async function knee(
+  bench: Bench,
+  run: number,
+  rates: readonly number[],
+  sliceS: number,
+): Promise<{ rate: number; why: string; found: boolean; points: KneePoint[]; records: SliceRecord[] }> {
+  const direct = bench.setups.find((s) => s.scenario === 'direct')!;
+  const points: KneePoint[] = [];
+  const records: SliceRecord[] = [];
+  for (const rate of rates) {
+    const record = await measure(
+      bench,
+      direct,
+      { kind: 'open', url: direct.url, rate, durationS: sliceS, warmupS: 0.3, connections: bench.connections, body: REQUEST_BODY },
+      { run, phase: 'knee', round: 0 },
+    );
+    records.push(record);
+    points.push({ rate, p50Us: record.result.latencyUs.p50, p90Us: record.result.latencyUs.p90, saturated: record.saturated });
+    bench.say(
+      `    knee search: direct at ${rate}/s: p50 ${record.result.latencyUs.p50} µs, p90 ${record.result.latencyUs.p90} µs${record.saturated.length ? ` (saturated: ${record.saturated.join(', ')})` : ''}`,
+    );
+    if (kneeOf(points).found) break;
+  }
+  return { ...kneeOf(points), points, records };
+}
+
+/** Open loop at a constant rate, every scenario in turn, round after round. */
+export function loaded(
+  bench: Bench,
+  run: number,
+  rate: number,
+  roundCount: number,
+  sliceS: number,
+  phase: Phase = 'loaded',
+  variant?: string,
+  only?: Scenario,
+): Promise<SliceRecord[]> {
+  const pick = only ? { ...bench, setups: bench.setups.filter((s) => s.scenario === only) } : bench;
+  return rounds(pick, roundCount, (setup, round) =>
+    measure(
+      bench,
+      setup,
+      { kind: 'open', url: setup.url, rate, durationS: sliceS, warmupS: 0.2, connections: bench.connections, body: REQUEST_BODY },
+      { run, phase, round, ...(variant ? { variant } : {}) },
+    ),
+  );
+}
