@@ -135,7 +135,7 @@ export function buildReport(input: ReportInput): PairedReport {
     costs,
     costsByRate: allCosts,
     cpuRate: input.cpuRate,
-    repeatability: repeatability(unloaded, allCosts, costs[0] ?? []),
+    repeatability: repeatability(unloaded, allCosts, [...new Map(costs.flat().map((c) => [`${c.scenario} ${c.role}`, c])).values()]),
     cpuExperiment,
     fortio: input.fortio,
     crossCheck,
@@ -156,7 +156,7 @@ export function headline(r: PairedReport): string[] {
   for (const row of r.repeatability.cpu) {
     const rate = r.costs[0]?.find((c) => c.scenario === row.scenario && c.role === row.role)?.rate;
     lines.push(
-      `  ${`${LABEL[row.scenario]}, ${row.role}`.padEnd(42)} ${row.runs.map((v) => `${v.toFixed(0)} ms`).join(' / ')} at ${rate}/s${r.settings.runs > 1 ? `   differ by ${row.differencePct.toFixed(0)} %: ${row.pass ? 'agree' : 'MISS'}` : ''}`,
+      `  ${`${LABEL[row.scenario]}, ${row.role}`.padEnd(42)} ${row.runs.map((v) => `${v.toFixed(0)} ms`).join(' / ')} at ${rate}/s${r.settings.runs > 1 ? `   differ by ${row.differencePct.toFixed(0)} % (${row.pass ? 'agree' : 'MISS'}); per direct request ${row.relative.map((v) => v.toFixed(2)).join(' / ')}, ${row.relativeDifferencePct.toFixed(0)} % (${row.relativePass ? 'agree' : 'MISS'})` : ''}`,
     );
   }
   lines.push(`knee of the direct baseline: ${r.knees.map((k) => `${k.rate}/s`).join(' / ')}`);
@@ -191,11 +191,13 @@ Anchors (published, other setups): ${Object.entries(ANCHORS)
 }
 
 function costSection(r: PairedReport): string {
-  const rows = (r.costs[0] ?? []).map((c) => {
+  const reported = [...new Map(r.costs.flat().map((c) => [`${c.scenario} ${c.role}`, c])).values()];
+  const rows = reported.map((c) => {
     const perRun = r.costsByRate.map((rows) => rows.find((x) => x.scenario === c.scenario && x.role === c.role && x.rate === c.rate));
     const rep = r.repeatability.cpu.find((x) => x.scenario === c.scenario && x.role === c.role);
     const agree = r.settings.runs > 1 && rep ? `${rep.differencePct.toFixed(0)} % ${rep.pass ? '✅' : '❌'}` : '–';
-    return `| ${LABEL[c.scenario]} | ${c.role} | ${c.rate}/s | ${perRun.map((x) => (x ? range(x.cpuMsPer1000) : '–')).join(' | ')} | ${agree} | ${perRun.map((x) => (x ? range(x.contextSwitchesPerRequest, 1) : '–')).join(' | ')} | ${(r.peakRssMb[c.scenario]?.[c.role] ?? Number.NaN).toFixed(0)} MB |`;
+    const agreeRelative = r.settings.runs > 1 && rep ? `${rep.relativeDifferencePct.toFixed(0)} % ${rep.relativePass ? '✅' : '❌'}` : '–';
+    return `| ${LABEL[c.scenario]} | ${c.role} | ${c.rate}/s | ${perRun.map((x) => (x ? range(x.cpuMsPer1000) : '–')).join(' | ')} | ${agree} | ${perRun.map((x) => (x ? x.perDirectRequest.toFixed(2) : '–')).join(' | ')} | ${agreeRelative} | ${perRun.map((x) => (x ? range(x.contextSwitchesPerRequest, 1) : '–')).join(' | ')} | ${(r.peakRssMb[c.scenario]?.[c.role] ?? Number.NaN).toFixed(0)} MB |`;
   });
   const runs = r.costs.map((_, i) => i + 1);
   // Per-request CPU against the rate, for the sidecars, from the last run.
@@ -213,11 +215,12 @@ function costSection(r: PairedReport): string {
 
 Per process, from the loaded slices (saturated ones left out), each scenario at the highest loaded rate its row was not
 saturated at: CPU milliseconds per 1,000 requests (all the slices' CPU over all their requests; in brackets the range over the
-slices, whose clock ticks in 10 ms) and context switches per request (all threads, voluntary and not, from /proc). Noise moves
-these far less than latency.
+slices, whose clock ticks in 10 ms); the same over what the direct app spent per request in the same rounds ("per direct
+request": paired, so a machine that runs faster or slower from one run to the next hardly moves it); and context switches per
+request (all threads, voluntary and not, from /proc). Noise moves these far less than latency.
 
-| scenario | process | rate | ${runs.map((i) => `CPU ms / 1,000, run ${i}`).join(' | ')} | runs agree? | ${runs.map((i) => `switches / request, run ${i}`).join(' | ')} | peak RSS |
-| --- | --- | --- |${runs.map(() => ' --- |').join('')} --- |${runs.map(() => ' --- |').join('')} --- |
+| scenario | process | rate | ${runs.map((i) => `CPU ms / 1,000, run ${i}`).join(' | ')} | runs agree? | ${runs.map((i) => `per direct request, run ${i}`).join(' | ')} | runs agree? | ${runs.map((i) => `switches / request, run ${i}`).join(' | ')} | peak RSS |
+| --- | --- | --- |${runs.map(() => ' --- |').join('')} --- |${runs.map(() => ' --- |').join('')} --- |${runs.map(() => ' --- |').join('')} --- |
 ${rows.join('\n')}
 
 The sidecars' CPU per 1,000 requests against the rate (last run): it falls as the rate rises, because part of each request's

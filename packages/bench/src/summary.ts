@@ -102,6 +102,11 @@ export interface CostRow {
   rate: number;
   /** CPU milliseconds per 1,000 requests: all the slices' CPU over all their requests (the clock ticks in 10 ms, so a sum beats a median of slices); the range is per slice. */
   cpuMsPer1000: Spread;
+  /**
+   * The same CPU over the direct app's own CPU per request in the same rounds: a paired figure, in
+   * units of "one plain request", which a machine that runs faster or slower from one run to the next hardly moves.
+   */
+  perDirectRequest: number;
   contextSwitchesPerRequest: Spread;
 }
 
@@ -119,14 +124,22 @@ export function costRows(records: readonly SliceRecord[]): CostRow[] {
   for (const rate of [...new Set(kept.map((r) => r.rate))])
     for (const scenario of [...new Set(kept.map((r) => r.scenario))]) {
       const mine = kept.filter((r) => r.scenario === scenario && r.rate === rate);
-      for (const role of Object.keys(mine[0]?.cpuMs ?? {}))
+      const direct = ratioOf(
+        kept.filter((r) => r.scenario === 'direct' && r.rate === rate),
+        (r) => r.cpuMs.app ?? Number.NaN,
+        1000,
+      ).median;
+      for (const role of Object.keys(mine[0]?.cpuMs ?? {})) {
+        const cpuMsPer1000 = ratioOf(mine, (r) => r.cpuMs[role] ?? Number.NaN, 1000);
         rows.push({
           scenario,
           role,
           rate,
-          cpuMsPer1000: ratioOf(mine, (r) => r.cpuMs[role] ?? Number.NaN, 1000),
+          cpuMsPer1000,
+          perDirectRequest: cpuMsPer1000.median / direct,
           contextSwitchesPerRequest: ratioOf(mine, (r) => r.contextSwitches[role] ?? Number.NaN, 1),
         });
+      }
     }
   return rows;
 }
@@ -147,7 +160,7 @@ export interface Repeatability {
   /** Per scenario: each run's unloaded added median, and how far the runs agree. */
   latency: Array<{ scenario: Scenario; runs: Estimate[]; agreement: Agreement }>;
   /** Per sidecar process: each run's CPU per 1,000 requests, and how far they agree (within 10 %). */
-  cpu: Array<{ scenario: Scenario; role: string; runs: number[]; differencePct: number; pass: boolean }>;
+  cpu: Array<{ scenario: Scenario; role: string; runs: number[]; differencePct: number; pass: boolean; relative: number[]; relativeDifferencePct: number; relativePass: boolean }>;
 }
 
 /**
@@ -166,10 +179,14 @@ export function repeatability(unloaded: UnloadedRow[][], costsByRate: CostRow[][
   const cpu = reported
     .filter((c) => c.role !== 'app')
     .map((c) => {
-      const runs = costsByRate.map((rows) => rows.find((r) => r.scenario === c.scenario && r.role === c.role && r.rate === c.rate)?.cpuMsPer1000.median ?? Number.NaN);
-      const [a, b] = [runs[0]!, runs.at(-1)!];
-      const differencePct = (Math.abs(a - b) / ((a + b) / 2)) * 100;
-      return { scenario: c.scenario, role: c.role, runs, differencePct, pass: differencePct <= 10 };
+      const at = (rows: CostRow[]) => rows.find((r) => r.scenario === c.scenario && r.role === c.role && r.rate === c.rate);
+      const runs = costsByRate.map((rows) => at(rows)?.cpuMsPer1000.median ?? Number.NaN);
+      const relative = costsByRate.map((rows) => at(rows)?.perDirectRequest ?? Number.NaN);
+      const differencePct = relativeDifference(runs[0]!, runs.at(-1)!);
+      const relativeDifferencePct = relativeDifference(relative[0]!, relative.at(-1)!);
+      return { scenario: c.scenario, role: c.role, runs, differencePct, pass: differencePct <= 10, relative, relativeDifferencePct, relativePass: relativeDifferencePct <= 10 };
     });
   return { latency, cpu };
 }
+
+const relativeDifference = (a: number, b: number) => (Math.abs(a - b) / ((a + b) / 2)) * 100;

@@ -38,7 +38,12 @@ describe('make bench QUICK=1: the harness, for real (no timing is asserted)', ()
     for (const row of report.unloaded[0].filter((r: { scenario: string }) => r.scenario !== 'direct')) expect(row.added.p50.n).toBe(report.settings.unloaded.rounds);
     // fortio, paired too: every round has every scenario once, every request answered.
     for (let round = 0; round < report.settings.fortio.rounds; round++)
-      expect(report.fortio.filter((f: { round: number }) => f.round === round).map((f: { scenario: string }) => f.scenario).sort()).toEqual(SCENARIOS);
+      expect(
+        report.fortio
+          .filter((f: { round: number }) => f.round === round)
+          .map((f: { scenario: string }) => f.scenario)
+          .sort(),
+      ).toEqual(SCENARIOS);
     expect(report.fortio.every((f: { errors: number; count: number }) => f.errors === 0 && f.count === report.settings.fortio.perSlice)).toBe(true);
     expect(report.crossCheck.map((c: { scenario: string }) => c.scenario).sort()).toEqual(['dapr', 'dapr+mesh', 'mesh']);
     const markdown = readFileSync(`${RESULTS}bench.md`, 'utf8');
