@@ -50,8 +50,8 @@ function ensureFortio(): void {
 const FULL: Settings = {
   runs: 2,
   unloaded: { rounds: 15, perSlice: 200 },
-  knee: { rates: [250, 500, 750, 1000, 1500, 2000, 3000, 4000, 6000, 8000, 12000, 16000], sliceS: 1.5 },
-  loaded: { fractions: [0.05, 0.1, 0.25], rounds: 6, sliceS: 1 },
+  knee: { rates: [250, 500, 750, 1000, 1500, 2000, 3000, 4000, 6000, 8000, 12000, 16000, 24000, 32000, 48000], sliceS: 1.5 },
+  loaded: { fractions: [0.025, 0.05, 0.1, 0.25], rounds: 6, sliceS: 1 },
   connections: 16,
   fortio: { rounds: 8, perSlice: 200 },
   cpuExperiment: { rounds: 4, sliceS: 2, idleS: 3 },
@@ -86,7 +86,7 @@ daprd's settings to explain its CPU. Writes results/bench/bench.json, bench.md a
   --quick        one short run that checks the harness (~1 minute; figures not meant to be read)
   --runs N       how many runs (default 2; the agreement compares the first and the last)
   --rates LIST   loaded rates in requests per second (e.g. 200,1000,2000, for big machines),
-                 instead of 5 %, 10 % and 25 % of the knee
+                 instead of 2.5, 5, 10 and 25 % of the knee
 Needs root (network namespaces), like make lab. Exit 0 ok, 1 harness problems, 2 bad usage, 3 could not run.`;
 
 /** CPU each daprd of the scenario spends with no request at all, per second of wall time: its background work. */
@@ -147,12 +147,30 @@ async function run(settings: Settings, quick: boolean): Promise<number> {
 
     // The fortio cross-check, paired as the unloaded phase is: rounds of every scenario, one request at a time.
     const fortio: FortioResult[] = [];
-    say(`==> cross-check with fortio: ${settings.fortio.rounds} rounds × 4 scenarios × ${settings.fortio.perSlice} sequential requests`);
+    // In each round, ours right after fortio on the same scenario, so both tools see the same moment.
+    say(`==> cross-check with fortio: ${settings.fortio.rounds} rounds × 4 scenarios × ${settings.fortio.perSlice} sequential requests, fortio then ours`);
+    const beside: SliceRecord[] = [];
     for (let round = 0; round < settings.fortio.rounds; round++)
       for (const setup of setups.map((_, i) => setups[(i + round) % setups.length]!)) {
         await guard.checkpoint();
         fortio.push({ ...(await runFortio(FORTIO, setup.client, setup.scenario, setup.url, REQUEST_BODY, { count: settings.fortio.perSlice })), round });
+        const ours = await generators.get(setup.scenario)!.run({ kind: 'sequential', url: setup.url, count: settings.fortio.perSlice, body: REQUEST_BODY });
+        beside.push({
+          run: settings.runs,
+          phase: 'cross-check',
+          rate: 0,
+          round,
+          scenario: setup.scenario,
+          result: ours,
+          sent: ours.requests,
+          wallMs: 0,
+          cpuMs: {},
+          contextSwitches: {},
+          generatorCpuMs: 0,
+          saturated: [],
+        });
       }
+    records.push(...beside);
 
     // daprd's CPU per request under other settings, at the highest loaded rate where no dapr slice saturated.
     const daprSlices = records.filter((r) => r.phase === 'loaded' && r.scenario === 'dapr');

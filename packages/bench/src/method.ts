@@ -24,7 +24,7 @@ export interface Settings {
   cpuExperiment?: { rounds: number; sliceS: number; idleS: number };
 }
 
-export type Phase = 'unloaded' | 'knee' | 'loaded' | 'cpu-experiment';
+export type Phase = 'unloaded' | 'knee' | 'loaded' | 'cpu-experiment' | 'cross-check';
 
 export interface SliceRecord {
   run: number;
