@@ -51,7 +51,7 @@ const FULL: Settings = {
   runs: 2,
   unloaded: { rounds: 15, perSlice: 200 },
   knee: { rates: [250, 500, 750, 1000, 1500, 2000, 3000, 4000, 6000, 8000, 12000, 16000, 24000, 32000, 48000], sliceS: 1.5 },
-  loaded: { fractions: [0.025, 0.05, 0.1, 0.25], rounds: 6, sliceS: 1 },
+  loaded: { fractions: [0.0125, 0.025, 0.05, 0.1, 0.25], rounds: 5, sliceS: 1 },
   connections: 16,
   fortio: { rounds: 8, perSlice: 200 },
   cpuExperiment: { rounds: 4, sliceS: 2, idleS: 3 },
@@ -86,7 +86,7 @@ daprd's settings to explain its CPU. Writes results/bench/bench.json, bench.md a
   --quick        one short run that checks the harness (~1 minute; figures not meant to be read)
   --runs N       how many runs (default 2; the agreement compares the first and the last)
   --rates LIST   loaded rates in requests per second (e.g. 200,1000,2000, for big machines),
-                 instead of 2.5, 5, 10 and 25 % of the knee
+                 instead of 1.25, 2.5, 5, 10 and 25 % of the knee
 Needs root (network namespaces), like make lab. Exit 0 ok, 1 harness problems, 2 bad usage, 3 could not run.`;
 
 /** CPU each daprd of the scenario spends with no request at all, per second of wall time: its background work. */

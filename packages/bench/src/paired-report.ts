@@ -257,7 +257,7 @@ ${rows.join('\n')}
   return `## Loaded: open loop at fractions of the machine's knee
 
 The direct baseline's knee, found by a ramp of open-loop slices (the highest rate before the first that queues): ${knees}.
-Loaded rates ${r.settings.loaded.rates ? `as asked (--rates ${r.settings.loaded.rates.join(',')})` : `at ${r.settings.loaded.fractions.map((f) => `${f * 100} %`).join(' and ')} of it`}; each round every scenario
+Loaded rates ${r.settings.loaded.rates ? `as asked (--rates ${r.settings.loaded.rates.join(',')})` : `at ${r.settings.loaded.fractions.map((f) => `${f * 100} %`).join(', ')} of it`}; each round every scenario
 for ${r.settings.loaded.sliceS} s after 0.2 s of warm-up, ${r.settings.loaded.rounds} rounds; latency from each request's intended send time (no coordinated
 omission), ${r.settings.connections} keep-alive connections. A slice is saturated when the schedule slipped (achieved under 95 %), the generator
 lagged (send lag p99 over 1 ms), one of the scenario's processes used over 85 % of a core, or the scenario and the generator

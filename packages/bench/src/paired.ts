@@ -105,15 +105,20 @@ export interface KneePoint {
   saturated: string[];
 }
 
+/** How much worse than the best p90 seen a p90 must be to count as queueing: twice, and by half a millisecond at least. */
+export const QUEUEING = { factor: 2, marginUs: 500 } as const;
+
 /**
  * The direct baseline's knee: the highest rate of the ramp before the first that queues — saturated
- * by its own counters, or a p90 more than twice the lowest p90 seen so far (a sleeping CPU makes the
- * lowest rates slow too, so the reference is the best seen, not the first).
+ * by its own counters, or a p90 over twice the lowest p90 seen so far and half a millisecond above
+ * it (a sleeping CPU makes the lowest rates slow too, so the reference is the best seen, not the
+ * first; the margin keeps a 100 µs wobble from passing for a queue).
  */
 export function kneeOf(points: readonly KneePoint[]): { rate: number; why: string; found: boolean } {
   let best = Number.POSITIVE_INFINITY;
   for (const [i, p] of points.entries()) {
-    const queued = p.saturated.length > 0 ? p.saturated.join(', ') : p.p90Us > 2 * best ? `p90 ${p.p90Us} µs, over twice the best ${best} µs` : '';
+    const slower = p.p90Us > QUEUEING.factor * best && p.p90Us - best > QUEUEING.marginUs;
+    const queued = p.saturated.length > 0 ? p.saturated.join(', ') : slower ? `p90 ${p.p90Us} µs, over twice the best ${best} µs` : '';
     if (queued) return { rate: points[i - 1]?.rate ?? p.rate, why: `${p.rate}/s queues: ${queued}`, found: true };
     best = Math.min(best, p.p90Us);
   }

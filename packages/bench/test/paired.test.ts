@@ -46,5 +46,7 @@ describe('saturation and the knee', () => {
     expect(kneeOf([point(250, 900), point(500, 400), point(1000, 420), point(2000, 1500)])).toMatchObject({ rate: 1000, found: true });
     expect(kneeOf([point(250, 400), point(500, 410, ['generator send lag p99 2.0 ms'])])).toMatchObject({ rate: 250, found: true });
     expect(kneeOf([point(250, 400), point(500, 410)])).toMatchObject({ rate: 500, found: false });
+    // Twice the best, but only 100 µs more: a wobble, not a queue.
+    expect(kneeOf([point(250, 100), point(500, 95), point(1000, 198)])).toMatchObject({ found: false });
   });
 });
