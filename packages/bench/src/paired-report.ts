@@ -35,7 +35,7 @@ export interface PairedReport {
   /** Per run. */
   unloaded: UnloadedRow[][];
   loaded: LoadedRow[][];
-  /** The cost per request reported for each scenario (see headlineCosts), per run. */
+  /** The cost per request reported for each scenario (see headlineCosts: one rate for every run), per run. */
   costs: CostRow[][];
   /** The same at every loaded rate, per run: per-request CPU against the rate. */
   costsByRate: CostRow[][];
@@ -121,7 +121,7 @@ export function buildReport(input: ReportInput): PairedReport {
     return { scenario, fortio, ours, oursUnloaded, agreement: agreement(fortio, ours) };
   });
   const allCosts = runs.map((records) => costRows(records.filter((r) => r.phase === 'loaded')));
-  const costs = allCosts.map((rows, i) => headlineCosts(rows, loaded[i] ?? []));
+  const costs = allCosts.map((rows) => headlineCosts(rows, loaded));
   return {
     generatedAt: new Date().toISOString(),
     quick: input.quick,
@@ -136,7 +136,7 @@ export function buildReport(input: ReportInput): PairedReport {
     costs,
     costsByRate: allCosts,
     cpuRate: input.cpuRate,
-    repeatability: repeatability(unloaded, allCosts, [...new Map(costs.flat().map((c) => [`${c.scenario} ${c.role}`, c])).values()]),
+    repeatability: repeatability(unloaded, allCosts, firstOfEach(costs.flat())),
     cpuExperiment,
     fortio: input.fortio,
     crossCheck,
@@ -153,13 +153,11 @@ export function headline(r: PairedReport): string[] {
     lines.push(
       `  ${LABEL[row.scenario].padEnd(28)} ${row.runs.map(withInterval).join('   ')}${r.settings.runs > 1 ? `   runs differ by ${row.agreement.differencePct.toFixed(0)} %${row.agreement.overlap ? ', intervals overlap' : ''}: ${row.agreement.pass ? 'agree' : 'MISS'}` : ''}`,
     );
-  lines.push('CPU per 1,000 requests, per run (each scenario at its highest unsaturated loaded rate):');
-  for (const row of r.repeatability.cpu) {
-    const rate = r.costs[0]?.find((c) => c.scenario === row.scenario && c.role === row.role)?.rate;
+  lines.push('CPU per 1,000 requests and context switches per request, per run (each scenario at the highest loaded rate no run saturated):');
+  for (const row of r.repeatability.cpu)
     lines.push(
-      `  ${`${LABEL[row.scenario]}, ${row.role}`.padEnd(42)} ${row.runs.map((v) => `${v.toFixed(0)} ms`).join(' / ')} at ${rate}/s${r.settings.runs > 1 ? `   differ by ${row.differencePct.toFixed(0)} % (${row.pass ? 'agree' : 'MISS'}); per direct request ${row.relative.map((v) => v.toFixed(2)).join(' / ')}, ${row.relativeDifferencePct.toFixed(0)} % (${row.relativePass ? 'agree' : 'MISS'})` : ''}`,
+      `  ${`${LABEL[row.scenario]}, ${row.role}`.padEnd(42)} at ${row.rate}/s: ${row.runs.map((v) => `${v.toFixed(0)} ms`).join(' / ')}, ${row.switches.map((v) => v.toFixed(1)).join(' / ')} switches${r.settings.runs > 1 ? `   CPU differs by ${row.differencePct.toFixed(0)} % (${row.pass ? 'agree' : 'MISS'}), switches by ${row.switchesDifferencePct.toFixed(0)} %` : ''}`,
     );
-  }
   lines.push(`knee of the direct baseline: ${r.knees.map((k) => `${k.rate}/s`).join(' / ')}`);
   return lines;
 }
@@ -192,13 +190,10 @@ Anchors (published, other setups): ${Object.entries(ANCHORS)
 }
 
 function costSection(r: PairedReport): string {
-  const reported = [...new Map(r.costs.flat().map((c) => [`${c.scenario} ${c.role}`, c])).values()];
-  const rows = reported.map((c) => {
+  const rows = r.repeatability.cpu.map((c) => {
     const perRun = r.costsByRate.map((rows) => rows.find((x) => x.scenario === c.scenario && x.role === c.role && x.rate === c.rate));
-    const rep = r.repeatability.cpu.find((x) => x.scenario === c.scenario && x.role === c.role);
-    const agree = r.settings.runs > 1 && rep ? `${rep.differencePct.toFixed(0)} % ${rep.pass ? '✅' : '❌'}` : '–';
-    const agreeRelative = r.settings.runs > 1 && rep ? `${rep.relativeDifferencePct.toFixed(0)} % ${rep.relativePass ? '✅' : '❌'}` : '–';
-    return `| ${LABEL[c.scenario]} | ${c.role} | ${c.rate}/s | ${perRun.map((x) => (x ? range(x.cpuMsPer1000) : '–')).join(' | ')} | ${agree} | ${perRun.map((x) => (x ? x.perDirectRequest.toFixed(2) : '–')).join(' | ')} | ${agreeRelative} | ${perRun.map((x) => (x ? range(x.contextSwitchesPerRequest, 1) : '–')).join(' | ')} | ${(r.peakRssMb[c.scenario]?.[c.role] ?? Number.NaN).toFixed(0)} MB |`;
+    const agree = r.settings.runs > 1 ? `${c.differencePct.toFixed(0)} % ${c.pass ? '✅' : '❌'}` : '–';
+    return `| ${LABEL[c.scenario]} | ${c.role} | ${c.rate}/s | ${perRun.map((x) => (x ? range(x.cpuMsPer1000) : '–')).join(' | ')} | ${agree} | ${perRun.map((x) => (x ? range(x.contextSwitchesPerRequest, 1) : '–')).join(' | ')} | ${r.settings.runs > 1 ? `${c.switchesDifferencePct.toFixed(0)} %` : '–'} | ${(r.peakRssMb[c.scenario]?.[c.role] ?? Number.NaN).toFixed(0)} MB |`;
   });
   const runs = r.costs.map((_, i) => i + 1);
   // Per-request CPU against the rate, for the sidecars, from the last run.
@@ -214,14 +209,13 @@ function costSection(r: PairedReport): string {
   });
   return `## What each request costs: CPU and context switches
 
-Per process, from the loaded slices (saturated ones left out), each scenario at the highest loaded rate its row was not
-saturated at: CPU milliseconds per 1,000 requests (all the slices' CPU over all their requests; in brackets the range over the
-slices, whose clock ticks in 10 ms); the same over what the direct app spent per request in the same rounds ("per direct
-request": paired, so a machine that runs faster or slower from one run to the next hardly moves it); and context switches per
-request (all threads, voluntary and not, from /proc). Noise moves these far less than latency.
+Per process, from the loaded slices (saturated ones left out), each scenario at the highest loaded rate its row was saturated
+at in no run: CPU milliseconds per 1,000 requests (all the slices' CPU over all their requests; in brackets the range over the
+slices, whose clock ticks in 10 ms) and context switches per request (all threads, voluntary and not, from /proc). The sidecars
+only (the apps are the same code in every scenario). Noise moves these far less than latency, the switches least.
 
-| scenario | process | rate | ${runs.map((i) => `CPU ms / 1,000, run ${i}`).join(' | ')} | runs agree? | ${runs.map((i) => `per direct request, run ${i}`).join(' | ')} | runs agree? | ${runs.map((i) => `switches / request, run ${i}`).join(' | ')} | peak RSS |
-| --- | --- | --- |${runs.map(() => ' --- |').join('')} --- |${runs.map(() => ' --- |').join('')} --- |${runs.map(() => ' --- |').join('')} --- |
+| scenario | process | rate | ${runs.map((i) => `CPU ms / 1,000, run ${i}`).join(' | ')} | within 10 %? | ${runs.map((i) => `switches / request, run ${i}`).join(' | ')} | switches differ by | peak RSS |
+| --- | --- | --- |${runs.map(() => ' --- |').join('')} --- |${runs.map(() => ' --- |').join('')} --- | --- |
 ${rows.join('\n')}
 
 The sidecars' CPU per 1,000 requests against the rate (last run): it falls as the rate rises, because part of each request's
@@ -361,4 +355,11 @@ export function writePairedReport(dir: string, report: PairedReport): void {
   } catch {
     // no converter: SVG only
   }
+}
+
+/** One cost row per scenario and process: the first run's where it has one (the rate the others are compared at). */
+function firstOfEach(rows: CostRow[]): CostRow[] {
+  const seen = new Map<string, CostRow>();
+  for (const row of rows) if (!seen.has(`${row.scenario} ${row.role}`)) seen.set(`${row.scenario} ${row.role}`, row);
+  return [...seen.values()];
 }

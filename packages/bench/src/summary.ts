@@ -102,11 +102,6 @@ export interface CostRow {
   rate: number;
   /** CPU milliseconds per 1,000 requests: all the slices' CPU over all their requests (the clock ticks in 10 ms, so a sum beats a median of slices); the range is per slice. */
   cpuMsPer1000: Spread;
-  /**
-   * The same CPU over the direct app's own CPU per request in the same rounds: a paired figure, in
-   * units of "one plain request", which a machine that runs faster or slower from one run to the next hardly moves.
-   */
-  perDirectRequest: number;
   contextSwitchesPerRequest: Spread;
 }
 
@@ -124,34 +119,28 @@ export function costRows(records: readonly SliceRecord[]): CostRow[] {
   for (const rate of [...new Set(kept.map((r) => r.rate))])
     for (const scenario of [...new Set(kept.map((r) => r.scenario))]) {
       const mine = kept.filter((r) => r.scenario === scenario && r.rate === rate);
-      const direct = ratioOf(
-        kept.filter((r) => r.scenario === 'direct' && r.rate === rate),
-        (r) => r.cpuMs.app ?? Number.NaN,
-        1000,
-      ).median;
-      for (const role of Object.keys(mine[0]?.cpuMs ?? {})) {
-        const cpuMsPer1000 = ratioOf(mine, (r) => r.cpuMs[role] ?? Number.NaN, 1000);
+      for (const role of Object.keys(mine[0]?.cpuMs ?? {}))
         rows.push({
           scenario,
           role,
           rate,
-          cpuMsPer1000,
-          perDirectRequest: cpuMsPer1000.median / direct,
+          cpuMsPer1000: ratioOf(mine, (r) => r.cpuMs[role] ?? Number.NaN, 1000),
           contextSwitchesPerRequest: ratioOf(mine, (r) => r.contextSwitches[role] ?? Number.NaN, 1),
         });
-      }
     }
   return rows;
 }
 
 /**
- * The cost per request to report for each scenario: at the highest loaded rate at which its row
- * was not saturated (per-request CPU falls as the rate rises: fixed wake-ups are shared by more requests).
+ * The cost per request to report for each scenario: at the highest loaded rate at which its row was
+ * saturated in no run (per-request CPU falls as the rate rises: fixed wake-ups are shared by more
+ * requests, so runs compare only at one rate).
  */
-export function headlineCosts(costs: readonly CostRow[], loaded: readonly LoadedRow[]): CostRow[] {
+export function headlineCosts(costs: readonly CostRow[], loadedPerRun: readonly (readonly LoadedRow[])[]): CostRow[] {
   return [...new Set(costs.map((c) => c.scenario))].flatMap((scenario) => {
-    const usable = loaded.filter((row) => row.scenario === scenario && !row.saturated).map((row) => row.rate);
-    const rate = usable.length ? Math.max(...usable) : Math.min(...costs.filter((c) => c.scenario === scenario).map((c) => c.rate));
+    const rates = [...new Set(costs.filter((c) => c.scenario === scenario).map((c) => c.rate))];
+    const calm = rates.filter((rate) => loadedPerRun.every((rows) => rows.some((row) => row.scenario === scenario && row.rate === rate && !row.saturated)));
+    const rate = calm.length ? Math.max(...calm) : Math.min(...rates);
     return costs.filter((c) => c.scenario === scenario && c.rate === rate);
   });
 }
@@ -160,7 +149,7 @@ export interface Repeatability {
   /** Per scenario: each run's unloaded added median, and how far the runs agree. */
   latency: Array<{ scenario: Scenario; runs: Estimate[]; agreement: Agreement }>;
   /** Per sidecar process: each run's CPU per 1,000 requests, and how far they agree (within 10 %). */
-  cpu: Array<{ scenario: Scenario; role: string; runs: number[]; differencePct: number; pass: boolean; relative: number[]; relativeDifferencePct: number; relativePass: boolean }>;
+  cpu: Array<{ scenario: Scenario; role: string; rate: number; runs: number[]; differencePct: number; pass: boolean; switches: number[]; switchesDifferencePct: number }>;
 }
 
 /**
@@ -181,10 +170,9 @@ export function repeatability(unloaded: UnloadedRow[][], costsByRate: CostRow[][
     .map((c) => {
       const at = (rows: CostRow[]) => rows.find((r) => r.scenario === c.scenario && r.role === c.role && r.rate === c.rate);
       const runs = costsByRate.map((rows) => at(rows)?.cpuMsPer1000.median ?? Number.NaN);
-      const relative = costsByRate.map((rows) => at(rows)?.perDirectRequest ?? Number.NaN);
+      const switches = costsByRate.map((rows) => at(rows)?.contextSwitchesPerRequest.median ?? Number.NaN);
       const differencePct = relativeDifference(runs[0]!, runs.at(-1)!);
-      const relativeDifferencePct = relativeDifference(relative[0]!, relative.at(-1)!);
-      return { scenario: c.scenario, role: c.role, runs, differencePct, pass: differencePct <= 10, relative, relativeDifferencePct, relativePass: relativeDifferencePct <= 10 };
+      return { scenario: c.scenario, role: c.role, rate: c.rate, runs, differencePct, pass: differencePct <= 10, switches, switchesDifferencePct: relativeDifference(switches[0]!, switches.at(-1)!) };
     });
   return { latency, cpu };
 }
