@@ -24,6 +24,7 @@ import {
 } from '@calc/lab';
 import { serviceCommand } from '@calc/launcher';
 import type { Scenario } from './analysis.js';
+import { compareFiles } from './compare.js';
 import { runFortio, type FortioResult } from './fortio.js';
 import { Generator } from './generator.js';
 import { knee, loaded, unloaded, warmUp, type Bench, type Settings, type SliceRecord } from './method.js';
@@ -75,6 +76,7 @@ const CPU_VARIANTS: Array<{ name: string; args?: string[]; env?: Record<string, 
 ];
 
 const USAGE = `usage: calc-bench [--quick] [--runs N] [--rates R1,R2,…]
+       calc-bench --compare A/bench.json B/bench.json
 
 What the sidecars add to one call (client → multiplication) in four scenarios: direct, dapr (daprd
 both sides, mTLS), mesh (the HAProxy stand-in both sides, mTLS; not Linkerd), dapr+mesh (Dapr mTLS
@@ -85,6 +87,8 @@ scenario at fractions of it; make bench runs twice and says how far the runs agr
 daprd's settings to explain its CPU. Writes results/bench/bench.json, bench.md and latency.svg.
   --quick        one short run that checks the harness (~1 minute; figures not meant to be read)
   --runs N       how many runs (default 2; the agreement compares the first and the last)
+  --compare A B  how far two make bench invocations agree (unloaded added medians, CPU per request);
+                 reads their bench.json, needs no root; exit 1 when a figure misses the 10 % target
   --rates LIST   loaded rates in requests per second (e.g. 200,1000,2000, for big machines),
                  instead of 1.25, 2.5, 5, 10 and 25 % of the knee
 Needs root (network namespaces), like make lab. Exit 0 ok, 1 harness problems, 2 bad usage, 3 could not run.`;
@@ -224,7 +228,10 @@ async function run(settings: Settings, quick: boolean): Promise<number> {
 async function main(): Promise<number> {
   let parsed;
   try {
-    parsed = parseArgs({ options: { quick: { type: 'boolean' }, runs: { type: 'string' }, rates: { type: 'string' }, help: { type: 'boolean', short: 'h' } } });
+    parsed = parseArgs({
+      allowPositionals: true,
+      options: { quick: { type: 'boolean' }, runs: { type: 'string' }, rates: { type: 'string' }, compare: { type: 'boolean' }, help: { type: 'boolean', short: 'h' } },
+    });
   } catch (error) {
     throw new LabError('USAGE', `${(error as Error).message}\n${USAGE}`);
   }
@@ -232,6 +239,15 @@ async function main(): Promise<number> {
     say(USAGE);
     return EXIT.ok;
   }
+  if (parsed.values.compare) {
+    const [a, b] = parsed.positionals;
+    if (!a || !b || parsed.positionals.length !== 2) throw new LabError('USAGE', `--compare needs two bench.json files\n${USAGE}`);
+    const compared = compareFiles(a, b);
+    for (const line of compared.lines) say(line);
+    say(`\n==> ${compared.pass ? 'the two invocations agree' : 'the two invocations MISS the 10 % target somewhere (above)'}`);
+    return compared.pass ? EXIT.ok : EXIT.mismatch;
+  }
+  if (parsed.positionals.length) throw new LabError('USAGE', `unexpected ${parsed.positionals.join(' ')}\n${USAGE}`);
   const settings = structuredClone(parsed.values.quick ? QUICK : FULL);
   if (parsed.values.runs !== undefined) {
     const runs = Number(parsed.values.runs);

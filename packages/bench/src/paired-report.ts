@@ -34,6 +34,8 @@ export interface PairedReport {
   loadedRates: number[][];
   /** Per run. */
   unloaded: UnloadedRow[][];
+  /** Every run's rounds together: the invocation's figure, to compare with another make bench. */
+  unloadedPooled: UnloadedRow[];
   loaded: LoadedRow[][];
   /** The cost per request reported for each scenario (see headlineCosts: one rate for every run), per run. */
   costs: CostRow[][];
@@ -98,6 +100,8 @@ function harnessOf(input: ReportInput): PairedReport['harness'] {
 export function buildReport(input: ReportInput): PairedReport {
   const runs = Array.from({ length: input.settings.runs }, (_, run) => input.records.filter((r) => r.run === run));
   const unloaded = runs.map((records) => unloadedRows(records.filter((r) => r.phase === 'unloaded')));
+  // Rounds numbered across runs, so that each stays paired with its own direct slice.
+  const unloadedPooled = unloadedRows(input.records.filter((r) => r.phase === 'unloaded').map((r) => ({ ...r, round: r.run * 10_000 + r.round })));
   const loaded = runs.map((records) => loadedRows(records.filter((r) => r.phase === 'loaded')));
   const experiment = input.records.filter((r) => r.phase === 'cpu-experiment');
   const cpuExperiment = [...new Set(experiment.map((r) => r.variant!))].map((variant) => {
@@ -132,6 +136,7 @@ export function buildReport(input: ReportInput): PairedReport {
     knees: input.knees,
     loadedRates: input.loadedRates,
     unloaded,
+    unloadedPooled,
     loaded,
     costs,
     costsByRate: allCosts,
@@ -149,9 +154,10 @@ export function buildReport(input: ReportInput): PairedReport {
 /** The lines the CLI prints at the end: the figures that lead the report. */
 export function headline(r: PairedReport): string[] {
   const lines = ['unloaded (one request at a time), added p50 [95 % interval], per run:'];
+  const pooled = (scenario: Scenario) => r.unloadedPooled.find((row) => row.scenario === scenario)!.added.p50;
   for (const row of r.repeatability.latency)
     lines.push(
-      `  ${LABEL[row.scenario].padEnd(28)} ${row.runs.map(withInterval).join('   ')}${r.settings.runs > 1 ? `   runs differ by ${row.agreement.differencePct.toFixed(0)} %${row.agreement.overlap ? ', intervals overlap' : ''}: ${row.agreement.pass ? 'agree' : 'MISS'}` : ''}`,
+      `  ${LABEL[row.scenario].padEnd(28)} ${row.runs.map(withInterval).join('   ')}${r.settings.runs > 1 ? `   runs differ by ${row.agreement.differencePct.toFixed(0)} %${row.agreement.overlap ? ', intervals overlap' : ''}: ${row.agreement.pass ? 'agree' : 'MISS'}; all runs ${withInterval(pooled(row.scenario))}` : ''}`,
     );
   lines.push('CPU per 1,000 requests and context switches per request, per run (each scenario at the highest loaded rate no run saturated):');
   for (const row of r.repeatability.cpu)
@@ -166,13 +172,13 @@ function unloadedSection(r: PairedReport): string {
   const runs = r.unloaded;
   const rows = SCENARIOS.map((scenario) => {
     const cells = runs.map((rows) => rows.find((x) => x.scenario === scenario)!);
-    if (scenario === 'direct') return `| direct | ${cells.map((c) => us(c.p50)).join(' / ')} | (baseline) |${runs.map(() => ' |').join('')} | |`;
+    if (scenario === 'direct') return `| direct | ${cells.map((c) => us(c.p50)).join(' / ')} | (baseline) |${runs.map(() => ' |').join('')} | | |`;
     const rep = r.repeatability.latency.find((x) => x.scenario === scenario);
     const agree = r.settings.runs > 1 && rep ? `${rep.agreement.differencePct.toFixed(0)} %${rep.agreement.overlap ? ', overlap' : ''} ${rep.agreement.pass ? '✅' : '❌'}` : '–';
-    const lastCell = cells.at(-1)!;
-    return `| ${LABEL[scenario]} | ${cells.map((c) => us(c.p50)).join(' / ')} | ${cells.map((c) => withInterval(c.added.p50)).join(' | ')} | ${agree} | ${plus(lastCell.perHop.value)} × ${HOPS[scenario]} | ${withInterval(lastCell.added.p90)} |`;
+    const all = r.unloadedPooled.find((x) => x.scenario === scenario)!;
+    return `| ${LABEL[scenario]} | ${cells.map((c) => us(c.p50)).join(' / ')} | ${cells.map((c) => withInterval(c.added.p50)).join(' | ')} | ${agree} | **${withInterval(all.added.p50)}** | ${plus(all.perHop.value)} × ${HOPS[scenario]} | ${withInterval(all.added.p90)} |`;
   });
-  const header = `| scenario | p50 (run ${runs.map((_, i) => i + 1).join(' / ')}) | ${runs.map((_, i) => `added p50, run ${i + 1} [95 %]`).join(' | ')} | runs agree? | per sidecar crossed | added p90, last run [95 %] |`;
+  const header = `| scenario | p50 (run ${runs.map((_, i) => i + 1).join(' / ')}) | ${runs.map((_, i) => `added p50, run ${i + 1} [95 %]`).join(' | ')} | runs agree? | added p50, all runs [95 %] | per sidecar crossed | added p90, all runs [95 %] |`;
   return `## Unloaded: what the sidecars add when nothing queues
 
 One connection, one request at a time, ${r.settings.unloaded.perSlice} requests a slice; ${r.settings.unloaded.rounds} rounds per run, each round every
@@ -180,7 +186,7 @@ scenario once (the order rotating), so each added figure is the median of ${r.se
 of the same round), with a 95 % bootstrap interval. The figure to set beside the anchors' medians.
 
 ${header}
-| --- | --- |${runs.map(() => ' --- |').join('')} --- | --- | --- |
+| --- | --- |${runs.map(() => ' --- |').join('')} --- | --- | --- | --- |
 ${rows.join('\n')}
 
 Anchors (published, other setups): ${Object.entries(ANCHORS)

@@ -172,7 +172,16 @@ export function repeatability(unloaded: UnloadedRow[][], costsByRate: CostRow[][
       const runs = costsByRate.map((rows) => at(rows)?.cpuMsPer1000.median ?? Number.NaN);
       const switches = costsByRate.map((rows) => at(rows)?.contextSwitchesPerRequest.median ?? Number.NaN);
       const differencePct = relativeDifference(runs[0]!, runs.at(-1)!);
-      return { scenario: c.scenario, role: c.role, rate: c.rate, runs, differencePct, pass: differencePct <= 10, switches, switchesDifferencePct: relativeDifference(switches[0]!, switches.at(-1)!) };
+      return {
+        scenario: c.scenario,
+        role: c.role,
+        rate: c.rate,
+        runs,
+        differencePct,
+        pass: differencePct <= 10,
+        switches,
+        switchesDifferencePct: relativeDifference(switches[0]!, switches.at(-1)!),
+      };
     });
   return { latency, cpu };
 }

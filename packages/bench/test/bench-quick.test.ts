@@ -1,5 +1,7 @@
 import { execFile } from 'node:child_process';
-import { readFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 
@@ -51,5 +53,25 @@ describe('make bench QUICK=1: the harness, for real (no timing is asserted)', ()
     expect(markdown).toContain('| mesh (HAProxy stand-in) |');
     expect(markdown).not.toMatch(/\| mesh \|/);
     expect(readFileSync(`${RESULTS}latency.svg`, 'utf8')).toMatch(/^<svg[\s\S]*dapr\+mesh[\s\S]*<\/svg>\n$/);
+  });
+
+  it('--compare says two invocations agree when they do, and which figure misses when not', async () => {
+    const cli = (...args: string[]) =>
+      new Promise<{ code: number; out: string }>((resolve) =>
+        execFile(process.execPath, [CLI, ...args], (e, stdout, stderr) => resolve({ code: e ? Number(e.code) : 0, out: stdout + stderr })),
+      );
+    const same = await cli('--compare', `${RESULTS}bench.json`, `${RESULTS}bench.json`);
+    expect(same.code, same.out).toBe(0);
+    expect(same.out).toMatch(/dapr +A \+\d+ µs .* 0 %, intervals overlap: agree/);
+    // The same report with every CPU figure half as large again: the CPU rows must miss.
+    const report = JSON.parse(readFileSync(`${RESULTS}bench.json`, 'utf8'));
+    for (const rows of report.costsByRate) for (const c of rows) c.cpuMsPer1000.median *= 1.5;
+    const other = join(mkdtempSync(join(tmpdir(), 'bench-')), 'bench.json');
+    writeFileSync(other, JSON.stringify(report));
+    const apart = await cli('--compare', `${RESULTS}bench.json`, other);
+    expect(apart.code, apart.out).toBe(1);
+    expect(apart.out).toMatch(/client daprd .* 40 %: MISS/);
+    const bad = await cli('--compare', `${RESULTS}bench.json`);
+    expect(bad.code).toBe(2);
   });
 });
