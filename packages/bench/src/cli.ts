@@ -54,7 +54,7 @@ const FULL: Settings = {
   knee: { rates: [250, 500, 750, 1000, 1500, 2000, 3000, 4000, 6000, 8000, 12000, 16000, 24000, 32000, 48000], sliceS: 1.5 },
   loaded: { fractions: [0.0125, 0.025, 0.05, 0.1, 0.25], rounds: 5, sliceS: 1 },
   connections: 16,
-  fortio: { rounds: 8, perSlice: 200 },
+  fortio: { rounds: 16, perSlice: 200 },
   cpuExperiment: { rounds: 4, sliceS: 2, idleS: 3 },
 };
 const QUICK: Settings = {
@@ -151,28 +151,34 @@ async function run(settings: Settings, quick: boolean): Promise<number> {
 
     // The fortio cross-check, paired as the unloaded phase is: rounds of every scenario, one request at a time.
     const fortio: FortioResult[] = [];
-    // In each round, ours right after fortio on the same scenario, so both tools see the same moment.
-    say(`==> cross-check with fortio: ${settings.fortio.rounds} rounds × 4 scenarios × ${settings.fortio.perSlice} sequential requests, fortio then ours`);
+    // In each round both tools on each scenario back to back, which goes first alternating from round
+    // to round, so that neither always meets the scenario just after the other has left it.
+    say(`==> cross-check with fortio: ${settings.fortio.rounds} rounds × 4 scenarios × ${settings.fortio.perSlice} sequential requests, by fortio and by ours`);
     const beside: SliceRecord[] = [];
     for (let round = 0; round < settings.fortio.rounds; round++)
       for (const setup of setups.map((_, i) => setups[(i + round) % setups.length]!)) {
         await guard.checkpoint();
-        fortio.push({ ...(await runFortio(FORTIO, setup.client, setup.scenario, setup.url, REQUEST_BODY, { count: settings.fortio.perSlice })), round });
-        const ours = await generators.get(setup.scenario)!.run({ kind: 'sequential', url: setup.url, count: settings.fortio.perSlice, body: REQUEST_BODY });
-        beside.push({
-          run: settings.runs,
-          phase: 'cross-check',
-          rate: 0,
-          round,
-          scenario: setup.scenario,
-          result: ours,
-          sent: ours.requests,
-          wallMs: 0,
-          cpuMs: {},
-          contextSwitches: {},
-          generatorCpuMs: 0,
-          saturated: [],
-        });
+        const byFortio = async () => {
+          fortio.push({ ...(await runFortio(FORTIO, setup.client, setup.scenario, setup.url, REQUEST_BODY, { count: settings.fortio.perSlice })), round });
+        };
+        const byOurs = async () => {
+          const ours = await generators.get(setup.scenario)!.run({ kind: 'sequential', url: setup.url, count: settings.fortio.perSlice, body: REQUEST_BODY });
+          beside.push({
+            run: settings.runs,
+            phase: 'cross-check',
+            rate: 0,
+            round,
+            scenario: setup.scenario,
+            result: ours,
+            sent: ours.requests,
+            wallMs: 0,
+            cpuMs: {},
+            contextSwitches: {},
+            generatorCpuMs: 0,
+            saturated: [],
+          });
+        };
+        for (const measure of round % 2 ? [byOurs, byFortio] : [byFortio, byOurs]) await measure();
       }
     records.push(...beside);
 

@@ -306,8 +306,9 @@ function fortioSection(r: PairedReport): string {
   return `## Cross-check with fortio
 
 fortio ${r.versions.fortio ?? ''} paired the same way as the unloaded phase: ${r.settings.fortio.rounds} rounds, each running every scenario with
-\`-qps 0 -c 1 -n ${r.settings.fortio.perSlice}\` (one connection, one request at a time; 10 µs buckets) and then the project's generator the same
-way, the added p50 being each tool's scenario minus its own direct of the same round. They agree when the intervals overlap.
+\`-qps 0 -c 1 -n ${r.settings.fortio.perSlice}\` (one connection, one request at a time; 10 µs buckets) and the project's generator the same way,
+back to back (which goes first alternates from round to round), the added p50 being each tool's scenario minus its own direct of
+the same round. They agree when the intervals overlap.
 The last column is ours from the last run's unloaded phase, measured earlier:
 
 | scenario | fortio added p50 [95 %] | ours, same rounds [95 %] | difference | agree? | ours, unloaded phase [95 %] |
