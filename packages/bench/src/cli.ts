@@ -140,7 +140,7 @@ async function run(settings: Settings, quick: boolean): Promise<number> {
       records.push(...found.records);
       knees.push({ run: runIndex, rate: found.rate, why: found.why, found: found.found });
       // Every run loads at the same rates, from the first run's knee, so that the runs compare.
-      const rates = settings.loaded.rates ?? loadedRates[0] ?? settings.loaded.fractions.map((f) => Math.max(50, Math.round((f * found.rate) / 50) * 50));
+      const rates = settings.loaded.rates ?? loadedRates[0] ?? [...new Set(settings.loaded.fractions.map((f) => Math.max(50, Math.round((f * found.rate) / 50) * 50)))];
       loadedRates.push(rates);
       say(`    knee: ${found.rate}/s (${found.why}); loaded at ${rates.join(', ')}/s`);
       for (const rate of rates) {
