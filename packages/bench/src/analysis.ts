@@ -1,4 +1,5 @@
 import type { LoadResult } from './loadgen.js';
+import { median } from './paired.js';
 /** The four ways one call (client → multiplication) can travel, measured side by side. */
 export const SCENARIOS = ['direct', 'dapr', 'mesh', 'dapr+mesh'] as const;
 export type Scenario = (typeof SCENARIOS)[number];
@@ -30,11 +31,7 @@ export interface Row {
   errors: number;
 }
 
-export function median(values: number[]): number {
-  const sorted = [...values].sort((a, b) => a - b);
-  const mid = Math.floor(sorted.length / 2);
-  return sorted.length % 2 ? sorted[mid]! : (sorted[mid - 1]! + sorted[mid]!) / 2;
-}
+export { median } from './paired.js';
 
 /** The table: per rate and scenario, medians over repetitions, and what the sidecars add over direct. */
 export function tabulate(runs: RunRecord[]): Row[] {
