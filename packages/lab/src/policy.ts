@@ -25,6 +25,8 @@ export async function policyStates(): Promise<Record<Variant, boolean>> {
  * Dapr: daprd reads its Configuration once, at start-up (a changed Configuration needs a restart of
  * the sidecar, as `kubectl rollout restart` does on Kubernetes), so this rewrites multiplication's and
  * restarts its daprd with the same command line, environment and user. Returns what it did.
+ * (Dapr's HotReload preview reloads Components only, docs.dapr.io/operations/components/component-updates;
+ * the walkthrough test shows the restarted daprd applying the new policy.)
  */
 async function setDaprPolicy(on: boolean): Promise<string> {
   const pod = podOf('dapr', 'multiplication');
