@@ -1,3 +1,6 @@
+import { execFileSync } from 'node:child_process';
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import type { LoadResult } from './loadgen.js';
 
 const COLORS = ['#4c78a8', '#f58518', '#54a24b', '#e45756'];
@@ -39,4 +42,26 @@ ${lines.join('\n')}
 <text x="${(width - m.right + m.left) / 2}" y="${height - 10}" text-anchor="middle">percentile (latency from the intended send time)</text>
 </svg>
 `;
+}
+
+/** Of several measured runs of one scenario, the one whose p50 is the median: its line is a real measured distribution. */
+export function medianDistribution(results: readonly LoadResult[]): LoadResult['distribution'] {
+  const sorted = [...results].sort((a, b) => a.latencyUs.p50 - b.latencyUs.p50);
+  return sorted[Math.floor(sorted.length / 2)]?.distribution ?? [];
+}
+
+/** latency.svg in dir, and latency.png when rsvg-convert is there (Debian: librsvg2-bin); the SVG is the chart of record. */
+export function writeLatencyChart(dir: string, title: string, series: Array<{ name: string; points: LoadResult['distribution'] }>): void {
+  writeFileSync(
+    join(dir, 'latency.svg'),
+    latencyChart(
+      title,
+      series.filter((s) => s.points.length > 0),
+    ),
+  );
+  try {
+    execFileSync('rsvg-convert', [join(dir, 'latency.svg'), '-o', join(dir, 'latency.png')], { stdio: 'ignore' });
+  } catch {
+    // no converter: SVG only
+  }
 }

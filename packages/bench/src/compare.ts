@@ -2,16 +2,15 @@
 // method promises to hold: the unloaded added median (all runs pooled) and each sidecar's CPU per request.
 import { readFileSync } from 'node:fs';
 import type { Scenario } from './analysis.js';
-import { agreement, type Estimate } from './paired.js';
+import { withInterval } from './format.js';
+import { agreement } from './paired.js';
 import type { PairedReport } from './paired-report.js';
 import { LABEL, type CostRow } from './summary.js';
-
-const us = (e: Estimate) => `${e.value >= 0 ? '+' : '−'}${Math.round(Math.abs(e.value))} µs [${Math.round(e.low)}, ${Math.round(e.high)}]`;
 
 /** Every sidecar's CPU per 1,000 requests at one rate, all runs of an invocation together (the runs' mean). */
 function cpuAt(report: PairedReport, scenario: Scenario, role: string, rate: number): number {
   const values = report.costsByRate.flatMap((rows: CostRow[]) =>
-    rows.filter((c) => c.scenario === scenario && c.role === role && c.rate === rate).map((c) => c.cpuMsPer1000.median),
+    rows.filter((c) => c.scenario === scenario && c.role === role && c.rate === rate).map((c) => c.cpuMsPer1000.value),
   );
   return values.length ? values.reduce((a, b) => a + b, 0) / values.length : Number.NaN;
 }
@@ -25,7 +24,7 @@ export function compareReports(a: PairedReport, b: PairedReport): { lines: strin
     const agree = agreement(row.added.p50, other.added.p50);
     pass &&= agree.pass;
     lines.push(
-      `  ${LABEL[row.scenario].padEnd(28)} A ${us(row.added.p50)}   B ${us(other.added.p50)}   ${agree.differencePct.toFixed(0)} %${agree.overlap ? ', intervals overlap' : ''}: ${agree.pass ? 'agree' : 'MISS'}`,
+      `  ${LABEL[row.scenario].padEnd(28)} A ${withInterval(row.added.p50)}   B ${withInterval(other.added.p50)}   ${agree.differencePct.toFixed(0)} %${agree.overlap ? ', intervals overlap' : ''}: ${agree.pass ? 'agree' : 'MISS'}`,
     );
   }
   lines.push(

@@ -1,10 +1,10 @@
 // results/bench: bench.json (every slice), bench.md (led by the unloaded added latency and the CPU
 // per request), latency.svg. The figures come from summary.ts; this file only arranges them.
-import { execFileSync } from 'node:child_process';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { SCENARIOS, type Scenario } from './analysis.js';
-import { latencyChart } from './chart.js';
+import { medianDistribution, writeLatencyChart } from './chart.js';
+import { plus, us, withInterval } from './format.js';
 import type { FortioResult } from './fortio.js';
 import type { Settings, SliceRecord } from './method.js';
 import { agreement, estimate, pairedDifferences, type Agreement, type Estimate } from './paired.js';
@@ -19,7 +19,7 @@ import {
   type CostRow,
   type LoadedRow,
   type Repeatability,
-  type Spread,
+  type PerRequest,
   type UnloadedRow,
 } from './summary.js';
 
@@ -43,7 +43,7 @@ export interface PairedReport {
   costsByRate: CostRow[][];
   cpuRate: number;
   repeatability: Repeatability;
-  cpuExperiment: Array<{ variant: string; roles: Record<string, Spread>; idleMsPerSecond: Record<string, number> }>;
+  cpuExperiment: Array<{ variant: string; roles: Record<string, PerRequest>; idleMsPerSecond: Record<string, number> }>;
   fortio: FortioResult[];
   /** fortio's paired added p50 beside ours, both in the same rounds; and ours from the last run's unloaded phase. They agree when the intervals overlap. */
   crossCheck: Array<{ scenario: Scenario; fortio: Estimate; ours: Estimate; oursUnloaded: Estimate; agreement: Agreement }>;
@@ -59,10 +59,7 @@ const ANCHORS: Partial<Record<Scenario, string>> = {
   'dapr+mesh': 'no published figure: two sidecars a side',
 };
 
-const us = (v: number) => (Number.isFinite(v) ? (Math.abs(v) >= 1000 ? `${(v / 1000).toFixed(2)} ms` : `${Math.round(v)} µs`) : '–');
-const plus = (v: number) => (Number.isFinite(v) ? `${v >= 0 ? '+' : '−'}${us(Math.abs(v))}` : '–');
-const withInterval = (e: Estimate) => `${plus(e.value)} [${plus(e.low)}, ${plus(e.high)}]`;
-const range = (s: Spread, digits = 0) => `${s.median.toFixed(digits)} (${s.min.toFixed(digits)}–${s.max.toFixed(digits)})`;
+const range = (s: PerRequest, digits = 0) => `${s.value.toFixed(digits)} (${s.min.toFixed(digits)}–${s.max.toFixed(digits)})`;
 
 export interface ReportInput {
   quick: boolean;
@@ -209,7 +206,7 @@ function costSection(r: PairedReport): string {
   const rateRows = sidecars.map((c) => {
     const cells = rates.map((rate) => {
       const x = byRate.find((y) => y.scenario === c.scenario && y.role === c.role && y.rate === rate);
-      return x ? `${x.cpuMsPer1000.median.toFixed(0)} ms, ${x.contextSwitchesPerRequest.median.toFixed(1)} switches` : 'saturated';
+      return x ? `${x.cpuMsPer1000.value.toFixed(0)} ms, ${x.contextSwitchesPerRequest.value.toFixed(1)} switches` : 'saturated';
     });
     return `| ${LABEL[c.scenario]} | ${c.role} | ${cells.join(' | ')} |`;
   });
@@ -275,9 +272,9 @@ function cpuExplanation(r: PairedReport): string {
     const cells = roles.map((role) => {
       const spread = v.roles[role];
       if (!spread) return '–';
-      const change = v === base ? '' : ` (${(((spread.median - base.roles[role]!.median) / base.roles[role]!.median) * 100).toFixed(0)} %)`;
+      const change = v === base ? '' : ` (${(((spread.value - base.roles[role]!.value) / base.roles[role]!.value) * 100).toFixed(0)} %)`;
       // What is left when the background work (idle CPU per second, spread over this rate's requests) is taken out.
-      const perRequest = spread.median - ((v.idleMsPerSecond[role] ?? 0) * 1000) / r.cpuRate;
+      const perRequest = spread.value - ((v.idleMsPerSecond[role] ?? 0) * 1000) / r.cpuRate;
       return `${range(spread)}${change} | ${(v.idleMsPerSecond[role] ?? Number.NaN).toFixed(1)} | ${perRequest.toFixed(0)}`;
     });
     return `| ${v.variant} | ${cells.join(' | ')} |`;
@@ -285,8 +282,8 @@ function cpuExplanation(r: PairedReport): string {
   return `## Why daprd costs what it costs
 
 Dapr publishes ~0.2 vCPU per sidecar at 1,000 requests per second, i.e. ~200 ms of CPU per 1,000 requests. The dapr
-scenario's two daprd, restarted with one setting changed at a time, at ${r.cpuRate}/s: CPU ms per 1,000 requests (median and range
-over ${r.settings.cpuExperiment?.rounds ?? 0} slices; in brackets the change against the first line), the CPU each spends with no request at all
+scenario's two daprd, restarted with one setting changed at a time, at ${r.cpuRate}/s: CPU ms per 1,000 requests (over all
+${r.settings.cpuExperiment?.rounds ?? 0} slices, and the slices' range; in brackets the change against the first line), the CPU each spends with no request at all
 (ms per second, over ${r.settings.cpuExperiment?.idleS ?? 0} s), and what is left per 1,000 requests once that background work is taken out:
 
 | daprd settings | ${roles.map((role) => `${role}: CPU ms / 1,000 | idle ms / s | per 1,000 without idle`).join(' | ')} |
@@ -351,17 +348,8 @@ export function writePairedReport(dir: string, report: PairedReport): void {
   writeFileSync(join(dir, 'bench.md'), markdown(report));
   // The unloaded distributions of the last run, each scenario's median round: real measured lines.
   const last = report.records.filter((r) => r.phase === 'unloaded' && r.run === report.settings.runs - 1);
-  const series = SCENARIOS.map((scenario) => {
-    const mine = last.filter((r) => r.scenario === scenario).sort((a, b) => a.result.latencyUs.p50 - b.result.latencyUs.p50);
-    const pick = mine[Math.floor(mine.length / 2)];
-    return { name: LABEL[scenario], points: pick?.result.distribution ?? [] };
-  }).filter((s) => s.points.length > 0);
-  writeFileSync(join(dir, 'latency.svg'), latencyChart('Latency by percentile, one request at a time (median round)', series));
-  try {
-    execFileSync('rsvg-convert', [join(dir, 'latency.svg'), '-o', join(dir, 'latency.png')], { stdio: 'ignore' });
-  } catch {
-    // no converter: SVG only
-  }
+  const series = SCENARIOS.map((scenario) => ({ name: LABEL[scenario], points: medianDistribution(last.filter((r) => r.scenario === scenario).map((r) => r.result)) }));
+  writeLatencyChart(dir, 'Latency by percentile, one request at a time (median round)', series);
 }
 
 /** One cost row per scenario and process: the first run's where it has one (the rate the others are compared at). */

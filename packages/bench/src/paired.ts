@@ -60,12 +60,6 @@ export function agreement(a: Estimate, b: Estimate, targetPct = 10): Agreement {
   return { differencePct, overlap, pass: differencePct <= targetPct || overlap };
 }
 
-/** The relative spread of values: (max − min) / median, in %. */
-export function spreadPct(values: readonly number[]): number {
-  const mid = median(values);
-  return values.length < 2 || mid === 0 ? 0 : ((Math.max(...values) - Math.min(...values)) / Math.abs(mid)) * 100;
-}
-
 /** What a loaded slice's own counters say about whether the machine, not the sidecar, set its latency. */
 export interface SliceLoad {
   rate: number;

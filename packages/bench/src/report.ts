@@ -1,8 +1,8 @@
-import { execFileSync } from 'node:child_process';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { PERCENTILES, SCENARIOS, type Row, type RunRecord } from './analysis.js';
-import { latencyChart } from './chart.js';
+import { medianDistribution, writeLatencyChart } from './chart.js';
+import { plus, us } from './format.js';
 
 /** The fixed-rate report of make bench-kind (the kind cluster's benchmark); make bench writes paired-report.ts's. */
 export interface BenchReport {
@@ -25,9 +25,6 @@ const ANCHORS: Record<string, string> = {
   mesh: 'Linkerd: one proxy adds under 1 ms at the median; ~26 MB per proxy (2021). Istio ambient ztunnel: +0.17 ms p90',
   'dapr+mesh': 'no published figure: two sidecars a side',
 };
-
-const us = (v: number) => (Number.isFinite(v) ? (Math.abs(v) >= 1000 ? `${(v / 1000).toFixed(2)} ms` : `${Math.round(v)} µs`) : '–');
-const plus = (v: number) => (Number.isFinite(v) ? `${v >= 0 ? '+' : '−'}${us(Math.abs(v))}` : '–');
 
 export function harnessCheck(runs: RunRecord[], rates: number[], repetitions: number, scenarios: readonly string[] = SCENARIOS): { pass: boolean; problems: string[] } {
   const problems: string[] = [];
@@ -110,18 +107,9 @@ export function writeReport(dir: string, report: BenchReport): void {
   writeFileSync(join(dir, 'bench.json'), `${JSON.stringify(report, null, 2)}\n`);
   writeFileSync(join(dir, 'bench.md'), markdown(report));
   const rate = report.settings.rates.includes(1000) ? 1000 : report.settings.rates[0]!;
-  const series = SCENARIOS.map((scenario) => {
-    const runs = report.runs.filter((run) => run.rate === rate && run.scenario === scenario);
-    // The repetition whose p50 is the median, so the line is a real measured distribution.
-    const sorted = [...runs].sort((a, b) => a.result.latencyUs.p50 - b.result.latencyUs.p50);
-    const pick = sorted[Math.floor(sorted.length / 2)];
-    return { name: scenario, points: pick?.result.distribution ?? [] };
-  }).filter((s) => s.points.length > 0);
-  writeFileSync(join(dir, 'latency.svg'), latencyChart(`Latency by percentile at ${rate} requests per second`, series));
-  // A PNG too, when rsvg-convert is there (Debian: librsvg2-bin); the SVG is the chart of record.
-  try {
-    execFileSync('rsvg-convert', [join(dir, 'latency.svg'), '-o', join(dir, 'latency.png')], { stdio: 'ignore' });
-  } catch {
-    // no converter: SVG only
-  }
+  const series = SCENARIOS.map((scenario) => ({
+    name: scenario,
+    points: medianDistribution(report.runs.filter((run) => run.rate === rate && run.scenario === scenario).map((run) => run.result)),
+  }));
+  writeLatencyChart(dir, `Latency by percentile at ${rate} requests per second`, series);
 }

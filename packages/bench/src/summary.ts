@@ -2,7 +2,7 @@
 // and how far two runs agree.
 import type { Scenario } from './analysis.js';
 import type { SliceRecord } from './method.js';
-import { agreement, estimate, median, pairedDifferences, reasonKind, spreadPct, type Agreement, type Estimate } from './paired.js';
+import { agreement, estimate, median, pairedDifferences, reasonKind, type Agreement, type Estimate } from './paired.js';
 
 /** Sidecars a request crosses (client side and server side). */
 export const HOPS: Record<Scenario, number> = { direct: 0, dapr: 2, mesh: 2, 'dapr+mesh': 4 };
@@ -88,12 +88,11 @@ export function loadedRows(records: readonly SliceRecord[]): LoadedRow[] {
   return rows;
 }
 
-/** A per-slice figure over the slices: median, range and spread. */
-export interface Spread {
-  median: number;
+/** A per-request figure: over all the slices together (value), and the lowest and highest of the slices one by one. */
+export interface PerRequest {
+  value: number;
   min: number;
   max: number;
-  spreadPct: number;
 }
 
 export interface CostRow {
@@ -101,15 +100,15 @@ export interface CostRow {
   role: string;
   rate: number;
   /** CPU milliseconds per 1,000 requests: all the slices' CPU over all their requests (the clock ticks in 10 ms, so a sum beats a median of slices); the range is per slice. */
-  cpuMsPer1000: Spread;
-  contextSwitchesPerRequest: Spread;
+  cpuMsPer1000: PerRequest;
+  contextSwitchesPerRequest: PerRequest;
 }
 
 /** Totals over slices as the figure, the slices' own values for the range. */
-function ratioOf(records: readonly SliceRecord[], pick: (r: SliceRecord) => number, scale: number): Spread {
+function ratioOf(records: readonly SliceRecord[], pick: (r: SliceRecord) => number, scale: number): PerRequest {
   const perSlice = records.map((r) => (pick(r) * scale) / r.sent);
   const total = (records.reduce((n, r) => n + pick(r), 0) * scale) / records.reduce((n, r) => n + r.sent, 0);
-  return { median: total, min: Math.min(...perSlice), max: Math.max(...perSlice), spreadPct: spreadPct(perSlice) };
+  return { value: total, min: Math.min(...perSlice), max: Math.max(...perSlice) };
 }
 
 /** What each process spends per request, from slices that were not saturated, at one rate. */
@@ -169,8 +168,8 @@ export function repeatability(unloaded: UnloadedRow[][], costsByRate: CostRow[][
     .filter((c) => c.role !== 'app')
     .map((c) => {
       const at = (rows: CostRow[]) => rows.find((r) => r.scenario === c.scenario && r.role === c.role && r.rate === c.rate);
-      const runs = costsByRate.map((rows) => at(rows)?.cpuMsPer1000.median ?? Number.NaN);
-      const switches = costsByRate.map((rows) => at(rows)?.contextSwitchesPerRequest.median ?? Number.NaN);
+      const runs = costsByRate.map((rows) => at(rows)?.cpuMsPer1000.value ?? Number.NaN);
+      const switches = costsByRate.map((rows) => at(rows)?.contextSwitchesPerRequest.value ?? Number.NaN);
       const differencePct = relativeDifference(runs[0]!, runs.at(-1)!);
       return {
         scenario: c.scenario,
