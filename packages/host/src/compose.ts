@@ -2,6 +2,7 @@
 import type { RequestHandler } from 'express';
 import { compute, FanBoy, METHOD_OF, percentage, runFanBoy, type Invoker, type Operands, type OperationService, type ServiceName } from '@calc/core';
 import { createApp } from './app.js';
+import { CallCounter } from './call-counter.js';
 import { ConfigError } from './config.js';
 import { createLogger, type Logger } from './log.js';
 import { listen, onShutdown, type Listening } from './server.js';
@@ -27,19 +28,36 @@ export interface FanBoyEdge<T> extends Edge<T> {
 }
 
 /** The handler of each operation service's single route, from the shared core. */
-export function operationsOf(service: OperationService, invoker?: Invoker, faultRate = 0.5): Record<string, (o: Operands) => Promise<number> | number> {
+export function operationsOf(
+  service: OperationService,
+  invoker?: Invoker,
+  faultRate = 0.5,
+  counter?: Pick<CallCounter, 'increment'>,
+): Record<string, (o: Operands) => Promise<number> | number> {
   const path = `/${METHOD_OF[service]}`;
   if (service !== 'percentage') return { [path]: (operands) => compute(service, operands) };
   if (!invoker) throw new Error('percentage needs an invoker to call multiplication and division');
-  return { [path]: (operands) => percentage(operands, { invoker, random: Math.random, faultRate }) };
+  return {
+    [path]: (operands) => {
+      counter?.increment();
+      return percentage(operands, { invoker, random: Math.random, faultRate });
+    },
+  };
 }
 
 /** Starts an operation service with its settings (see settings.ts); stops gracefully. */
 export function runOperationService<T>(service: OperationService, edge: Edge<T> = {}): void {
   start(service, edge, 1, async (settings, log) => {
     const invoker = service === 'percentage' ? edge.invoker?.(settings.edge) : undefined;
-    const operations = operationsOf(service, invoker, settings.faultRate);
-    return serveApp(log, settings, { operations, guard: edge.guard?.(settings.edge) });
+    const counter = settings.redis ? new CallCounter(settings.redis, log) : undefined;
+    const operations = operationsOf(service, invoker, settings.faultRate, counter);
+    const app = await serveApp(log, settings, { operations, guard: edge.guard?.(settings.edge) });
+    return {
+      stop: async () => {
+        await app.stop();
+        counter?.close();
+      },
+    };
   });
 }
 

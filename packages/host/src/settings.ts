@@ -1,5 +1,6 @@
 import { choiceFromEnv, numberFromEnv, portFromEnv } from '@calc/config';
 import { DEFAULT_PORT, FANBOY_FORMATS, type FanBoyFormat, type ServiceName } from '@calc/core';
+import { redisAddressOf, type RedisAddress } from './call-counter.js';
 
 export const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
 export type LogLevel = (typeof LOG_LEVELS)[number];
@@ -18,6 +19,8 @@ export interface ServiceSettings {
   logLevel: LogLevel;
   /** percentage only. PERCENTAGE_FAULT_RATE: the probability of the deliberate zero divisor, default 0.5. */
   faultRate?: number;
+  /** percentage only. REDIS_URL (`redis://host:port`): where it counts its calls; unset, it counts nothing. */
+  redis?: RedisAddress;
   /** MathFanBoy only. MATHFANBOY_INTERVAL_MS (default 1000), MATHFANBOY_SUMMARY_EVERY (10; 0: only on exit), MATHFANBOY_FORMAT (text or json). */
   fanboy?: { intervalMs: number; summaryEvery: number; format: FanBoyFormat };
 }
@@ -28,7 +31,11 @@ export function readSettings(service: ServiceName, env: NodeJS.ProcessEnv = proc
     host: env.HOST?.trim() || '0.0.0.0',
     logLevel: choiceFromEnv('LOG_LEVEL', LOG_LEVELS, 'info', env),
   };
-  if (service === 'percentage') settings.faultRate = numberFromEnv('PERCENTAGE_FAULT_RATE', 0.5, 0, 1, env);
+  if (service === 'percentage') {
+    settings.faultRate = numberFromEnv('PERCENTAGE_FAULT_RATE', 0.5, 0, 1, env);
+    const redis = env.REDIS_URL?.trim();
+    if (redis) settings.redis = redisAddressOf(redis);
+  }
   if (service === 'mathfanboy') {
     settings.fanboy = {
       intervalMs: numberFromEnv('MATHFANBOY_INTERVAL_MS', 1000, 1, 3_600_000, env),

@@ -15,4 +15,13 @@ describe("a service's settings, read once from its environment", () => {
     expect(readSettings('mathfanboy', { MATHFANBOY_FORMAT: 'json' }).fanboy).toEqual({ intervalMs: 1000, summaryEvery: 10, format: 'json' });
     expect(() => readSettings('mathfanboy', env)).toThrow(/MATHFANBOY_FORMAT="yaml" is not one of text, json/);
   });
+
+  it("reads percentage's REDIS_URL, where it counts its calls, and refuses anything but redis://host:port", () => {
+    expect(readSettings('percentage', {}).redis).toBeUndefined();
+    expect(readSettings('percentage', { REDIS_URL: 'redis://redis:6379' }).redis).toEqual({ host: 'redis', port: 6379 });
+    expect(readSettings('percentage', { REDIS_URL: 'redis://10.0.0.9' }).redis).toEqual({ host: '10.0.0.9', port: 6379 });
+    expect(() => readSettings('percentage', { REDIS_URL: 'http://redis:6379' })).toThrow(/REDIS_URL="http:\/\/redis:6379": expected redis:\/\/host:port/);
+    expect(() => readSettings('percentage', { REDIS_URL: 'redis' })).toThrow(ConfigError);
+    expect(readSettings('addition', { REDIS_URL: 'redis://redis:6379' }).redis).toBeUndefined();
+  });
 });

@@ -7,7 +7,8 @@ import type { Authority } from './pki.js';
 import { natRules } from './mesh-proxy.js';
 import type { PodRuntime } from './pods.js';
 import { sh } from './shell.js';
-import { APP_PORT, DAPR_PODS, DAPR_SERVICES, FANBOY_ENV, NAMESPACE, SENTRY, daprHostOf, type Pod, type PodRef } from './topology.js';
+import { startRedis, redisUrlOf } from './redis.js';
+import { APP_PORT, DAPR_PODS, DAPR_SERVICES, FANBOY_ENV, NAMESPACE, SENTRY, allowedCallersOf, daprHostOf, type Pod, type PodRef } from './topology.js';
 
 const CONTROL_PLANE_TRUST_DOMAIN = 'cluster.local';
 const CONTROL_PLANE_NAMESPACE = 'dapr-system';
@@ -81,22 +82,24 @@ spec:
 
 /**
  * A daprd Configuration. Every sidecar gets name resolution (on Kubernetes that is built in; here
- * nameformat + the pods' hosts file stand in for the `<app-id>-dapr` Service). Multiplication's pods
- * also carry the article's access-control policy: deny by default, allow mathfanboy and percentage.
+ * nameformat + the pods' hosts file stand in for the `<app-id>-dapr` Service). A pod with a policy
+ * also carries an access-control list: deny by default, allow `allowed` (the article's, on
+ * multiplication: mathfanboy and percentage).
  */
-export function daprConfiguration(name: string, { policy: withPolicy = false, namespace = NAMESPACE.dapr } = {}): string {
+export function daprConfiguration(name: string, { allowed = [] as readonly string[], namespace = NAMESPACE.dapr } = {}): string {
   const allow = (appId: string) => `      - appId: ${appId}
         defaultAction: allow
         trustDomain: ${TRUST_DOMAIN}
         namespace: ${namespace}
 `;
-  const policy = withPolicy
-    ? `  accessControl:
+  const policy =
+    allowed.length > 0
+      ? `  accessControl:
     defaultAction: deny
     trustDomain: ${TRUST_DOMAIN}
     policies:
-${allow('mathfanboy')}${allow('percentage')}`
-    : '';
+${allowed.map(allow).join('')}`
+      : '';
   return `apiVersion: dapr.io/v1alpha1
 kind: Configuration
 metadata:
@@ -153,12 +156,13 @@ export async function startDaprVariant(runtime: PodRuntime<Pod>, workDir: string
   const appToken = newAppToken();
   const startPod = (pod: ServicePod) => {
     const config = join(configDir, `${pod.workload}.yaml`);
-    writeFileSync(config, daprConfiguration(pod.workload, { policy: pod.policy === true }));
+    writeFileSync(config, daprConfiguration(pod.workload, { allowed: pod.policy ? allowedCallersOf(pod) : [] }));
     // The app API token goes to both: daprd adds it to every call it makes to the app, the app checks it.
     const token: Record<string, string> = pod.appToken ? { APP_API_TOKEN: appToken } : {};
     runtime.start(pod, 'app', serviceCommand(pod.service, 'dapr'), {
       PORT: String(APP_PORT),
       ...(pod.service === 'mathfanboy' ? FANBOY_ENV : {}),
+      ...(pod.service === 'percentage' ? { REDIS_URL: redisUrlOf('dapr') } : {}),
       ...pod.appEnv,
       ...token,
     });
@@ -176,6 +180,8 @@ export async function startDaprVariant(runtime: PodRuntime<Pod>, workDir: string
         runtime.waitForHttp(pod, `http://127.0.0.1:${DAPR_HTTP_PORT}/v1.0/healthz`, pod),
       ]),
     );
+  // Redis first: percentage counts its calls there from its first call on.
+  await Promise.all(DAPR_PODS.filter((p) => p.redis).map((pod) => startRedis(runtime, pod)));
   // MathFanBoy starts calling at once, so it starts last: every callee is up by then.
   const pods = DAPR_PODS.filter((p): p is ServicePod => p.sidecar && p.service !== undefined);
   const [servers, clients] = [pods.filter((p) => p.service !== 'mathfanboy'), pods.filter((p) => p.service === 'mathfanboy')];

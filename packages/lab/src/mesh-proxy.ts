@@ -53,7 +53,8 @@ export async function frontendStats(statsSocket: string): Promise<Record<string,
     frontends.map((r) => {
       const n = (name: string) => Number(r[columns.indexOf(name)] || 0);
       const responses = { '1xx': n('hrsp_1xx'), '2xx': n('hrsp_2xx'), '3xx': n('hrsp_3xx'), '4xx': n('hrsp_4xx'), '5xx': n('hrsp_5xx') };
-      return [r[columns.indexOf('pxname')] ?? '', { requests: n('req_tot'), responses, denied: n('dreq') }];
+      // dreq: HTTP requests and TCP connections a content rule denied; dses: TCP sessions denied after the TLS handshake.
+      return [r[columns.indexOf('pxname')] ?? '', { requests: n('req_tot'), responses, denied: n('dreq') + n('dses') }];
     }),
   );
 }
@@ -191,14 +192,30 @@ backend ${name}_plaintext
   mode ${mode}
   server original-destination 0.0.0.0:0
 `;
+  // Opaque TCP under a policy, as Linkerd denies it: the connection is accepted, then closed without a
+  // byte (LINKERD.tcpDenial); a plaintext client has no identity, an mTLS one is judged by its CN.
+  const tcpPlaintextRule = o.allowList ? `${enforced}  tcp-request content reject if policy_enforced\n` : '';
+  const tcpMtlsRule = o.allowList ? `${enforced}  acl authorized ssl_c_s_dn(CN) -m str -f ${o.allowList}\n  tcp-request session reject if policy_enforced !authorized\n` : '';
   const tcp = o.tcp
     ? `
-# TCP-mode ports (e.g. daprd to daprd gRPC): mTLS around the bytes, no HTTP inside.
+# TCP-mode ports (opaque: Redis; daprd to daprd gRPC): mTLS around the bytes, no HTTP inside.
 ${outbound('outbound_tcp', OUTBOUND_TCP_PORT, 'tcp')}
 frontend inbound_tcp
-  bind :${INBOUND_TCP_PORT} ${mtls} verify required
+  bind :${INBOUND_TCP_PORT}
   mode tcp
+  tcp-request inspect-delay 2s
+  tcp-request content accept if { req.ssl_hello_type 1 }
+${tcpPlaintextRule}  use_backend inbound_tcp_to_mtls if { req.ssl_hello_type 1 }
   default_backend inbound_tcp_original
+
+backend inbound_tcp_to_mtls
+  mode tcp
+  server mtls abns@inbound-tcp-mtls send-proxy-v2
+
+frontend inbound_tcp_mtls
+  bind abns@inbound-tcp-mtls accept-proxy ${mtls} verify required
+  mode tcp
+${tcpMtlsRule}  default_backend inbound_tcp_original
 
 backend inbound_tcp_original
   mode tcp

@@ -22,6 +22,8 @@ export interface MeshSidecarOptions {
   authority: Authority;
   /** The pod's namespace, part of its identity. */
   namespace: string;
+  /** Its ServiceAccount, the other part; default the workload's name. */
+  serviceAccount?: string;
   /** Addresses whose traffic goes out with mTLS (what Linkerd's destination service knows). */
   meshedList: string;
   /** Service VIPs DNAT-ed to pods, as kube-proxy would. */
@@ -41,7 +43,8 @@ export interface MeshSidecarOptions {
 export function startMeshSidecar<P extends PodRef>(runtime: PodRuntime<P>, pod: P, o: MeshSidecarOptions): PodProcess<P> {
   const tcpPorts = o.tcpPorts ?? [];
   sh('ip', ['netns', 'exec', pod.ns, 'iptables-restore'], natRules({ podIp: pod.ip, meshed: true, services: o.services, appPort: o.appPort, tcpPorts }));
-  const certificate = createWorkloadCert(o.authority, pod.workload, commonNameOf(pod.workload, o.namespace), identityOf(pod.workload, o.namespace));
+  const account = o.serviceAccount ?? pod.workload;
+  const certificate = createWorkloadCert(o.authority, pod.workload, commonNameOf(account, o.namespace), identityOf(account, o.namespace));
   const config = join(o.dir, `${pod.workload}.haproxy.cfg`);
   const proxy = proxyConfig({
     name: `${pod.workload} (${o.namespace})`,

@@ -1,7 +1,7 @@
 // `./lab policy <dapr|mesh> <on|off>`: multiplication's authorization policy removed or restored while the lab runs.
 import { readFileSync, writeFileSync } from 'node:fs';
 import { basename, join } from 'node:path';
-import type { Variant } from '@calc/probe-matrix';
+import { ALLOWED_CALLERS, type Variant } from '@calc/probe-matrix';
 import { DAPR_HTTP_PORT, daprConfiguration } from './dapr-variant.js';
 import { LabError } from './errors.js';
 import { policyEnforced, setPolicy } from './mesh-proxy.js';
@@ -17,7 +17,7 @@ const daprConfigOf = (workload: string) => join(WORK_DIR, 'dapr', `${workload}.y
 export async function policyStates(): Promise<Record<Variant, boolean>> {
   return {
     dapr: readFileSync(daprConfigOf('multiplication'), 'utf8').includes('accessControl:'),
-    mesh: await policyEnforced(statsSocketOf(WORK_DIR, 'multiplication'), policySwitchOf(WORK_DIR)),
+    mesh: await policyEnforced(statsSocketOf(WORK_DIR, 'multiplication'), policySwitchOf(WORK_DIR, 'multiplication')),
   };
 }
 
@@ -32,7 +32,7 @@ async function setDaprPolicy(on: boolean): Promise<string> {
   const pod = podOf('dapr', 'multiplication');
   const daprd = processesIn(pod).find((p) => basename(p.argv[0] ?? '') === 'daprd');
   if (!daprd) throw new LabError('LAB_NOT_UP', `no daprd runs in ${pod.ns}: make lab-down, then make lab-up`);
-  writeFileSync(daprConfigOf('multiplication'), daprConfiguration('multiplication', { policy: on }));
+  writeFileSync(daprConfigOf('multiplication'), daprConfiguration('multiplication', { allowed: on ? ALLOWED_CALLERS.multiplication : [] }));
   const started = performance.now();
   await stopProcess(daprd.pid);
   const runtime = new PodRuntime(LOG_DIR, daprd.user, false);
@@ -44,7 +44,7 @@ async function setDaprPolicy(on: boolean): Promise<string> {
 
 /** Mesh: the proxy's policy switch flips in memory through its runtime API; the next request meets the new policy. */
 async function setMeshPolicy(on: boolean): Promise<string> {
-  await setPolicy(statsSocketOf(WORK_DIR, 'multiplication'), policySwitchOf(WORK_DIR), on);
+  await setPolicy(statsSocketOf(WORK_DIR, 'multiplication'), policySwitchOf(WORK_DIR, 'multiplication'), on);
   const what = on ? 'restored: only mathfanboy and percentage may call it' : 'removed: the default policy (all-unauthenticated) lets everyone in';
   return `mesh: multiplication's policy ${what}; applied at once by the running proxy, nothing restarted (as a Linkerd policy change reaches the proxy)`;
 }

@@ -12,8 +12,10 @@ export const DAPR_VERSION = PINNED.dapr;
 const REPO_ROOT = fileURLToPath(new URL('../../../', import.meta.url));
 const BUILT_DIR = join(REPO_ROOT, 'tools', 'dapr', 'bin');
 
-/** Commands the lab runs (curl: for the walkthrough's calls from inside the pods), and the Debian package that brings each. */
+/** Commands the lab runs (curl: for the walkthrough's calls from inside the pods; Redis: the TCP workload), and the Debian package that brings each. */
 const SYSTEM_TOOLS: Record<string, string> = {
+  'redis-server': 'redis-server',
+  'redis-cli': 'redis-tools',
   ip: 'iproute2',
   ss: 'iproute2',
   iptables: 'iptables',

@@ -1,5 +1,5 @@
 import { ALL_SERVICES, DEFAULT_PORT, type OperationService, type ServiceName } from '@calc/core';
-import { NAMESPACE, type Variant } from '@calc/probe-matrix';
+import { ALLOWED_CALLERS, NAMESPACE, REDIS_PORT, type Variant } from '@calc/probe-matrix';
 
 /**
  * The local lab's "cluster": network namespaces as pods on one bridge, which itself lives in a
@@ -26,13 +26,17 @@ export interface Pod extends PodRef {
   /** The network namespace. */
   ns: string;
   ip: string;
-  /** The service binary it runs, if any (intruders and sentry run none). */
+  /** The service binary it runs, if any (intruders, Redis and sentry run none). */
   service?: ServiceName;
+  /** Runs redis-server: the TCP workload percentage counts its calls in. */
+  redis?: true;
+  /** Its ServiceAccount, the identity a mesh gives it; default: the workload name (a copy may keep the original's). */
+  serviceAccount?: string;
   /** Environment for the app beyond the defaults. */
   appEnv?: Record<string, string>;
   /** Dapr: the app and its daprd share an app API token (generated per run). */
   appToken?: boolean;
-  /** Dapr: whether this pod's daprd carries multiplication's access-control policy. Mesh: its allow-list. */
+  /** Whether the pod carries its service's policy (ALLOWED_CALLERS): Dapr, an access-control list in its daprd's Configuration; mesh, its proxy's allow-list. */
   policy?: boolean;
   /** Has a sidecar (daprd or the proxy). */
   sidecar: boolean;
@@ -50,15 +54,35 @@ function podsOf(variant: Variant, subnet: number): Pod[] {
     sidecar: true,
     ...extra,
   });
-  const services = ALL_SERVICES.map((service, i) => pod(service, 11 + i, { service, policy: service === 'multiplication' }));
+  const services = ALL_SERVICES.map((service, i) => pod(service, 11 + i, { service, policy: service in ALLOWED_CALLERS }));
   const extras =
     variant === 'dapr'
       ? [
           pod('multiplication-loopback', 17, { service: 'multiplication', policy: true, appEnv: { HOST: '127.0.0.1' } }),
           pod('multiplication-token', 18, { service: 'multiplication', policy: true, appToken: true }),
+          // Nothing injects Dapr into a TCP server: Dapr has no sidecar or policy for it.
+          pod('redis', 19, { redis: true, sidecar: false }),
         ]
-      : [pod('multiplication-nopolicy', 17, { service: 'multiplication', policy: false })];
+      : [
+          pod('multiplication-nopolicy', 17, { service: 'multiplication', policy: false }),
+          // The call graph before the fix: percentage's identity, no policy of its own.
+          pod('percentage-nopolicy', 19, { service: 'percentage', serviceAccount: 'percentage', policy: false }),
+          pod('redis', 18, { redis: true, policy: true }),
+        ];
   return [...services, ...extras, pod('intruder', 99, { sidecar: false })];
+}
+
+/** Who may call a pod that carries a policy: its service's entry in ALLOWED_CALLERS. */
+export function allowedCallersOf(pod: Pod): readonly string[] {
+  const name = pod.redis ? 'redis' : pod.service;
+  const allowed = name && pod.policy ? (ALLOWED_CALLERS as Record<string, readonly string[]>)[name] : undefined;
+  if (!allowed) throw new Error(`${pod.ns} carries no policy`);
+  return allowed;
+}
+
+/** The identity a pod's certificates carry: its ServiceAccount. */
+export function serviceAccountOf(pod: PodRef & { serviceAccount?: string }): string {
+  return pod.serviceAccount ?? pod.workload;
 }
 
 export const SENTRY: Pod = { workload: 'sentry', variant: 'system', ns: `${PREFIX}-dapr-system-sentry`, ip: '10.211.0.2', sidecar: false };
@@ -84,12 +108,12 @@ export interface LabService {
 
 function servicesOfPods(pods: Pod[], subnet: number): LabService[] {
   return pods
-    .filter((p) => p.service && p.service !== 'mathfanboy')
+    .filter((p) => p.redis || (p.service && p.service !== 'mathfanboy'))
     .map((pod, i) => ({
       name: pod.workload,
       host: `${pod.workload}.${NAMESPACE[pod.variant as Variant]}.svc`,
       vip: `10.96.${subnet}.${i + 1}`,
-      port: DEFAULT_PORT[pod.service as OperationService],
+      port: pod.redis ? REDIS_PORT : DEFAULT_PORT[pod.service as OperationService],
       pod,
     }));
 }

@@ -1,4 +1,4 @@
-import { DAPR_HTTP_PORT, DAPR_INTERNAL_GRPC_PORT, type Probe, type Variant } from './matrix.js';
+import { DAPR_HTTP_PORT, DAPR_INTERNAL_GRPC_PORT, REDIS_PORT, type Probe, type Variant } from './matrix.js';
 
 /** The article's Kubernetes namespaces, on every platform. */
 export const NAMESPACE: Record<Variant, string> = { dapr: 'dapr-calculator', mesh: 'rest-calculator' };
@@ -19,11 +19,15 @@ export interface Addressing {
   serviceOf(variant: Variant, workload: string): { host: string; port: number };
 }
 
-export type ProbeSpec = { kind: 'http'; method: Probe['method']; url: string; body?: typeof PROBE_BODY } | { kind: 'tls'; host: string; port: number };
+export type ProbeSpec =
+  | { kind: 'http'; method: 'GET' | 'POST'; url: string; body?: NonNullable<Probe['body']> }
+  | { kind: 'tls'; host: string; port: number }
+  | { kind: 'tcp'; host: string; port: number; send: string };
 
 /** What the probe script must do, inside the caller's pod, for one row of the matrix on one platform. */
 export function probeSpec(probe: Probe, at: Addressing): ProbeSpec {
-  const http = (url: string): ProbeSpec => ({ kind: 'http', method: probe.method, url, ...(probe.method === 'POST' ? { body: PROBE_BODY } : {}) });
+  const method = probe.method === 'GET' ? 'GET' : 'POST';
+  const http = (url: string): ProbeSpec => ({ kind: 'http', method, url, ...(method === 'POST' ? { body: probe.body ?? PROBE_BODY } : {}) });
   switch (probe.route) {
     case 'dapr-sidecar':
       return http(`http://127.0.0.1:${DAPR_HTTP_PORT}/v1.0/invoke/${probe.target}/method${probe.path}`);
@@ -35,5 +39,8 @@ export function probeSpec(probe: Probe, at: Addressing): ProbeSpec {
     }
     case 'dapr-internal':
       return { kind: 'tls', host: at.podIpOf(probe.variant, probe.target), port: DAPR_INTERNAL_GRPC_PORT };
+    case 'redis':
+      // Redis's inline command form: one line, answered with `+PONG`.
+      return { kind: 'tcp', host: at.podIpOf(probe.variant, probe.target), port: REDIS_PORT, send: `${probe.method}\r\n` };
   }
 }

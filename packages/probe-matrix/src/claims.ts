@@ -11,6 +11,12 @@ export const CLAIMS = {
   'mesh-denies-unmeshed': 'A caller outside the mesh has no identity and is denied, whatever the route: interception is transparent.',
   'mesh-default-open': 'Without a policy the default (all-unauthenticated) lets anyone in: the policy is what closes the door.',
   'mesh-probe-gap': "Probe-path gap: an unauthenticated GET to the pod's probe paths is allowed even under a policy.",
+  'call-graph-deputy':
+    "A policy on multiplication alone does not protect multiplication: the intruder calls a percentage with no policy of its own, and percentage calls multiplication under its own, allowed identity (a confused deputy; the 422 RESULT_NOT_FINITE is multiplication's answer).",
+  'call-graph-mesh-closed': 'The fix is a policy on the deputy too: with only mathfanboy allowed to call percentage, the mesh denies everyone else on every route, and the chain still works for MathFanBoy.',
+  'call-graph-dapr-open': "Dapr's equivalent (an access-control policy on percentage) closes the Dapr route only: by pod IP the intruder still reaches percentage, and through it multiplication.",
+  'l4-dapr-out-of-scope': 'Dapr deals only with layer 7 (HTTP, gRPC): a TCP workload such as Redis is outside any Dapr policy, and every pod reaches it (PING → PONG).',
+  'l4-mesh': "A mesh deals with layer 4 too: Redis's port is opaque TCP with mTLS, only percentage's identity is authorized, and any other connection is accepted, then closed without an answer.",
 } as const;
 
 export type ClaimId = keyof typeof CLAIMS;

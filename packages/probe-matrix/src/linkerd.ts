@@ -20,6 +20,13 @@ export const LINKERD = {
    */
   httpDenial: { status: 403, body: '' },
 
+  /**
+   * A policy denial of opaque TCP (a `Server` with `proxyProtocol: opaque`): the inbound proxy accepts
+   * the connection, then closes it without sending a byte (linkerd/app/inbound/src/policy/tcp.rs).
+   * A client sees an end of stream, not "connection refused".
+   */
+  tcpDenial: 'closed',
+
   /** proxy-init (container `linkerd-init`) rewrites the pod's iptables: it asks for these. */
   proxyInitContainer: 'linkerd-init',
   proxyInitCapabilities: ['NET_ADMIN', 'NET_RAW'],

@@ -16,14 +16,22 @@ export const DAPR_METRICS_PORT = 9090;
  * - `pod-ip`: straight to the target pod's IP and app port
  * - `service`: to the target's Service address (mesh: intercepted by the caller's proxy if meshed)
  * - `dapr-internal`: a TLS handshake with the target's daprd internal gRPC port, with no client certificate
+ * - `redis`: plain TCP to the target pod's IP and Redis port, a `PING` in Redis's protocol (layer 4: no HTTP)
  */
-export type Route = 'dapr-sidecar' | 'pod-ip' | 'service' | 'dapr-internal';
+export type Route = 'dapr-sidecar' | 'pod-ip' | 'service' | 'dapr-internal' | 'redis';
+
+/** The port Redis, the lab's TCP workload (a self-hosted store, as the article's "databases, message brokers"), listens on. */
+export const REDIS_PORT = 6379;
 
 /**
  * What a probe should observe: an HTTP status (with the error code of a JSON body, or an empty body),
  * or a connection outcome.
  */
-export type Expected = { status: number; code?: string; emptyBody?: true } | { outcome: 'refused' | 'tls-rejected' };
+export type Expected =
+  | { status: number; code?: string; emptyBody?: true }
+  | { outcome: 'refused' | 'tls-rejected' | 'closed' }
+  /** A TCP answer, e.g. Redis's `+PONG`. */
+  | { answer: string };
 
 export interface Probe {
   id: string;
@@ -33,19 +41,43 @@ export interface Probe {
   route: Route;
   /** Workload that receives it. */
   target: string;
-  method: 'GET' | 'POST';
-  /** App route, e.g. /multiply. */
+  /** The HTTP method, or PING: a Redis command over plain TCP (route `redis`). */
+  method: 'GET' | 'POST' | 'PING';
+  /** App route, e.g. /multiply ('' for a TCP probe). */
   path: string;
+  /** The POST body, when not PROBE_BODY. */
+  body?: { op1: number; op2: number };
   expected: Expected;
   claim: ClaimId;
   /** A gap worth reporting rather than a property the article asserts. */
   finding?: boolean;
 }
 
+/**
+ * Who may call whom: the article's policy on multiplication, the call graph's on percentage (only
+ * MathFanBoy calls it), and the mesh's TCP policy on Redis (only percentage uses it). Every platform's
+ * policies (the lab's Configurations and proxies, the kind manifests) say the same.
+ */
+export const ALLOWED_CALLERS = {
+  multiplication: ['mathfanboy', 'percentage'],
+  percentage: ['mathfanboy'],
+  redis: ['percentage'],
+} as const satisfies Record<string, readonly string[]>;
+
 const MULTIPLY = { method: 'POST', path: '/multiply' } as const;
+/**
+ * Operands whose product overflows: multiplication answers 422 RESULT_NOT_FINITE and percentage passes
+ * that on. So the answer of a call to percentage says that multiplication was reached and computed.
+ */
+const THROUGH_PERCENTAGE = { method: 'POST', path: '/percentage', body: { op1: 1e300, op2: 1e300 } } as const;
+const MULTIPLICATION_ANSWERED = { status: 422, code: 'RESULT_NOT_FINITE' } as const;
+const PING = { method: 'PING', path: '' } as const;
+const PONG = { answer: '+PONG' } as const;
 const DENIED_BY_DAPR = { status: 403, code: 'ERR_DIRECT_INVOKE' } as const;
 /** Linkerd's denial as the calling app sees it: 403 with nothing in it (see linkerd.ts). */
 const DENIED_BY_MESH = { status: LINKERD.httpDenial.status, emptyBody: true } as const;
+/** Linkerd's denial of opaque TCP: the connection is accepted, then closed without a byte (see linkerd.ts). */
+const CLOSED_BY_MESH = { outcome: LINKERD.tcpDenial } as const;
 
 /**
  * The probe matrix. Target: multiplication; policy: only mathfanboy and percentage may call it.
@@ -80,6 +112,23 @@ export const PROBES: readonly Probe[] = [
   { id: 'mesh-intruder-pod-ip', variant: 'mesh', caller: 'intruder', route: 'pod-ip', target: 'multiplication', ...MULTIPLY, expected: DENIED_BY_MESH, claim: 'mesh-denies-unmeshed' },
   { id: 'mesh-intruder-pod-ip-nopolicy', variant: 'mesh', caller: 'intruder', route: 'pod-ip', target: 'multiplication-nopolicy', ...MULTIPLY, expected: { status: 200 }, claim: 'mesh-default-open' },
   { id: 'mesh-intruder-probe-path', variant: 'mesh', caller: 'intruder', route: 'pod-ip', target: 'multiplication', method: 'GET', path: '/readyz', expected: { status: 200 }, claim: 'mesh-probe-gap', finding: true },
+
+  // The whole call graph: percentage may call multiplication, so whoever reaches percentage reaches multiplication.
+  { id: 'mesh-intruder-pod-ip-deputy', variant: 'mesh', caller: 'intruder', route: 'pod-ip', target: 'percentage-nopolicy', ...THROUGH_PERCENTAGE, expected: MULTIPLICATION_ANSWERED, claim: 'call-graph-deputy', finding: true },
+  { id: 'mesh-mathfanboy-service-percentage', variant: 'mesh', caller: 'mathfanboy', route: 'service', target: 'percentage', ...THROUGH_PERCENTAGE, expected: MULTIPLICATION_ANSWERED, claim: 'call-graph-mesh-closed' },
+  { id: 'mesh-intruder-service-percentage', variant: 'mesh', caller: 'intruder', route: 'service', target: 'percentage', ...THROUGH_PERCENTAGE, expected: DENIED_BY_MESH, claim: 'call-graph-mesh-closed' },
+  { id: 'mesh-intruder-pod-ip-percentage', variant: 'mesh', caller: 'intruder', route: 'pod-ip', target: 'percentage', ...THROUGH_PERCENTAGE, expected: DENIED_BY_MESH, claim: 'call-graph-mesh-closed' },
+  { id: 'mesh-addition-pod-ip-percentage', variant: 'mesh', caller: 'addition', route: 'pod-ip', target: 'percentage', ...THROUGH_PERCENTAGE, expected: DENIED_BY_MESH, claim: 'call-graph-mesh-closed' },
+  { id: 'dapr-mathfanboy-sidecar-percentage', variant: 'dapr', caller: 'mathfanboy', route: 'dapr-sidecar', target: 'percentage', ...THROUGH_PERCENTAGE, expected: MULTIPLICATION_ANSWERED, claim: 'call-graph-dapr-open' },
+  { id: 'dapr-addition-sidecar-percentage', variant: 'dapr', caller: 'addition', route: 'dapr-sidecar', target: 'percentage', ...THROUGH_PERCENTAGE, expected: DENIED_BY_DAPR, claim: 'call-graph-dapr-open' },
+  { id: 'dapr-intruder-pod-ip-deputy', variant: 'dapr', caller: 'intruder', route: 'pod-ip', target: 'percentage', ...THROUGH_PERCENTAGE, expected: MULTIPLICATION_ANSWERED, claim: 'call-graph-dapr-open', finding: true },
+
+  // Layer 4: Redis, a TCP workload percentage uses. Dapr has no say over it; the mesh authorizes the connection.
+  { id: 'dapr-intruder-redis', variant: 'dapr', caller: 'intruder', route: 'redis', target: 'redis', ...PING, expected: PONG, claim: 'l4-dapr-out-of-scope' },
+  { id: 'dapr-addition-redis', variant: 'dapr', caller: 'addition', route: 'redis', target: 'redis', ...PING, expected: PONG, claim: 'l4-dapr-out-of-scope' },
+  { id: 'mesh-percentage-redis', variant: 'mesh', caller: 'percentage', route: 'redis', target: 'redis', ...PING, expected: PONG, claim: 'l4-mesh' },
+  { id: 'mesh-addition-redis', variant: 'mesh', caller: 'addition', route: 'redis', target: 'redis', ...PING, expected: CLOSED_BY_MESH, claim: 'l4-mesh' },
+  { id: 'mesh-intruder-redis', variant: 'mesh', caller: 'intruder', route: 'redis', target: 'redis', ...PING, expected: CLOSED_BY_MESH, claim: 'l4-mesh' },
 ];
 
 /** Every workload a probe names, per variant: what a platform must run for the matrix. */

@@ -2,8 +2,10 @@
 // Self-contained (Node built-ins only) so it runs in any pod that has node:
 //   node probe.js '{"kind":"http","url":"http://10.0.0.7:80/multiply","method":"POST","body":{"op1":6,"op2":7}}'
 //   node probe.js '{"kind":"tls","host":"10.0.0.7","port":50002}'
+//   node probe.js '{"kind":"tcp","host":"10.0.0.8","port":6379,"send":"PING\r\n"}'
 // With "waitMs", an HTTP probe retries until a 2xx answer or the time is up (a readiness wait).
 import { request } from 'node:http';
+import { connect as connectTcp } from 'node:net';
 import { connect } from 'node:tls';
 
 interface HttpSpec {
@@ -23,7 +25,15 @@ interface TlsSpec {
   port: number;
   timeoutMs?: number;
 }
-type Spec = HttpSpec | TlsSpec;
+interface TcpSpec {
+  kind: 'tcp';
+  host: string;
+  port: number;
+  /** What to send once connected, e.g. a Redis command. */
+  send: string;
+  timeoutMs?: number;
+}
+type Spec = HttpSpec | TlsSpec | TcpSpec;
 type Observation = Record<string, unknown>;
 
 function httpOnce(spec: HttpSpec): Promise<Observation> {
@@ -99,17 +109,47 @@ function tls(spec: TlsSpec): Promise<Observation> {
   });
 }
 
+/**
+ * Plain TCP: connect, send, read the first line. A server that accepts the connection and closes it
+ * without a byte (a mesh denying opaque TCP) is `closed`, which is not `refused` (nothing listening).
+ */
+function tcp(spec: TcpSpec): Promise<Observation> {
+  return new Promise((resolve) => {
+    let received = '';
+    const socket = connectTcp({ host: spec.host, port: spec.port });
+    const done = (observation: Observation) => {
+      clearTimeout(timer);
+      socket.destroy();
+      resolve(observation);
+    };
+    const timer = setTimeout(() => done({ outcome: 'timeout', detail: `no answer in ${spec.timeoutMs ?? 3000} ms` }), spec.timeoutMs ?? 3000);
+    socket.setEncoding('utf8');
+    socket.on('connect', () => socket.write(spec.send));
+    socket.on('data', (chunk: string) => {
+      received += chunk;
+      const line = received.split('\r\n')[0] ?? '';
+      if (received.includes('\r\n')) done({ outcome: 'answered', answer: line, detail: line });
+    });
+    const closed = (why: string) => done(received ? { outcome: 'answered', answer: received, detail: received } : { outcome: 'closed', detail: why });
+    socket.on('end', () => closed('accepted, then closed by the server without an answer'));
+    socket.on('error', (error: NodeJS.ErrnoException) =>
+      error.code === 'ECONNRESET' ? closed('accepted, then reset by the server without an answer') : done(connectionFailure(error)),
+    );
+    socket.on('close', () => closed('closed without an answer'));
+  });
+}
+
 async function main(): Promise<void> {
   let spec: Spec;
   try {
     // The last argument: `node probe.js SPEC` and `node -e "$PROBE" SPEC` both end with it.
     spec = JSON.parse(process.argv.at(-1) ?? '') as Spec;
-    if (spec.kind !== 'http' && spec.kind !== 'tls') throw new Error('kind must be http or tls');
+    if (spec.kind !== 'http' && spec.kind !== 'tls' && spec.kind !== 'tcp') throw new Error('kind must be http, tls or tcp');
   } catch (error) {
-    process.stderr.write(`probe: expected one JSON argument {"kind":"http"|"tls",…}: ${(error as Error).message}\n`);
+    process.stderr.write(`probe: expected one JSON argument {"kind":"http"|"tls"|"tcp",…}: ${(error as Error).message}\n`);
     process.exit(2);
   }
-  const observation = spec.kind === 'http' ? await http(spec) : await tls(spec);
+  const observation = spec.kind === 'http' ? await http(spec) : spec.kind === 'tls' ? await tls(spec) : await tcp(spec);
   process.stdout.write(`${JSON.stringify(observation)}\n`);
 }
 

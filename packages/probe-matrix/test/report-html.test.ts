@@ -3,11 +3,11 @@ import { mkdtempSync, readFileSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { judge, PROBES, writeFindings, type Observation, type Probe } from '../src/index.js';
+import { judge, PROBES, writeFindings } from '../src/index.js';
 
-/** What each probe would observe if it went as expected; one row made to differ. */
-const asExpected = (p: Probe): Observation =>
-  'status' in p.expected ? { status: p.expected.status, bodyBytes: 0, ...('code' in p.expected ? { code: p.expected.code } : {}) } : { outcome: p.expected.outcome };
+import { asExpected } from './as-expected.js';
+
+/** One row made to differ. */
 const DIFFERING = 'mesh-intruder-pod-ip';
 
 function writeReport(): string {

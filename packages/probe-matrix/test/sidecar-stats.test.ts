@@ -1,4 +1,5 @@
 import { readFileSync } from 'node:fs';
+import { asExpected } from './as-expected.js';
 import { describe, expect, it } from 'vitest';
 import { daprdStats, deniedBySidecar, judge, linkerdStats, parsePrometheus, PROBES, sidecarSection, successRate, type SidecarStats } from '../src/index.js';
 
@@ -39,9 +40,7 @@ describe("Linkerd's proxy counters (metric names and labels pinned from linkerd2
 });
 
 describe('the sidecar section', () => {
-  const verdicts = PROBES.map((p) =>
-    judge(p, 'status' in p.expected ? { status: p.expected.status, ...('code' in p.expected ? { code: p.expected.code } : {}), bodyBytes: 0 } : { outcome: p.expected.outcome }),
-  );
+  const verdicts = PROBES.map((p) => judge(p, asExpected(p)));
   const stat = (variant: 'dapr' | 'mesh', service: string, o: Partial<SidecarStats>): SidecarStats => ({
     variant,
     service,
