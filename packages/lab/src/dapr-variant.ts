@@ -149,7 +149,7 @@ export async function startDaprVariant(runtime: PodRuntime<Pod>, workDir: string
 
   const sentryAddress = await startSentry(runtime, SENTRY, configDir, authority, bin);
   // The base manifests' Services, as kube-proxy makes them, for whoever calls by name (daprd does not).
-  const services = DAPR_SERVICES.map((s) => ({ vip: s.vip, port: s.port, podIp: s.pod.ip, targetPort: APP_PORT }));
+  const services = DAPR_SERVICES.map((s) => ({ vip: s.vip, port: s.port, podIp: s.pod.ip, targetPort: s.targetPort }));
   for (const pod of DAPR_PODS) sh('ip', ['netns', 'exec', pod.ns, 'iptables-restore'], natRules({ podIp: pod.ip, meshed: false, services, appPort: APP_PORT }));
 
   const trustAnchors = readFileSync(authority.rootCert, 'utf8');

@@ -40,7 +40,7 @@ export async function startMeshVariant(runtime: PodRuntime<Pod>, workDir: string
     return { allowList, denialFile, policySwitch };
   };
 
-  const services = MESH_SERVICES.map((s) => ({ vip: s.vip, port: s.port, podIp: s.pod.ip, targetPort: APP_PORT }));
+  const services = MESH_SERVICES.map((s) => ({ vip: s.vip, port: s.port, podIp: s.pod.ip, targetPort: s.targetPort }));
   // Pods outside the mesh still see Services as kube-proxy makes them.
   for (const pod of MESH_PODS.filter((p) => !p.sidecar))
     sh('ip', ['netns', 'exec', pod.ns, 'iptables-restore'], natRules({ podIp: pod.ip, meshed: false, services, appPort: APP_PORT }));

@@ -1,11 +1,11 @@
 import { alignColumns, NAMESPACE, PROBES } from '@calc/probe-matrix';
 import { daprIdentityOf } from './dapr-variant.js';
 import { identityOf } from './mesh-sidecar.js';
-import { DAPR_PODS, MESH_PODS, type Pod } from './topology.js';
+import { DAPR_PODS, MESH_PODS, serviceAccountOf, type Pod } from './topology.js';
 
 /** A pod's part in the experiment: the intruder has no sidecar; a target is probed; a caller probes or drives traffic. */
 export function roleOf(pod: Pod): string {
-  if (!pod.sidecar) return 'intruder';
+  if (pod.workload === 'intruder') return 'intruder';
   const probes = PROBES.filter((p) => p.variant === pod.variant);
   const roles = [
     pod.service === 'mathfanboy' || probes.some((p) => p.caller === pod.workload) ? 'caller' : '',
@@ -16,7 +16,7 @@ export function roleOf(pod: Pod): string {
 
 function identityOfPod(pod: Pod): string {
   if (!pod.sidecar) return '— (none)';
-  return pod.variant === 'dapr' ? daprIdentityOf(pod.workload) : identityOf(pod.workload, NAMESPACE.mesh);
+  return pod.variant === 'dapr' ? daprIdentityOf(pod.workload) : identityOf(serviceAccountOf(pod), NAMESPACE.mesh);
 }
 
 function row(pod: Pod): string[] {

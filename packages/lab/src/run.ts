@@ -1,7 +1,7 @@
 // `calc-lab run` (make lab: up, probe, check, down) and `calc-lab up` (make lab-up: up, and leave it up).
 import { rmSync } from 'node:fs';
 import { join } from 'node:path';
-import { deniedBySidecar, formatTable, PROBES, sidecarSection, writeFindings, type Findings, type Section } from '@calc/probe-matrix';
+import { deniedBySidecar, formatTable, PROBES, sidecarSection, writeFindings, type Findings, type Section, type Variant } from '@calc/probe-matrix';
 import { entryOf } from '@calc/launcher';
 import { checkComposition, type CompositionReport } from './composition-check.js';
 import { startDaprVariant } from './dapr-variant.js';
@@ -9,6 +9,8 @@ import { EXIT } from './errors.js';
 import { checkFanBoy, waitForCalls, type FanBoyReport } from './fanboy-check.js';
 import { checkHygiene, hygieneSection } from './hygiene.js';
 import { Interruptible } from './interrupt.js';
+import { injectionSection, readInjection } from './injection.js';
+import { checkLayer4, layer4Section } from './layer4.js';
 import { checkMeshDenials, denialSection } from './mesh-denials.js';
 import { PROXY_UID } from './mesh-proxy.js';
 import { startMeshVariant } from './mesh-variant.js';
@@ -131,6 +133,10 @@ export async function run(keep: boolean): Promise<number> {
     await runtime.stop(fanboys);
     const fanboyReports = fanboys.map((f) => checkFanBoy(f.pod.variant, f));
     const stats = await step("reading every sidecar's own counters (daprd's metrics, the proxies' statistics)", () => readSidecarStats(runtime, WORK_DIR));
+    const layer4 = await step("reading percentage's count in Redis and Redis's proxy", () =>
+      Promise.all(fanboyReports.map((r) => checkLayer4(WORK_DIR, r.variant as Variant, r.byService.percentage?.calls ?? 0, verdicts))),
+    );
+    const injection = readInjection(ALL_PODS.filter((p) => p.variant !== 'system'), runtime.processes);
     const seen = sidecarSection(stats, callerCounts(fanboyReports), { dapr: deniedBySidecar(verdicts, 'dapr'), mesh: deniedBySidecar(verdicts, 'mesh') });
 
     const findings: Findings = {
@@ -139,14 +145,24 @@ export async function run(keep: boolean): Promise<number> {
       durationSeconds: (performance.now() - started) / 1000,
       versions: versions(bin.daprd),
       verdicts,
-      sections: [denialSection(denials), seen, compositionSection(compositions), fanboySection(fanboyReports), hygieneSection(hygiene)],
-      data: { denials, sidecars: stats, compositions, fanboys: fanboyReports, hygiene },
+      sections: [
+        denialSection(denials),
+        seen,
+        layer4Section(layer4),
+        injectionSection(injection),
+        compositionSection(compositions),
+        fanboySection(fanboyReports),
+        hygieneSection(hygiene),
+      ],
+      data: { denials, sidecars: stats, layer4, injection, compositions, fanboys: fanboyReports, hygiene },
       notes: NOTES,
       pass:
         verdicts.every((v) => v.pass) &&
         denials.pass &&
         seen.items.every((i) => i.pass) &&
         hygiene.pass &&
+        layer4.every((r) => r.pass) &&
+        injection.pass &&
         compositions.every((c) => c.pass) &&
         fanboyReports.every((r) => r.faults.length === 0 && r.calls >= FANBOY_MIN_CALLS),
     };
@@ -166,6 +182,8 @@ export async function run(keep: boolean): Promise<number> {
       denials.pass ? '' : `the mesh proxy counted ${denials.counted} denials, the matrix expects ${denials.expected}`,
       seen.items.every((i) => i.pass) ? '' : "a sidecar's counters miss the deliberate errors or the denials",
       hygiene.pass ? '' : hygiene.problems.join('; '),
+      layer4.every((r) => r.pass) ? '' : "percentage's Redis count or Redis's proxy denials are not as expected",
+      injection.pass ? '' : injection.problems.join('; '),
       compositions.some((c) => !c.pass) ? 'percentage failed through the sidecars' : '',
       fanboyReports.some((r) => r.faults.length || r.calls < FANBOY_MIN_CALLS) ? 'MathFanBoy saw wrong results or too few calls' : '',
     ].filter(Boolean);

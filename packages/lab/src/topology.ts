@@ -103,6 +103,8 @@ export interface LabService {
   host: string;
   vip: string;
   port: number;
+  /** The pod's port behind it: the app's, or Redis's. */
+  targetPort: number;
   pod: Pod;
 }
 
@@ -114,6 +116,7 @@ function servicesOfPods(pods: Pod[], subnet: number): LabService[] {
       host: `${pod.workload}.${NAMESPACE[pod.variant as Variant]}.svc`,
       vip: `10.96.${subnet}.${i + 1}`,
       port: pod.redis ? REDIS_PORT : DEFAULT_PORT[pod.service as OperationService],
+      targetPort: pod.redis ? REDIS_PORT : APP_PORT,
       pod,
     }));
 }

@@ -1,0 +1,72 @@
+// What each pod's "injection" did, read back from the pods themselves: the nat rules in its network
+// namespace, and the processes beside its app. Claim 4 of the article, shown locally; kind checks
+// the same from the live pod specs (linkerd-init's capabilities, Dapr's one added container).
+import { LINKERD, type Section } from '@calc/probe-matrix';
+import type { PodProcess } from './pods.js';
+import { trySh } from './shell.js';
+import type { Pod } from './topology.js';
+
+export interface PodInjection {
+  pod: string;
+  /** Rules that send the pod's traffic to a proxy (REDIRECT), as proxy-init writes them: inbound (PREROUTING), outbound (OUTPUT). */
+  interception: { inbound: string[]; outbound: string[] };
+  /** Rules that map Service addresses to pods: kube-proxy's part, which on Kubernetes lives on the node, not in the pod. */
+  serviceRules: number;
+  /** The processes that run beside the app (daprd, the proxy). */
+  sidecars: string[];
+}
+
+export interface InjectionReport {
+  pass: boolean;
+  pods: PodInjection[];
+  problems: string[];
+}
+
+/** The pod's nat rules, as iptables-save prints them (`-A CHAIN …`). */
+function natRulesOf(pod: Pod): string[] {
+  return (trySh('ip', ['netns', 'exec', pod.ns, 'iptables-save', '-t', 'nat']) ?? '').split('\n').filter((line) => line.startsWith('-A '));
+}
+
+/**
+ * Every meshed pod intercepts both ways (the mesh's init step, which needs NET_ADMIN); no Dapr pod
+ * and no intruder intercepts anything: Dapr only adds a process.
+ */
+export function readInjection(pods: readonly Pod[], processes: readonly PodProcess[]): InjectionReport {
+  const problems: string[] = [];
+  const report = pods.map((pod): PodInjection => {
+    const rules = natRulesOf(pod);
+    const redirects = (chain: string) => rules.filter((r) => r.startsWith(`-A ${chain} `) && r.includes('-j REDIRECT'));
+    const injection = {
+      pod: `${pod.variant}/${pod.workload}`,
+      interception: { inbound: redirects('PREROUTING'), outbound: redirects('OUTPUT') },
+      serviceRules: rules.filter((r) => r.includes('-j DNAT')).length,
+      sidecars: processes.filter((p) => p.pod.ns === pod.ns && (p.name === 'daprd' || p.name === 'proxy')).map((p) => p.name),
+    };
+    const intercepts = injection.interception.inbound.length > 0 && injection.interception.outbound.length > 0;
+    const meshed = pod.variant === 'mesh' && pod.sidecar;
+    if (meshed && !intercepts) problems.push(`${injection.pod} is meshed but does not intercept both ways`);
+    if (!meshed && injection.interception.inbound.length + injection.interception.outbound.length > 0) problems.push(`${injection.pod} intercepts traffic, yet it is not meshed`);
+    return injection;
+  });
+  return { pass: problems.length === 0 && report.length > 0, pods: report, problems };
+}
+
+export function injectionSection(report: InjectionReport): Section {
+  const line = (p: PodInjection) => {
+    const redirects = [...p.interception.inbound, ...p.interception.outbound];
+    const ports = [...new Set(redirects.map((r) => /--to-ports (\d+)/.exec(r)?.[1]).filter(Boolean))].join(', ');
+    const intercepts = redirects.length ? `${p.interception.inbound.length} inbound + ${p.interception.outbound.length} outbound REDIRECT rules (to ${ports})` : 'no interception rule';
+    return `${p.pod}: ${intercepts}; sidecar: ${p.sidecars.join(', ') || 'none'}; ${p.serviceRules} Service DNAT rules (kube-proxy's part)`;
+  };
+  const of = (variant: string) => report.pods.filter((p) => p.pod.startsWith(`${variant}/`));
+  return {
+    title: 'What the injection did, per pod (nat rules read back from each pod)',
+    items: [
+      {
+        pass: report.pass,
+        text: `**mesh**: every meshed pod's traffic is redirected to its proxy both ways by rules in the pod's own network namespace, which only a process with NET_ADMIN can write: Linkerd's \`${LINKERD.proxyInitContainer}\` asks for ${LINKERD.proxyInitCapabilities.join(' and ')} to do it (checked on kind from the pod specs). **dapr**: no rule in any pod; the injection adds only a process, daprd, which the app has to call.${report.problems.length ? ` Wrong: ${report.problems.join('; ')}` : ''}`,
+        lines: [...of('mesh'), ...of('dapr')].map(line),
+      },
+    ],
+  };
+}

@@ -1,0 +1,46 @@
+// Layer 4 beside the matrix: percentage's use of Redis as the store sees it, and the mesh's TCP denials as Redis's proxy counted them.
+import { LINKERD, type Section, type Variant, type Verdict } from '@calc/probe-matrix';
+import { frontendStats } from './mesh-proxy.js';
+import { statsSocketOf } from './mesh-variant.js';
+import { callsCounted } from './redis.js';
+import { podOf } from './topology.js';
+
+export interface Layer4Report {
+  variant: Variant;
+  /** `percentage:calls` in that variant's Redis. */
+  counted: number | undefined;
+  /** Calls MathFanBoy made to percentage: each one was counted, or percentage could not reach Redis. */
+  fanboyCalls: number;
+  /** Mesh: connections Redis's proxy closed (its TCP frontends' denials), and how many the matrix expects. */
+  denied?: { counted: number; expected: number };
+  pass: boolean;
+}
+
+const TCP_FRONTENDS = ['inbound_tcp', 'inbound_tcp_mtls'];
+
+export async function checkLayer4(workDir: string, variant: Variant, fanboyCalls: number, verdicts: readonly Verdict[]): Promise<Layer4Report> {
+  const counted = callsCounted(podOf(variant, 'redis'));
+  const countedAll = counted !== undefined && counted >= fanboyCalls && counted > 0;
+  if (variant !== 'mesh') return { variant, counted, fanboyCalls, pass: countedAll };
+  const frontends = await frontendStats(statsSocketOf(workDir, 'redis'));
+  const denied = {
+    counted: TCP_FRONTENDS.reduce((n, name) => n + (frontends[name]?.denied ?? 0), 0),
+    expected: verdicts.filter((v) => v.probe.variant === 'mesh' && v.probe.target === 'redis' && 'outcome' in v.probe.expected && v.probe.expected.outcome === LINKERD.tcpDenial)
+      .length,
+  };
+  return { variant, counted, fanboyCalls, denied, pass: countedAll && denied.counted === denied.expected };
+}
+
+export function layer4Section(reports: readonly Layer4Report[]): Section {
+  return {
+    title: 'Layer 4: Redis, the TCP store percentage counts its calls in',
+    items: reports.map((r) => ({
+      pass: r.pass,
+      text: `**${r.variant}**: Redis holds percentage:calls = **${r.counted ?? 'nothing'}** (MathFanBoy alone made ${r.fanboyCalls} calls to percentage), so percentage's own connection works${
+        r.denied
+          ? `; Redis's proxy closed **${r.denied.counted}** connections it did not authorize (the matrix expects ${r.denied.expected}): opaque TCP, no request to count, only connections`
+          : '; no sidecar in front of Redis: Dapr has none for a TCP server, and every pod reaches it'
+      }`,
+    })),
+  };
+}
