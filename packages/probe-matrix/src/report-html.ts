@@ -2,7 +2,7 @@
 // findings.json: each variant's pods and sidecars as the article draws them, every probe as an arrow
 // coloured by what was observed against what was expected, then the tables and notes.
 import type { Route, Variant } from './matrix.js';
-import type { Section } from './report.js';
+import { POLICY_TEXT, type Section } from './report.js';
 
 /** What report.html needs of findings.json (the shape writeFindings writes). */
 export interface FindingsJson {
@@ -22,7 +22,7 @@ export interface FindingsJson {
     expectedText: string;
     observedText: string;
     pass: boolean;
-    observed: { status?: number };
+    observed: { status?: number; answer?: string };
   }>;
   claims: Array<{ claim: string; text: string; pass: boolean; finding: boolean }>;
   sections: Section[];
@@ -37,10 +37,19 @@ const inline = (text: string) =>
     .replace(/\*\*(.+?)\*\*/g, '<strong>$1</strong>')
     .replace(/`(.+?)`/g, '<code>$1</code>');
 
-const PANEL = { width: 600, height: 500 };
-const POD = { width: 190, height: 74 };
-const CALLERS = ['mathfanboy', 'percentage', 'addition', 'intruder'];
-const TARGETS: Record<Variant, string[]> = { dapr: ['multiplication', 'multiplication-loopback', 'multiplication-token'], mesh: ['multiplication', 'multiplication-nopolicy'] };
+const PANEL = { width: 760, height: 560 };
+const POD = { width: 170, height: 74 };
+/**
+ * Pods in three columns, so every arrow runs left to right: the callers; percentage, called and
+ * calling (the call graph's deputy); what is only called. A variant draws those its probes name.
+ */
+const COLUMNS = [
+  ['mathfanboy', 'addition', 'intruder'],
+  ['percentage', 'percentage-nopolicy'],
+  ['multiplication', 'multiplication-loopback', 'multiplication-token', 'multiplication-nopolicy', 'redis'],
+];
+/** Pods without a sidecar: the intruder everywhere; Redis in the Dapr variant (Dapr has no sidecar for a TCP server). */
+const UNMESHED: Record<Variant, string[]> = { dapr: ['intruder', 'redis'], mesh: ['intruder'] };
 const SIDECAR: Record<Variant, string> = { dapr: 'daprd', mesh: 'proxy' };
 const TITLE: Record<Variant, string> = { dapr: 'Dapr — namespace dapr-calculator', mesh: 'Mesh — namespace rest-calculator (Linkerd model)' };
 
@@ -49,17 +58,26 @@ interface Box {
   y: number;
 }
 
-function podPosition(variant: Variant, workload: string): Box | undefined {
-  const caller = CALLERS.indexOf(workload);
-  if (caller >= 0) return { x: 20, y: 60 + caller * 108 };
-  const target = TARGETS[variant].indexOf(workload);
-  return target >= 0 ? { x: PANEL.width - POD.width - 20, y: 60 + target * 140 } : undefined;
+/** The pods a variant's probes name, per column, in the columns' order. */
+function columnsOf(variant: Variant, verdicts: FindingsJson['verdicts']): string[][] {
+  const named = new Set(verdicts.filter((v) => v.variant === variant).flatMap((v) => [v.caller, v.target]));
+  return COLUMNS.map((column) => column.filter((w) => named.has(w)));
+}
+
+function podPosition(columns: string[][], workload: string): Box | undefined {
+  const column = columns.findIndex((c) => c.includes(workload));
+  if (column < 0) return undefined;
+  const gap = (PANEL.width - 40 - COLUMNS.length * POD.width) / (COLUMNS.length - 1);
+  const step = Math.min(140, (PANEL.height - 80) / Math.max(...columns.map((c) => c.length)));
+  // The middle column sits half a step lower, between the rows, so arrows across it pass its pods by.
+  const stagger = column === 1 ? step / 2 : 0;
+  return { x: 20 + column * (POD.width + gap), y: 60 + stagger + columns[column]!.indexOf(workload) * step };
 }
 
 /** A pod: the app on top, its sidecar as a strip below (none for the intruder). */
-function podSvg(variant: Variant, workload: string): string {
-  const at = podPosition(variant, workload)!;
-  const meshed = workload !== 'intruder';
+function podSvg(variant: Variant, columns: string[][], workload: string): string {
+  const at = podPosition(columns, workload)!;
+  const meshed = !UNMESHED[variant].includes(workload);
   const appHeight = meshed ? 44 : POD.height;
   const sidecar = meshed
     ? `<rect class="sidecar ${variant}" x="${at.x + 6}" y="${at.y + appHeight}" width="${POD.width - 12}" height="${POD.height - appHeight - 6}" rx="4"/>
@@ -74,9 +92,9 @@ function podSvg(variant: Variant, workload: string): string {
  * app to app (the upper part). A meshed caller's connection always leaves through its proxy and
  * every connection to a meshed pod lands on its proxy: that is the interception.
  */
-function endpoints(v: FindingsJson['verdicts'][number]): { from: Box; to: Box } | undefined {
-  const from = podPosition(v.variant, v.caller);
-  const to = podPosition(v.variant, v.target);
+function endpoints(v: FindingsJson['verdicts'][number], columns: string[][]): { from: Box; to: Box } | undefined {
+  const from = podPosition(columns, v.caller);
+  const to = podPosition(columns, v.target);
   if (!from || !to) return undefined;
   const intercepted = v.variant === 'mesh';
   const viaOwnSidecar = v.caller !== 'intruder' && (intercepted || v.route === 'dapr-sidecar');
@@ -90,13 +108,13 @@ function onCurve(a: Box, b: Box, cx: number, t: number): Box {
   return { x: u * u * u * a.x + 3 * u * t * (u * cx + t * cx) + t * t * t * (b.x - 4), y: u * u * u * a.y + 3 * u * u * t * a.y + 3 * u * t * t * b.y + t * t * t * b.y };
 }
 
-function arrowsSvg(variant: Variant, verdicts: FindingsJson['verdicts'], numberOf: Map<string, number>): string {
+function arrowsSvg(variant: Variant, columns: string[][], verdicts: FindingsJson['verdicts'], numberOf: Map<string, number>): string {
   const mine = verdicts.filter((v) => v.variant === variant);
   const lanes = new Map<string, number>();
   const fromCaller = new Map<string, number>();
   return mine
     .map((v) => {
-      const ends = endpoints(v);
+      const ends = endpoints(v, columns);
       if (!ends) return '';
       const key = `${v.caller}>${v.target}`;
       const lane = lanes.get(key) ?? 0;
@@ -108,7 +126,8 @@ function arrowsSvg(variant: Variant, verdicts: FindingsJson['verdicts'], numberO
       const j = fromCaller.get(v.caller) ?? 0;
       fromCaller.set(v.caller, j + 1);
       const label = onCurve(a, b, cx, 0.1 + 0.13 * j);
-      const allowed = typeof v.observed.status === 'number' && v.observed.status < 300;
+      // Allowed: a 2xx, an answer over TCP, or an answer from past the policy (multiplication's 422 through percentage).
+      const allowed = (typeof v.observed.status === 'number' && (v.observed.status < 300 || v.observed.status === 422)) || v.observed.answer !== undefined;
       const n = numberOf.get(v.id)!;
       const cls = `arrow ${v.pass ? 'as-expected' : 'differs'} ${allowed ? 'allowed' : 'denied'}`;
       return `<g class="${cls}" data-probe="${escapeHtml(v.id)}"><title>#${n} ${escapeHtml(`${v.caller} → ${v.target} (${v.route}): expected ${v.expectedText}, observed ${v.observedText}`)}</title>
@@ -119,7 +138,8 @@ function arrowsSvg(variant: Variant, verdicts: FindingsJson['verdicts'], numberO
 }
 
 function panelSvg(variant: Variant, f: FindingsJson, numberOf: Map<string, number>): string {
-  const workloads = [...CALLERS, ...TARGETS[variant]];
+  const columns = columnsOf(variant, f.verdicts);
+  const workloads = columns.flat();
   const marker = (id: string, shape: string) =>
     `<marker id="${id}" viewBox="0 0 10 10" refX="9" refY="5" markerWidth="7" markerHeight="7" orient="auto-start-reverse">${shape}</marker>`;
   const markers = ['ok', 'bad']
@@ -129,8 +149,8 @@ function panelSvg(variant: Variant, f: FindingsJson, numberOf: Map<string, numbe
 <defs>${markers}</defs>
 <rect class="namespace" x="4" y="4" width="${PANEL.width - 8}" height="${PANEL.height - 8}" rx="10"/>
 <text class="title" x="16" y="30">${escapeHtml(TITLE[variant])}</text>
-${workloads.map((w) => podSvg(variant, w)).join('\n')}
-${arrowsSvg(variant, f.verdicts, numberOf)}
+${workloads.map((w) => podSvg(variant, columns, w)).join('\n')}
+${arrowsSvg(variant, columns, f.verdicts, numberOf)}
 </svg>`;
 }
 
@@ -206,8 +226,8 @@ export function renderReport(f: FindingsJson): string {
 <body>
 <h1>Dapr vs a service mesh: findings of the ${escapeHtml(f.platform)} lab</h1>
 <p class="verdict ${f.pass ? 'ok' : 'bad'}">${f.pass ? 'Every cell as expected.' : `${failed} of ${f.verdicts.length} cells differ from the expected ones (red).`}</p>
-<p>Generated ${escapeHtml(f.generatedAt)} (${versions}). Target: multiplication; policy: only mathfanboy and percentage may call it.</p>
-<p class="legend"><span>— allowed (2xx)</span><span>- - ⊣ denied or refused</span><span style="color:#1a7f37">green: as expected</span><span style="color:#cf222e">red: differs</span>
+<p>Generated ${escapeHtml(f.generatedAt)} (${versions}). ${escapeHtml(POLICY_TEXT)}</p>
+<p class="legend"><span>— allowed (2xx, a TCP answer, or multiplication's 422 through percentage)</span><span>- - ⊣ denied or refused</span><span style="color:#1a7f37">green: as expected</span><span style="color:#cf222e">red: differs</span>
 <span>upper lane: app to app (past any sidecar); lower lane: sidecar to sidecar</span></p>
 <div class="panels">${variants.map((v) => panelSvg(v, f, numberOf)).join('\n')}</div>
 <h2>Probe matrix</h2>${matrix}

@@ -25,16 +25,21 @@ export interface Findings {
   pass: boolean;
 }
 
+/** The policies the matrix probes, in one sentence (ALLOWED_CALLERS). */
+export const POLICY_TEXT =
+  'Target: multiplication; policy: only mathfanboy and percentage may call it. The call graph: only mathfanboy may call percentage. Layer 4: only percentage may connect to Redis (the mesh; Dapr has no TCP policy).';
+
 const ROUTE_TEXT: Record<string, string> = {
   'dapr-sidecar': 'own daprd → app ID',
   'pod-ip': 'pod IP : app port',
   service: 'Service address',
   'dapr-internal': 'pod IP : 50002 (daprd mTLS)',
+  redis: 'pod IP : 6379 (TCP, Redis PING)',
 };
 
 function row(v: Verdict): string[] {
   const { probe } = v;
-  const target = probe.method === 'GET' ? `${probe.target} (GET ${probe.path})` : probe.target;
+  const target = probe.method === 'GET' ? `${probe.target} (GET ${probe.path})` : probe.path === '/percentage' ? `${probe.target} (→ multiplication)` : probe.target;
   return [v.pass ? '✅' : '❌', probe.variant, probe.caller, ROUTE_TEXT[probe.route] ?? probe.route, target, v.expectedText, v.observedText];
 }
 
@@ -80,7 +85,7 @@ ${f.pass ? 'Every cell as expected.' : '**Some results differ from the expected 
 
 ## Probe matrix
 
-Target: multiplication; policy: only mathfanboy and percentage may call it.
+${POLICY_TEXT}
 
 ${table.join('\n')}
 

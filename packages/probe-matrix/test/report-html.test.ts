@@ -42,7 +42,9 @@ describe('report.html, drawn from findings.json', () => {
     expect(byId.get(DIFFERING)).toBe('differs allowed');
     expect(byId.get('dapr-intruder-pod-ip')).toBe('as-expected allowed');
     expect(byId.get('mesh-addition-service')).toBe('as-expected denied');
-    expect(html).toContain('1 of 21 cells differ');
+    expect(byId.get('mesh-intruder-redis')).toBe('as-expected denied');
+    expect(byId.get('dapr-intruder-redis')).toBe('as-expected allowed');
+    expect(html).toContain(`1 of ${PROBES.length} cells differ`);
   });
 
   it('is self-contained and escapes what it quotes', () => {
