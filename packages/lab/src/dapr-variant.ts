@@ -2,7 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { serviceCommand } from '@calc/launcher';
-import { DAPR_GRPC_PORT, DAPR_HTTP_PORT, DAPR_INTERNAL_GRPC_PORT, DAPR_METRICS_PORT } from '@calc/probe-matrix';
+import { DAPR_GRPC_PORT, DAPR_HTTP_PORT, DAPR_INTERNAL_GRPC_PORT, DAPR_METRICS_PORT, type Variant } from '@calc/probe-matrix';
 import type { Authority } from './pki.js';
 import { natRules } from './mesh-proxy.js';
 import type { PodRuntime } from './pods.js';
@@ -141,54 +141,76 @@ export async function startSentry<P extends PodRef>(runtime: PodRuntime<P>, pod:
   return `${pod.ip}:${SENTRY_PORT}`;
 }
 
-/** Starts Sentry, then every Dapr pod's app and daprd, and waits until each sidecar is healthy. */
-export async function startDaprVariant(runtime: PodRuntime<Pod>, workDir: string, authority: Authority, bin: DaprBinaries): Promise<void> {
-  const configDir = join(workDir, 'dapr');
-  const resourcesDir = join(configDir, 'resources');
-  mkdirSync(resourcesDir, { recursive: true });
+/** Dapr's mTLS for a daprd: Sentry's address and the trust anchors to check it by. */
+export interface DaprMtls {
+  sentryAddress: string;
+  trustAnchors: string;
+}
 
-  const sentryAddress = await startSentry(runtime, SENTRY, configDir, authority, bin);
+/** Sentry up in its pod, with the Dapr certificate authority: what a daprd needs for Dapr's mTLS. */
+export async function startDaprControlPlane(runtime: PodRuntime<Pod>, workDir: string, authority: Authority, bin: DaprBinaries): Promise<DaprMtls> {
+  const sentryAddress = await startSentry(runtime, SENTRY, join(workDir, 'dapr'), authority, bin);
+  return { sentryAddress, trustAnchors: readFileSync(authority.rootCert, 'utf8') };
+}
+
+export interface DaprPodOptions {
+  bin: DaprBinaries;
+  /** Where the pods' Configurations go, and the (empty) resources directory. */
+  configDir: string;
+  /** Dapr's mTLS; absent, off: the pod's daprd has no Dapr identity. */
+  mtls?: DaprMtls;
+  /** Whether its daprd carries the pod's access-control list (ALLOWED_CALLERS). */
+  acl: boolean;
+  /** The app API token of the run, for a pod that uses one. */
+  appToken: string;
+}
+
+/** A Dapr pod's processes: its app (if it has one) and its daprd, with the pod's Configuration. */
+export function startDaprPod(runtime: PodRuntime<Pod>, pod: Pod, o: DaprPodOptions): void {
+  const resourcesDir = join(o.configDir, 'resources');
+  mkdirSync(resourcesDir, { recursive: true });
+  const config = join(o.configDir, `${pod.workload}.yaml`);
+  writeFileSync(config, daprConfiguration(pod.workload, { allowed: o.acl ? allowedCallersOf(pod) : [] }));
+  // The app API token goes to both: daprd adds it to every call it makes to the app, the app checks it.
+  const token: Record<string, string> = pod.appToken ? { APP_API_TOKEN: o.appToken } : {};
+  if (pod.service)
+    runtime.start(pod, 'app', serviceCommand(pod.service, 'dapr'), {
+      PORT: String(APP_PORT),
+      ...(pod.service === 'mathfanboy' ? FANBOY_ENV : {}),
+      ...(pod.service === 'percentage' ? { REDIS_URL: redisUrlOf(pod.variant as Variant) } : {}),
+      ...pod.appEnv,
+      ...token,
+    });
+  const command = daprdCommand(o.bin, { appId: pod.workload, ...(pod.service ? { appPort: APP_PORT } : {}), config, resourcesDir, ...(o.mtls ? { sentryAddress: o.mtls.sentryAddress } : {}) });
+  runtime.start(pod, 'daprd', command, { NAMESPACE: NAMESPACE.dapr, ...(o.mtls ? { DAPR_TRUST_ANCHORS: o.mtls.trustAnchors } : {}), ...token });
+}
+
+/** Ready: the app answers on its port, and daprd reports healthy (which it may do before the app is up). */
+export function daprPodsReady(runtime: PodRuntime<Pod>, pods: Pod[]): Promise<void[]> {
+  return Promise.all(
+    pods.flatMap((pod) => [
+      ...(pod.service ? [runtime.waitForHttp(pod, `http://127.0.0.1:${APP_PORT}/healthz`, pod)] : []),
+      runtime.waitForHttp(pod, `http://127.0.0.1:${DAPR_HTTP_PORT}/v1.0/healthz`, pod),
+    ]),
+  );
+}
+
+/** Every Dapr pod's app and daprd (Dapr's mTLS on), and Redis; waits until each sidecar is healthy. */
+export async function startDaprVariant(runtime: PodRuntime<Pod>, workDir: string, bin: DaprBinaries, mtls: DaprMtls): Promise<void> {
   // The base manifests' Services, as kube-proxy makes them, for whoever calls by name (daprd does not).
   const services = DAPR_SERVICES.map((s) => ({ vip: s.vip, port: s.port, podIp: s.pod.ip, targetPort: s.targetPort }));
   for (const pod of DAPR_PODS) sh('ip', ['netns', 'exec', pod.ns, 'iptables-restore'], natRules({ podIp: pod.ip, meshed: false, services, appPort: APP_PORT }));
 
-  const trustAnchors = readFileSync(authority.rootCert, 'utf8');
-  const appToken = newAppToken();
-  const startPod = (pod: ServicePod) => {
-    const config = join(configDir, `${pod.workload}.yaml`);
-    writeFileSync(config, daprConfiguration(pod.workload, { allowed: pod.policy ? allowedCallersOf(pod) : [] }));
-    // The app API token goes to both: daprd adds it to every call it makes to the app, the app checks it.
-    const token: Record<string, string> = pod.appToken ? { APP_API_TOKEN: appToken } : {};
-    runtime.start(pod, 'app', serviceCommand(pod.service, 'dapr'), {
-      PORT: String(APP_PORT),
-      ...(pod.service === 'mathfanboy' ? FANBOY_ENV : {}),
-      ...(pod.service === 'percentage' ? { REDIS_URL: redisUrlOf('dapr') } : {}),
-      ...pod.appEnv,
-      ...token,
-    });
-    runtime.start(pod, 'daprd', daprdCommand(bin, { appId: pod.workload, appPort: APP_PORT, config, resourcesDir, sentryAddress }), {
-      NAMESPACE: NAMESPACE.dapr,
-      DAPR_TRUST_ANCHORS: trustAnchors,
-      ...token,
-    });
-  };
-  // Ready: the app answers on its port, and daprd reports healthy (which it may do before the app is up).
-  const ready = (pods: ServicePod[]) =>
-    Promise.all(
-      pods.flatMap((pod) => [
-        runtime.waitForHttp(pod, `http://127.0.0.1:${APP_PORT}/healthz`, pod),
-        runtime.waitForHttp(pod, `http://127.0.0.1:${DAPR_HTTP_PORT}/v1.0/healthz`, pod),
-      ]),
-    );
+  const options = { bin, configDir: join(workDir, 'dapr'), mtls, appToken: newAppToken() };
   // Redis first: percentage counts its calls there from its first call on.
   await Promise.all(DAPR_PODS.filter((p) => p.redis).map((pod) => startRedis(runtime, pod)));
   // MathFanBoy starts calling at once, so it starts last: every callee is up by then.
-  const pods = DAPR_PODS.filter((p): p is ServicePod => p.sidecar && p.service !== undefined);
+  const pods = DAPR_PODS.filter((p) => p.sidecar && p.service !== undefined);
   const [servers, clients] = [pods.filter((p) => p.service !== 'mathfanboy'), pods.filter((p) => p.service === 'mathfanboy')];
-  servers.forEach(startPod);
-  await ready(servers);
-  clients.forEach(startPod);
-  await ready(clients);
+  for (const pod of servers) startDaprPod(runtime, pod, { ...options, acl: pod.policy === true });
+  await daprPodsReady(runtime, servers);
+  for (const pod of clients) startDaprPod(runtime, pod, { ...options, acl: pod.policy === true });
+  await daprPodsReady(runtime, clients);
 }
 
 /** The app API token of one run (on Kubernetes it would come from a Secret): random, never written down. */
@@ -196,4 +218,3 @@ export function newAppToken(): string {
   return randomBytes(32).toString('base64url');
 }
 
-type ServicePod = Pod & { service: NonNullable<Pod['service']> };

@@ -1,7 +1,7 @@
 // What each pod's "injection" did, read back from the pods themselves: the nat rules in its network
 // namespace, and the processes beside its app. Claim 4 of the article, shown locally; kind checks
 // the same from the live pod specs (linkerd-init's capabilities, Dapr's one added container).
-import { LINKERD, type Section } from '@calc/probe-matrix';
+import { LINKERD, MESHED, type Section } from '@calc/probe-matrix';
 import type { PodProcess } from './pods.js';
 import { trySh } from './shell.js';
 import type { Pod } from './topology.js';
@@ -43,7 +43,7 @@ export function readInjection(pods: readonly Pod[], processes: readonly PodProce
       sidecars: processes.filter((p) => p.pod.ns === pod.ns && (p.name === 'daprd' || p.name === 'proxy')).map((p) => p.name),
     };
     const intercepts = injection.interception.inbound.length > 0 && injection.interception.outbound.length > 0;
-    const meshed = pod.variant === 'mesh' && pod.sidecar;
+    const meshed = pod.variant !== 'system' && MESHED[pod.variant] && pod.sidecar;
     if (meshed && !intercepts) problems.push(`${injection.pod} is meshed but does not intercept both ways`);
     if (!meshed && injection.interception.inbound.length + injection.interception.outbound.length > 0) problems.push(`${injection.pod} intercepts traffic, yet it is not meshed`);
     return injection;
@@ -58,14 +58,14 @@ export function injectionSection(report: InjectionReport): Section {
     const intercepts = redirects.length ? `${p.interception.inbound.length} inbound + ${p.interception.outbound.length} outbound REDIRECT rules (to ${ports})` : 'no interception rule';
     return `${p.pod}: ${intercepts}; sidecar: ${p.sidecars.join(', ') || 'none'}; ${p.serviceRules} Service DNAT rules (kube-proxy's part)`;
   };
-  const of = (variant: string) => report.pods.filter((p) => p.pod.startsWith(`${variant}/`));
+  const of = (variant: string) => report.pods.filter((p) => p.pod.split('/')[0] === variant);
   return {
     title: 'What the injection did, per pod (nat rules read back from each pod)',
     items: [
       {
         pass: report.pass,
-        text: `**mesh**: every meshed pod's traffic is redirected to its proxy both ways by rules in the pod's own network namespace, which only a process with NET_ADMIN can write: Linkerd's \`${LINKERD.proxyInitContainer}\` asks for ${LINKERD.proxyInitCapabilities.join(' and ')} to do it (checked on kind from the pod specs). **dapr**: no rule in any pod; the injection adds only a process, daprd, which the app has to call.${report.problems.length ? ` Wrong: ${report.problems.join('; ')}` : ''}`,
-        lines: [...of('mesh'), ...of('dapr')].map(line),
+        text: `**mesh**: every meshed pod's traffic is redirected to its proxy both ways by rules in the pod's own network namespace, which only a process with NET_ADMIN can write: Linkerd's \`${LINKERD.proxyInitContainer}\` asks for ${LINKERD.proxyInitCapabilities.join(' and ')} to do it (checked on kind from the pod specs). **dapr**: no rule in any pod; the injection adds only a process, daprd, which the app has to call. **dapr-mesh**: both, the mesh's rules and daprd.${report.problems.length ? ` Wrong: ${report.problems.join('; ')}` : ''}`,
+        lines: [...of('mesh'), ...of('dapr'), ...of('dapr-mesh')].map(line),
       },
     ],
   };

@@ -2,13 +2,13 @@
 import { spawnSync } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { formatSidecarTable, formatTable, writeFindings, type Findings, type Variant } from '@calc/probe-matrix';
+import { formatSidecarTable, formatTable, VARIANTS, writeFindings, type Findings, type Variant } from '@calc/probe-matrix';
 import { EXIT, LabError } from './errors.js';
 import { judgeCalls } from './fanboy-check.js';
 import { LOG_DIR, RESULTS_DIR, WORK_DIR } from './paths.js';
 import { PodRuntime } from './pods.js';
 import { podsTable } from './pods-table.js';
-import { policyStates, setPolicyOf } from './policy.js';
+import { policyStates, setPolicyOf, type PolicyVariant } from './policy.js';
 import { runProbes } from './run-probes.js';
 import { callerCounts, NOTES, say, versions } from './run.js';
 import { podNamed, processesIn, requireUp } from './running-lab.js';
@@ -50,8 +50,8 @@ export async function probe(): Promise<number> {
   const verdicts = await runProbes(runtime);
   const policy = await policyStates();
   const stats = await readSidecarStats(runtime, WORK_DIR);
-  const callers = callerCounts((['dapr', 'mesh'] as Variant[]).map(fanboyCalls));
-  const off = (Object.keys(policy) as Variant[]).filter((v) => !policy[v]);
+  const callers = callerCounts(VARIANTS.map(fanboyCalls));
+  const off = (Object.keys(policy) as PolicyVariant[]).filter((v) => !policy[v]);
   const findings: Findings = {
     platform: 'local',
     generatedAt: new Date().toISOString(),
@@ -61,7 +61,7 @@ export async function probe(): Promise<number> {
     sections: [
       {
         title: 'Policies',
-        items: (['dapr', 'mesh'] as Variant[]).map((v) => ({ pass: policy[v], text: `**${v}**: multiplication's policy is ${policy[v] ? 'on' : '**off** (./lab policy)'}` })),
+        items: (['dapr', 'mesh'] as PolicyVariant[]).map((v) => ({ pass: policy[v], text: `**${v}**: multiplication's policy is ${policy[v] ? 'on' : '**off** (./lab policy)'}` })),
       },
       { title: 'What the sidecars saw, since make lab-up', items: [{ pass: true, text: 'Per service, inbound:', lines: formatSidecarTable(stats, callers) }] },
     ],
@@ -82,7 +82,7 @@ export async function probe(): Promise<number> {
 export async function metrics(): Promise<number> {
   requireUp();
   const stats = await readSidecarStats(new PodRuntime(LOG_DIR, workloadUser(), false), WORK_DIR);
-  const callers = callerCounts((['dapr', 'mesh'] as Variant[]).map(fanboyCalls));
+  const callers = callerCounts(VARIANTS.map(fanboyCalls));
   for (const line of formatSidecarTable(stats, callers)) say(line);
   say('\nrequests: what reached the sidecar (calls by pod IP to a Dapr app never do); success: answered, not 5xx; denied: refused by the policy');
   return EXIT.ok;

@@ -12,6 +12,8 @@ export const OUTBOUND_PORT = LINKERD.outboundPort;
 export const INBOUND_PORT = LINKERD.inboundPort;
 const OUTBOUND_TCP_PORT = 4150;
 const INBOUND_TCP_PORT = 4153;
+/** Inbound for gRPC ports (daprd's 50002 with Dapr's mTLS off): HTTP/2 seen request by request. */
+const INBOUND_GRPC_PORT = 4163;
 export const PROXY_UID = LINKERD.proxyUid;
 
 /**
@@ -20,6 +22,11 @@ export const PROXY_UID = LINKERD.proxyUid;
  * the frontend's denied-requests statistic (dreq), as Linkerd's proxy counts its denials.
  */
 export const DENIAL_RESPONSE = `HTTP/1.1 ${LINKERD.httpDenial.status} Forbidden\r\ncontent-length: ${LINKERD.httpDenial.body.length}\r\n\r\n${LINKERD.httpDenial.body}`;
+/**
+ * Linkerd's denial of a gRPC request (LINKERD.grpcDenial): HTTP 200, gRPC's PERMISSION_DENIED, no body.
+ * A file, because HAProxy's own replies drop a content-type when there is no payload.
+ */
+export const GRPC_DENIAL_RESPONSE = `HTTP/1.1 200 OK\r\ncontent-type: application/grpc\r\ngrpc-status: ${LINKERD.grpcDenial.grpcStatus}\r\ngrpc-message: unauthorized\r\ncontent-length: 0\r\n\r\n`;
 /** Readiness and liveness probes reach the app without an identity; Linkerd authorizes them by default. */
 const PROBE_PATHS = ['/healthz', '/readyz'];
 
@@ -42,6 +49,8 @@ export interface FrontendStats {
   requests: number;
   responses: Record<'1xx' | '2xx' | '3xx' | '4xx' | '5xx', number>;
   denied: number;
+  /** Connections (sessions) it took: all a TCP frontend can count. */
+  sessions: number;
 }
 
 /** Every frontend's counters, from the statistics socket's `show stat` (CSV). */
@@ -54,7 +63,7 @@ export async function frontendStats(statsSocket: string): Promise<Record<string,
       const n = (name: string) => Number(r[columns.indexOf(name)] || 0);
       const responses = { '1xx': n('hrsp_1xx'), '2xx': n('hrsp_2xx'), '3xx': n('hrsp_3xx'), '4xx': n('hrsp_4xx'), '5xx': n('hrsp_5xx') };
       // dreq: HTTP requests and TCP connections a content rule denied; dses: TCP sessions denied after the TLS handshake.
-      return [r[columns.indexOf('pxname')] ?? '', { requests: n('req_tot'), responses, denied: n('dreq') + n('dses') }];
+      return [r[columns.indexOf('pxname')] ?? '', { requests: n('req_tot'), responses, denied: n('dreq') + n('dses'), sessions: n('stot') }];
     }),
   );
 }
@@ -99,8 +108,10 @@ export interface NatOptions {
   services: readonly ServiceVip[];
   /** The app's HTTP port, intercepted inbound. */
   appPort: number;
-  /** Ports carried as plain TCP with mTLS (e.g. daprd's gRPC port 50002), intercepted both ways. */
+  /** Ports carried as opaque TCP with mTLS (Redis; daprd's 50002 with Dapr's own mTLS on), intercepted both ways. */
   tcpPorts?: readonly number[];
+  /** Ports whose inbound is gRPC (daprd's 50002 with Dapr's mTLS off): outbound as TCP with mTLS, inbound request by request. */
+  grpcPorts?: readonly number[];
 }
 
 /**
@@ -108,17 +119,18 @@ export interface NatOptions {
  * TCP from anyone but the proxy goes to the outbound proxy; loopback and the pod's own address are
  * left alone (a self-call would otherwise loop).
  */
-export function natRules({ podIp, meshed, services, appPort, tcpPorts = [] }: NatOptions): string {
+export function natRules({ podIp, meshed, services, appPort, tcpPorts = [], grpcPorts = [] }: NatOptions): string {
   const dnat = services.map((s) => `-A LAB-SERVICES -d ${s.vip}/32 -p tcp --dport ${s.port} -j DNAT --to-destination ${s.podIp}:${s.targetPort}`);
   const rules = meshed
     ? [
         ...tcpPorts.map((port) => `-A PREROUTING -p tcp --dport ${port} -j REDIRECT --to-ports ${INBOUND_TCP_PORT}`),
+        ...grpcPorts.map((port) => `-A PREROUTING -p tcp --dport ${port} -j REDIRECT --to-ports ${INBOUND_GRPC_PORT}`),
         `-A PREROUTING -p tcp --dport ${appPort} -j REDIRECT --to-ports ${INBOUND_PORT}`,
         '-A OUTPUT -o lo -j RETURN',
         `-A OUTPUT -d ${podIp}/32 -j RETURN`,
         `-A OUTPUT -m owner --uid-owner ${PROXY_UID} -j LAB-SERVICES`,
         `-A OUTPUT -m owner --uid-owner ${PROXY_UID} -j RETURN`,
-        ...tcpPorts.map((port) => `-A OUTPUT -p tcp --dport ${port} -j REDIRECT --to-ports ${OUTBOUND_TCP_PORT}`),
+        ...[...tcpPorts, ...grpcPorts].map((port) => `-A OUTPUT -p tcp --dport ${port} -j REDIRECT --to-ports ${OUTBOUND_TCP_PORT}`),
         `-A OUTPUT -p tcp -j REDIRECT --to-ports ${OUTBOUND_PORT}`,
       ]
     : ['-A OUTPUT -j LAB-SERVICES'];
@@ -147,10 +159,14 @@ export interface ProxyOptions {
   /** Certificate CNs allowed in; absent: no policy (all-unauthenticated). */
   allowList?: string;
   appPort: number;
-  /** Whether any port is carried in TCP mode (natRules' tcpPorts). */
+  /** Whether any port is carried in TCP mode (natRules' tcpPorts or grpcPorts). */
   tcp?: boolean;
+  /** The gRPC port behind the gRPC inbound (natRules' grpcPorts: daprd's 50002), if any. */
+  grpcPort?: number;
   /** A file holding DENIAL_RESPONSE, required with allowList. */
   denialFile?: string;
+  /** A file holding GRPC_DENIAL_RESPONSE, required with allowList and grpcPort. */
+  grpcDenialFile?: string;
   /** The policy's on/off switch, required with allowList: a pattern file holding POLICY_ENFORCED (on) or nothing (off). */
   policySwitch?: string;
   /** A Unix socket for the proxy's statistics (HAProxy's `show stat`), if wanted. */
@@ -166,6 +182,7 @@ export interface ProxyOptions {
  */
 export function proxyConfig(o: ProxyOptions): string {
   if (o.allowList && !(o.denialFile && o.policySwitch)) throw new Error('proxyConfig: a policy (allowList) needs denialFile and policySwitch');
+  if (o.allowList && o.grpcPort && !o.grpcDenialFile) throw new Error('proxyConfig: a policy on a gRPC port needs grpcDenialFile');
   const deny = `http-request deny deny_status ${LINKERD.httpDenial.status} errorfile ${o.denialFile}`;
   // The policy holds while the switch file lists `enforced`; the runtime API edits that list in memory
   // (setPolicy), so a change applies to the next request, as a Linkerd policy change does.
@@ -222,6 +239,46 @@ backend inbound_tcp_original
   server original-destination 0.0.0.0:0
 `
     : '';
+  // gRPC, as Linkerd treats a Server with proxyProtocol gRPC: each request authorized; a denial is
+  // gRPC's PERMISSION_DENIED (HTTP 200, grpc-status 7, content-length 0), counted like the others.
+  const grpcDeny = `http-request deny deny_status 200 errorfile ${o.grpcDenialFile}`;
+  const grpcMtlsRule = o.allowList ? `${enforced}  acl authorized ssl_c_s_dn(CN) -m str -f ${o.allowList}\n  ${grpcDeny} if policy_enforced !authorized\n` : '';
+  const grpcPlaintextRule = o.allowList ? `${enforced}  ${grpcDeny} if policy_enforced\n` : '';
+  const grpc = o.grpcPort
+    ? `
+# gRPC inbound (daprd's port ${o.grpcPort}, Dapr's mTLS off): HTTP/2 inside the mesh's mTLS, request by request.
+frontend inbound_grpc
+  bind :${INBOUND_GRPC_PORT}
+  mode tcp
+  tcp-request inspect-delay 2s
+  tcp-request content accept if { req.ssl_hello_type 1 }
+  tcp-request content accept if { req.len gt 0 }
+  use_backend inbound_grpc_to_mtls if { req.ssl_hello_type 1 }
+  default_backend inbound_grpc_to_plaintext
+
+backend inbound_grpc_to_mtls
+  mode tcp
+  server mtls abns@inbound-grpc-mtls send-proxy-v2
+
+backend inbound_grpc_to_plaintext
+  mode tcp
+  server plaintext abns@inbound-grpc-plaintext send-proxy-v2
+
+frontend inbound_grpc_mtls
+  bind abns@inbound-grpc-mtls accept-proxy ${mtls} verify required proto h2
+  mode http
+${grpcMtlsRule}  default_backend grpc_app
+
+frontend inbound_grpc_plaintext
+  bind abns@inbound-grpc-plaintext accept-proxy proto h2
+  mode http
+${grpcPlaintextRule}  default_backend grpc_app
+
+backend grpc_app
+  mode http
+  server grpc 127.0.0.1:${o.grpcPort} proto h2
+`
+    : '';
   return `# ${o.name}: Linkerd-style transparent mTLS sidecar.
 global
   uid ${PROXY_UID}
@@ -267,5 +324,5 @@ ${plaintextRule}  default_backend app
 backend app
   mode http
   server app 127.0.0.1:${o.appPort}
-${tcp}`;
+${tcp}${grpc}`;
 }

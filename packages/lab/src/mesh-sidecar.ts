@@ -29,10 +29,12 @@ export interface MeshSidecarOptions {
   /** Service VIPs DNAT-ed to pods, as kube-proxy would. */
   services: NatOptions['services'];
   appPort: number;
-  /** Ports carried in TCP mode (mTLS around the bytes, no HTTP inside), e.g. daprd's 50002. */
+  /** Ports carried in TCP mode (mTLS around the bytes, no HTTP inside): Redis; daprd's 50002 under Dapr's own mTLS. */
   tcpPorts?: number[];
+  /** A gRPC port seen request by request inbound: daprd's 50002 with Dapr's mTLS off. */
+  grpcPort?: number;
   /** Multiplication's policy: who may call, and the denial Linkerd answers with. */
-  policy?: { allowList: string; denialFile: string; policySwitch: string };
+  policy?: { allowList: string; denialFile: string; grpcDenialFile: string; policySwitch: string };
   statsSocket?: string;
 }
 
@@ -42,7 +44,8 @@ export interface MeshSidecarOptions {
  */
 export function startMeshSidecar<P extends PodRef>(runtime: PodRuntime<P>, pod: P, o: MeshSidecarOptions): PodProcess<P> {
   const tcpPorts = o.tcpPorts ?? [];
-  sh('ip', ['netns', 'exec', pod.ns, 'iptables-restore'], natRules({ podIp: pod.ip, meshed: true, services: o.services, appPort: o.appPort, tcpPorts }));
+  const grpcPorts = o.grpcPort ? [o.grpcPort] : [];
+  sh('ip', ['netns', 'exec', pod.ns, 'iptables-restore'], natRules({ podIp: pod.ip, meshed: true, services: o.services, appPort: o.appPort, tcpPorts, grpcPorts }));
   const account = o.serviceAccount ?? pod.workload;
   const certificate = createWorkloadCert(o.authority, pod.workload, commonNameOf(account, o.namespace), identityOf(account, o.namespace));
   const config = join(o.dir, `${pod.workload}.haproxy.cfg`);
@@ -52,7 +55,8 @@ export function startMeshSidecar<P extends PodRef>(runtime: PodRuntime<P>, pod: 
     caFile: o.authority.rootCert,
     meshedList: o.meshedList,
     appPort: o.appPort,
-    tcp: tcpPorts.length > 0,
+    tcp: tcpPorts.length + grpcPorts.length > 0,
+    ...(o.grpcPort ? { grpcPort: o.grpcPort } : {}),
     ...(o.statsSocket ? { statsSocket: o.statsSocket } : {}),
     ...o.policy,
   });

@@ -1,82 +1,127 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { OPERATION_SERVICES, urlVariableOf } from '@calc/core';
-import { REDIS_PORT } from '@calc/probe-matrix';
+import { DAPR_INTERNAL_GRPC_PORT, REDIS_PORT, type Variant } from '@calc/probe-matrix';
 import { serviceCommand } from '@calc/launcher';
-import { DENIAL_RESPONSE, INBOUND_PORT, natRules, OUTBOUND_PORT, POLICY_ENFORCED } from './mesh-proxy.js';
+import { DENIAL_RESPONSE, GRPC_DENIAL_RESPONSE, INBOUND_PORT, natRules, OUTBOUND_PORT, POLICY_ENFORCED } from './mesh-proxy.js';
 import { commonNameOf, startMeshSidecar } from './mesh-sidecar.js';
 import type { Authority } from './pki.js';
 import type { PodRuntime } from './pods.js';
 import { sh } from './shell.js';
 import { redisUrlOf, startRedis } from './redis.js';
-import { APP_PORT, FANBOY_ENV, MESH_PODS, MESH_SERVICES, NAMESPACE, allowedCallersOf, podOf, serviceAccountOf, serviceOf, type Pod } from './topology.js';
+import { APP_PORT, FANBOY_ENV, NAMESPACE, PODS_OF, allowedCallersOf, podOf, serviceAccountOf, serviceOf, servicesOf, type Pod } from './topology.js';
 
-/** Where a mesh pod's proxy serves its statistics (short: a Unix socket path has ~107 bytes). */
-export function statsSocketOf(workDir: string, workload: string): string {
-  return join(workDir, 'mesh', `${workload}.sock`);
+/** The variants whose pods are meshed. */
+export type MeshedVariant = Exclude<Variant, 'dapr'>;
+
+/** Where a meshed pod's proxy serves its statistics (short: a Unix socket path has ~107 bytes). */
+export function statsSocketOf(workDir: string, workload: string, variant: MeshedVariant = 'mesh'): string {
+  return join(workDir, variant, `${workload}.sock`);
 }
 
 /** A pod's policy switch (see proxyConfig): `./lab policy mesh off` empties multiplication's in its running proxy. */
-export function policySwitchOf(workDir: string, workload: string): string {
-  return join(workDir, 'mesh', `${workload}.policy`);
+export function policySwitchOf(workDir: string, workload: string, variant: MeshedVariant = 'mesh'): string {
+  return join(workDir, variant, `${workload}.policy`);
 }
 
-/** Wires every mesh pod (iptables, certificates, proxy) and starts the apps; waits until each is reachable. */
-export async function startMeshVariant(runtime: PodRuntime<Pod>, workDir: string, authority: Authority): Promise<void> {
-  const dir = join(workDir, 'mesh');
+/** Sentry's address: a daprd outside the mesh's mTLS world, reached as opaque TCP (it speaks TLS itself). */
+const SENTRY_PORT = 50001;
+
+/**
+ * Meshes every pod of a variant with a sidecar: iptables, a certificate for its ServiceAccount, the
+ * proxy, with its policy if it carries one. With Dapr in the pods too (dapr-mesh), daprd's port 50002
+ * is a gRPC port the mesh authorizes request by request, or opaque TCP where Dapr's own mTLS is on.
+ * Returns the function that starts one pod's proxy.
+ */
+function meshOf(runtime: PodRuntime<Pod>, workDir: string, authority: Authority, variant: MeshedVariant): (pod: Pod) => void {
+  const dir = join(workDir, variant);
   mkdirSync(dir, { recursive: true });
+  const pods = PODS_OF[variant];
   const meshedList = join(dir, 'meshed.lst');
-  const meshed = MESH_PODS.filter((p) => p.sidecar);
   // Linkerd learns which destinations are meshed from its destination service; here, a list of addresses.
-  writeFileSync(meshedList, `${[...meshed.map((p) => p.ip), ...MESH_SERVICES.filter((s) => s.pod.sidecar).map((s) => s.vip)].join('\n')}\n`);
+  const meshed = pods.filter((p) => p.sidecar);
+  const services = servicesOf(variant);
+  writeFileSync(meshedList, `${[...meshed.map((p) => p.ip), ...services.filter((s) => s.pod.sidecar).map((s) => s.vip)].join('\n')}\n`);
   const denialFile = join(dir, 'denial.http');
   writeFileSync(denialFile, DENIAL_RESPONSE);
+  const grpcDenialFile = join(dir, 'grpc-denial.http');
+  writeFileSync(grpcDenialFile, GRPC_DENIAL_RESPONSE);
+  const namespace = NAMESPACE[variant];
   // A pod's policy (MeshTLSAuthentication of the ServiceAccounts allowed), on every port it serves.
   const policyOf = (pod: Pod) => {
     const allowList = join(dir, `${pod.workload}.allow`);
-    writeFileSync(allowList, `${allowedCallersOf(pod).map((sa) => commonNameOf(sa, NAMESPACE.mesh)).join('\n')}\n`);
-    const policySwitch = policySwitchOf(workDir, pod.workload);
+    writeFileSync(allowList, `${allowedCallersOf(pod).map((sa) => commonNameOf(sa, namespace)).join('\n')}\n`);
+    const policySwitch = policySwitchOf(workDir, pod.workload, variant);
     writeFileSync(policySwitch, `${POLICY_ENFORCED}\n`);
-    return { allowList, denialFile, policySwitch };
+    return { allowList, denialFile, grpcDenialFile, policySwitch };
   };
-
-  const services = MESH_SERVICES.map((s) => ({ vip: s.vip, port: s.port, podIp: s.pod.ip, targetPort: s.targetPort }));
+  const vips = services.map((s) => ({ vip: s.vip, port: s.port, podIp: s.pod.ip, targetPort: s.targetPort }));
   // Pods outside the mesh still see Services as kube-proxy makes them.
-  for (const pod of MESH_PODS.filter((p) => !p.sidecar))
-    sh('ip', ['netns', 'exec', pod.ns, 'iptables-restore'], natRules({ podIp: pod.ip, meshed: false, services, appPort: APP_PORT }));
+  for (const pod of pods.filter((p) => !p.sidecar)) sh('ip', ['netns', 'exec', pod.ns, 'iptables-restore'], natRules({ podIp: pod.ip, meshed: false, services: vips, appPort: APP_PORT }));
 
-  const startPod = (pod: Pod) => {
+  const withDapr = variant === 'dapr-mesh';
+  return (pod: Pod) => {
+    // Redis's port is opaque TCP in every pod, as Linkerd's default opaque ports (and the kind Server) have it.
+    const tcpPorts = [REDIS_PORT, ...(withDapr ? [SENTRY_PORT] : []), ...(withDapr && pod.daprMtls ? [DAPR_INTERNAL_GRPC_PORT] : [])];
     startMeshSidecar(runtime, pod, {
       dir,
       authority,
-      namespace: NAMESPACE.mesh,
+      namespace,
       serviceAccount: serviceAccountOf(pod),
       meshedList,
-      services,
+      services: vips,
       appPort: APP_PORT,
-      // Redis's port is opaque TCP in every pod, as Linkerd's default opaque ports (and the kind Server) have it.
-      tcpPorts: [REDIS_PORT],
-      statsSocket: statsSocketOf(workDir, pod.workload),
+      tcpPorts,
+      ...(withDapr && !pod.daprMtls && !pod.redis ? { grpcPort: DAPR_INTERNAL_GRPC_PORT } : {}),
+      statsSocket: statsSocketOf(workDir, pod.workload, variant),
       ...(pod.policy ? { policy: policyOf(pod) } : {}),
     });
+  };
+}
+
+/**
+ * Brings a meshed variant up: Redis first (percentage counts its calls there from its first call
+ * on), then every server, then MathFanBoy (it calls at once), each once its proxy listens.
+ * `startApp` starts a pod's own processes (the mesh-agnostic app; or the Dapr app and its daprd).
+ */
+export async function startMeshedVariant(
+  runtime: PodRuntime<Pod>,
+  workDir: string,
+  authority: Authority,
+  variant: MeshedVariant,
+  startApp: (pod: Pod) => void,
+  ready: (pods: Pod[]) => Promise<unknown>,
+): Promise<void> {
+  const startProxy = meshOf(runtime, workDir, authority, variant);
+  const meshed = PODS_OF[variant].filter((p) => p.sidecar);
+  const start = (pods: Pod[]) => {
+    for (const pod of pods) {
+      startProxy(pod);
+      if (!pod.redis) startApp(pod);
+    }
+    return Promise.all(pods.map((pod) => runtime.waitForListening(pod, [OUTBOUND_PORT, INBOUND_PORT], 'proxy')));
+  };
+  const stores = meshed.filter((p) => p.redis);
+  await start(stores);
+  await Promise.all(stores.map((pod) => startRedis(runtime, pod)));
+  const servers = meshed.filter((p) => !p.redis && p.service !== 'mathfanboy');
+  await start(servers);
+  await ready(servers);
+  const clients = meshed.filter((p) => p.service === 'mathfanboy');
+  await start(clients);
+  await ready(clients);
+}
+
+/** Wires every mesh pod and starts the mesh-agnostic apps; waits until each is reachable. */
+export function startMeshVariant(runtime: PodRuntime<Pod>, workDir: string, authority: Authority): Promise<void> {
+  const startApp = (pod: Pod) => {
     if (pod.service)
       runtime.start(pod, 'app', serviceCommand(pod.service, 'mesh'), { PORT: String(APP_PORT), ...urlsFor(pod), ...(pod.service === 'mathfanboy' ? FANBOY_ENV : {}) });
   };
-  // MathFanBoy starts calling at once, so it starts last: every callee is up by then.
-  const servers = meshed.filter((p) => p.service !== 'mathfanboy');
-  const clients = meshed.filter((p) => p.service === 'mathfanboy');
-  // Redis first: percentage counts its calls there from its first call on.
-  const stores = servers.filter((p) => p.redis);
-  const apps = servers.filter((p) => !p.redis);
-  stores.forEach(startPod);
-  await Promise.all(stores.map((pod) => startRedis(runtime, pod)));
-  apps.forEach(startPod);
-  await Promise.all(servers.map((pod) => runtime.waitForListening(pod, [OUTBOUND_PORT, INBOUND_PORT], 'proxy')));
   // Through the inbound proxy from outside the pod: the probe paths answer without an identity.
   const intruder = podOf('mesh', 'intruder');
-  await Promise.all(apps.map((pod) => runtime.waitForHttp(intruder, `http://${pod.ip}:${APP_PORT}/readyz`, pod)));
-  clients.forEach(startPod);
-  await Promise.all(clients.map((pod) => runtime.waitForListening(pod, [OUTBOUND_PORT, INBOUND_PORT], 'proxy')));
+  const ready = (pods: Pod[]) => Promise.all(pods.filter((p) => p.service !== 'mathfanboy').map((pod) => runtime.waitForHttp(intruder, `http://${pod.ip}:${APP_PORT}/readyz`, pod)));
+  return startMeshedVariant(runtime, workDir, authority, 'mesh', startApp, ready);
 }
 
 /** The mesh-agnostic set finds its peers by URL: the Service names, as on Kubernetes. */

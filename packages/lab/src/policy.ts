@@ -11,10 +11,13 @@ import { PodRuntime } from './pods.js';
 import { processesIn, stopProcess } from './running-lab.js';
 import { podOf } from './topology.js';
 
+/** The variants whose policy on multiplication `./lab policy` switches (Dapr + mesh has the mesh's only). */
+export type PolicyVariant = Exclude<Variant, 'dapr-mesh'>;
+
 const daprConfigOf = (workload: string) => join(WORK_DIR, 'dapr', `${workload}.yaml`);
 
 /** Whether each variant's policy on multiplication holds now: daprd's Configuration file, the running proxy's switch. */
-export async function policyStates(): Promise<Record<Variant, boolean>> {
+export async function policyStates(): Promise<Record<PolicyVariant, boolean>> {
   return {
     dapr: readFileSync(daprConfigOf('multiplication'), 'utf8').includes('accessControl:'),
     mesh: await policyEnforced(statsSocketOf(WORK_DIR, 'multiplication'), policySwitchOf(WORK_DIR, 'multiplication')),
@@ -50,7 +53,7 @@ async function setMeshPolicy(on: boolean): Promise<string> {
 }
 
 /** Sets the variant's policy; one already as asked is left alone (nothing restarted). */
-export async function setPolicyOf(variant: Variant, on: boolean): Promise<string> {
+export async function setPolicyOf(variant: PolicyVariant, on: boolean): Promise<string> {
   if ((await policyStates())[variant] === on) return `${variant}: multiplication's policy is already ${on ? 'on' : 'off'}; nothing changed`;
   return variant === 'dapr' ? setDaprPolicy(on) : setMeshPolicy(on);
 }

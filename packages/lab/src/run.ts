@@ -1,10 +1,11 @@
 // `calc-lab run` (make lab: up, probe, check, down) and `calc-lab up` (make lab-up: up, and leave it up).
 import { rmSync } from 'node:fs';
 import { join } from 'node:path';
-import { deniedBySidecar, formatTable, PROBES, sidecarSection, writeFindings, type Findings, type Section, type Variant } from '@calc/probe-matrix';
+import { deniedBySidecar, formatTable, PROBES, sidecarSection, writeFindings, type Findings, type Section, type Variant, VARIANTS } from '@calc/probe-matrix';
 import { entryOf } from '@calc/launcher';
 import { checkComposition, type CompositionReport } from './composition-check.js';
-import { startDaprVariant } from './dapr-variant.js';
+import { startDaprMeshVariant } from './dapr-mesh-variant.js';
+import { startDaprControlPlane, startDaprVariant } from './dapr-variant.js';
 import { EXIT } from './errors.js';
 import { checkFanBoy, waitForCalls, type FanBoyReport } from './fanboy-check.js';
 import { checkHygiene, hygieneSection } from './hygiene.js';
@@ -24,7 +25,7 @@ import { runProbes } from './run-probes.js';
 import { readSidecarStats } from './sidecar-metrics.js';
 import { trySh } from './shell.js';
 import { DAPR_VERSION, ensureDaprBinaries, ensureSystemTools } from './tools.js';
-import { ALL_PODS, DAPR_PODS, MESH_PODS, type Pod } from './topology.js';
+import { ALL_PODS, DAPR_MESH_PODS, DAPR_PODS, MESH_PODS, type Pod } from './topology.js';
 import { checkReadable, workloadUser } from './workload-user.js';
 
 const FANBOY_MIN_CALLS = 20;
@@ -75,8 +76,15 @@ async function bringUp(runtime: PodRuntime<Pod>, step: Step): Promise<{ daprd: s
     createAuthority(join(WORK_DIR, 'pki', 'mesh'), 'root.linkerd.cluster.local'),
   ]);
   const sidecars = (pods: Pod[]) => pods.filter((p) => p.sidecar).length;
-  await step(`starting both variants: sentry, daprd ×${sidecars(DAPR_PODS)} and their apps; HAProxy ×${sidecars(MESH_PODS)} and theirs`, () =>
-    Promise.all([startDaprVariant(runtime, WORK_DIR, daprCa!, bin), startMeshVariant(runtime, WORK_DIR, meshCa!)]),
+  const mtls = await step("starting Dapr's control plane (sentry)", () => startDaprControlPlane(runtime, WORK_DIR, daprCa!, bin));
+  await step(
+    `starting the three variants: daprd ×${sidecars(DAPR_PODS)}; HAProxy ×${sidecars(MESH_PODS)}; daprd and HAProxy ×${sidecars(DAPR_MESH_PODS)}; their apps and Redis`,
+    () =>
+      Promise.all([
+        startDaprVariant(runtime, WORK_DIR, bin, mtls),
+        startMeshVariant(runtime, WORK_DIR, meshCa!),
+        startDaprMeshVariant(runtime, WORK_DIR, meshCa!, bin, mtls),
+      ]),
   );
   return bin;
 }
@@ -125,9 +133,7 @@ export async function run(keep: boolean): Promise<number> {
     const verdicts = await step(`running the probe matrix (${PROBES.length} probes, each from inside its caller's pod)`, () => runProbes(runtime));
     const denials = await step("reading the mesh proxy's denial count", () => checkMeshDenials(WORK_DIR, verdicts));
     const hygiene = await step('checking who each process runs as, and the key files', () => checkHygiene(runtime.processes, WORK_DIR));
-    const compositions = await step('calling percentage through the sidecars in both variants', () =>
-      Promise.all([checkComposition(runtime, 'dapr'), checkComposition(runtime, 'mesh')]),
-    );
+    const compositions = await step('calling percentage through the sidecars in every variant', () => Promise.all(VARIANTS.map((v) => checkComposition(runtime, v))));
     const fanboys = runtime.processes.filter((p) => p.pod.workload === 'mathfanboy' && p.name === 'app');
     await step(`letting MathFanBoy make ${FANBOY_MIN_CALLS}+ calls in each variant`, () => Promise.all(fanboys.map((f) => waitForCalls(f, FANBOY_MIN_CALLS, 20_000))));
     await runtime.stop(fanboys);

@@ -1,5 +1,5 @@
 import { ALL_SERVICES, DEFAULT_PORT, type OperationService, type ServiceName } from '@calc/core';
-import { ALLOWED_CALLERS, NAMESPACE, REDIS_PORT, type Variant } from '@calc/probe-matrix';
+import { ALLOWED_CALLERS, NAMESPACE, REDIS_PORT, WITH_DAPR, type Variant } from '@calc/probe-matrix';
 
 /**
  * The local lab's "cluster": network namespaces as pods on one bridge, which itself lives in a
@@ -38,8 +38,12 @@ export interface Pod extends PodRef {
   appToken?: boolean;
   /** Whether the pod carries its service's policy (ALLOWED_CALLERS): Dapr, an access-control list in its daprd's Configuration; mesh, its proxy's allow-list. */
   policy?: boolean;
-  /** Has a sidecar (daprd or the proxy). */
+  /** Has a sidecar (daprd or the proxy; both in dapr-mesh). */
   sidecar: boolean;
+  /** dapr-mesh: this pod's daprd keeps Dapr's own mTLS on (with Sentry), under the mesh's. */
+  daprMtls?: true;
+  /** dapr-mesh: this pod's daprd keeps the article's access-control list, though Dapr's mTLS is off. */
+  daprAcl?: true;
 }
 
 /** MathFanBoy in the lab: brisk, no periodic summary (the lab prints its own), one JSON record per call (the lab judges them). */
@@ -63,12 +67,21 @@ function podsOf(variant: Variant, subnet: number): Pod[] {
           // Nothing injects Dapr into a TCP server: Dapr has no sidecar or policy for it.
           pod('redis', 19, { redis: true, sidecar: false }),
         ]
-      : [
-          pod('multiplication-nopolicy', 17, { service: 'multiplication', policy: false }),
-          // The call graph before the fix: percentage's identity, no policy of its own.
-          pod('percentage-nopolicy', 19, { service: 'percentage', serviceAccount: 'percentage', policy: false }),
-          pod('redis', 18, { redis: true, policy: true }),
-        ];
+      : variant === 'mesh'
+        ? [
+            pod('multiplication-nopolicy', 17, { service: 'multiplication', policy: false }),
+            // The call graph before the fix: percentage's identity, no policy of its own.
+            pod('percentage-nopolicy', 19, { service: 'percentage', serviceAccount: 'percentage', policy: false }),
+            pod('redis', 18, { redis: true, policy: true }),
+          ]
+        : [
+            // What a Dapr ACL does without Dapr's mTLS: it stays in place on this copy only.
+            pod('multiplication-acl', 17, { service: 'multiplication', serviceAccount: 'multiplication', policy: true, daprAcl: true }),
+            // dapr/dapr#1852: Dapr's mTLS on under the mesh's. A caller (a daprd with no app) and a callee.
+            pod('percentage-daprmtls', 18, { serviceAccount: 'percentage', daprMtls: true }),
+            pod('multiplication-daprmtls', 19, { service: 'multiplication', serviceAccount: 'multiplication', policy: true, daprMtls: true }),
+            pod('redis', 20, { redis: true, policy: true }),
+          ];
   return [...services, ...extras, pod('intruder', 99, { sidecar: false })];
 }
 
@@ -88,10 +101,13 @@ export function serviceAccountOf(pod: PodRef & { serviceAccount?: string }): str
 export const SENTRY: Pod = { workload: 'sentry', variant: 'system', ns: `${PREFIX}-dapr-system-sentry`, ip: '10.211.0.2', sidecar: false };
 export const DAPR_PODS = podsOf('dapr', 0);
 export const MESH_PODS = podsOf('mesh', 1);
-export const ALL_PODS = [SENTRY, ...DAPR_PODS, ...MESH_PODS];
+/** Dapr and the mesh together, as the article recommends: Dapr's mTLS off, the mesh doing mTLS and authorization. */
+export const DAPR_MESH_PODS = podsOf('dapr-mesh', 2);
+export const PODS_OF: Record<Variant, Pod[]> = { dapr: DAPR_PODS, mesh: MESH_PODS, 'dapr-mesh': DAPR_MESH_PODS };
+export const ALL_PODS = [SENTRY, ...DAPR_PODS, ...MESH_PODS, ...DAPR_MESH_PODS];
 
 export function podOf(variant: Variant, workload: string): Pod {
-  const pod = (variant === 'dapr' ? DAPR_PODS : MESH_PODS).find((p) => p.workload === workload);
+  const pod = PODS_OF[variant].find((p) => p.workload === workload);
   if (!pod) throw new Error(`no ${variant} pod named ${workload}`);
   return pod;
 }
@@ -124,9 +140,11 @@ function servicesOfPods(pods: Pod[], subnet: number): LabService[] {
 export const MESH_SERVICES = servicesOfPods(MESH_PODS, 0);
 /** The Dapr variant's Services (the base manifests' own), for people calling by name; daprd itself uses `<app-id>-dapr`. */
 export const DAPR_SERVICES = servicesOfPods(DAPR_PODS, 1);
+export const DAPR_MESH_SERVICES = servicesOfPods(DAPR_MESH_PODS, 2);
+const SERVICES_OF: Record<Variant, LabService[]> = { dapr: DAPR_SERVICES, mesh: MESH_SERVICES, 'dapr-mesh': DAPR_MESH_SERVICES };
 
 export function servicesOf(variant: Variant): LabService[] {
-  return variant === 'dapr' ? DAPR_SERVICES : MESH_SERVICES;
+  return SERVICES_OF[variant];
 }
 
 export function serviceOf(variant: Variant, workload: string): LabService {
@@ -153,7 +171,8 @@ export function hostsFile(variant: Variant | 'system'): string {
   const lines = ['127.0.0.1 localhost', '::1 localhost'];
   const inVariant = variant === 'system' ? 'dapr' : variant;
   const namespace = NAMESPACE[inVariant];
-  if (inVariant === 'dapr') for (const pod of DAPR_PODS.filter((p) => p.sidecar)) lines.push(`${pod.ip} ${namesOf(`${pod.workload}-dapr`, namespace)} ${daprHostOf(pod.workload)}`);
+  if (WITH_DAPR[inVariant])
+    for (const pod of PODS_OF[inVariant].filter((p) => p.sidecar && !p.redis)) lines.push(`${pod.ip} ${namesOf(`${pod.workload}-dapr`, namespace)} ${daprHostOf(pod.workload)}`);
   for (const service of servicesOf(inVariant)) lines.push(`${service.vip} ${namesOf(service.name, namespace)}`);
   lines.push(`${SENTRY.ip} dapr-sentry.dapr-system.lab`);
   return `${lines.join('\n')}\n`;

@@ -21,6 +21,13 @@ export const LINKERD = {
   httpDenial: { status: 403, body: '' },
 
   /**
+   * A denied gRPC request (a `Server` with `proxyProtocol: gRPC`, as daprd's port 50002 is in the
+   * combined deployment): HTTP 200 with `grpc-status` 7 (PERMISSION_DENIED) and no body
+   * (linkerd/app/core/src/errors/respond.rs: gRPC requests get a gRPC error).
+   */
+  grpcDenial: { grpcStatus: 7 },
+
+  /**
    * A policy denial of opaque TCP (a `Server` with `proxyProtocol: opaque`): the inbound proxy accepts
    * the connection, then closes it without sending a byte (linkerd/app/inbound/src/policy/tcp.rs).
    * A client sees an end of stream, not "connection refused".

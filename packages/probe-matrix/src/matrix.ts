@@ -1,8 +1,20 @@
-import type { Variant } from '@calc/core';
+import type { Variant as ServiceSet } from '@calc/core';
 import type { ClaimId } from './claims.js';
 import { LINKERD } from './linkerd.js';
 
-export type { Variant };
+/**
+ * A deployment of the calculator: Dapr alone, a mesh alone, or both together as the article
+ * recommends when both are needed (Dapr's mTLS off, the mesh doing mTLS and authorization).
+ */
+export type Variant = 'dapr' | 'mesh' | 'dapr-mesh';
+export const VARIANTS: readonly Variant[] = ['dapr', 'mesh', 'dapr-mesh'];
+
+/** The set of services a variant runs: the Dapr-aware set wherever there is Dapr. */
+export const SERVICE_SET: Record<Variant, ServiceSet> = { dapr: 'dapr', mesh: 'mesh', 'dapr-mesh': 'dapr' };
+
+/** Whether a variant's pods are meshed (a proxy, interception), and whether they run daprd. */
+export const MESHED: Record<Variant, boolean> = { dapr: false, mesh: true, 'dapr-mesh': true };
+export const WITH_DAPR: Record<Variant, boolean> = { dapr: true, mesh: false, 'dapr-mesh': true };
 
 /** The ports daprd listens on, as the Kubernetes injector sets them: the APIs (loopback only), sidecar-to-sidecar mTLS, metrics. */
 export const DAPR_HTTP_PORT = 3500;
@@ -51,6 +63,8 @@ export interface Probe {
   claim: ClaimId;
   /** A gap worth reporting rather than a property the article asserts. */
   finding?: boolean;
+  /** Runs in the local lab only (says why): kind cannot run it. */
+  localOnly?: string;
 }
 
 /**
@@ -76,6 +90,12 @@ const PONG = { answer: '+PONG' } as const;
 const DENIED_BY_DAPR = { status: 403, code: 'ERR_DIRECT_INVOKE' } as const;
 /** Linkerd's denial as the calling app sees it: 403 with nothing in it (see linkerd.ts). */
 const DENIED_BY_MESH = { status: LINKERD.httpDenial.status, emptyBody: true } as const;
+/**
+ * A call through daprd that the mesh denies on daprd's gRPC port: the proxy answers gRPC's
+ * PERMISSION_DENIED, as Linkerd does for gRPC (see linkerd.ts), and the calling daprd turns it into
+ * this for its app (the same answer as its own ACL's denial).
+ */
+const DENIED_BY_MESH_GRPC = { status: 403, code: 'ERR_DIRECT_INVOKE' } as const;
 /** Linkerd's denial of opaque TCP: the connection is accepted, then closed without a byte (see linkerd.ts). */
 const CLOSED_BY_MESH = { outcome: LINKERD.tcpDenial } as const;
 
@@ -129,6 +149,18 @@ export const PROBES: readonly Probe[] = [
   { id: 'mesh-percentage-redis', variant: 'mesh', caller: 'percentage', route: 'redis', target: 'redis', ...PING, expected: PONG, claim: 'l4-mesh' },
   { id: 'mesh-addition-redis', variant: 'mesh', caller: 'addition', route: 'redis', target: 'redis', ...PING, expected: CLOSED_BY_MESH, claim: 'l4-mesh' },
   { id: 'mesh-intruder-redis', variant: 'mesh', caller: 'intruder', route: 'redis', target: 'redis', ...PING, expected: CLOSED_BY_MESH, claim: 'l4-mesh' },
+
+  // Dapr and the mesh together (Dapr's mTLS off): both sidecars carry the calls, the mesh decides.
+  { id: 'dapr-mesh-mathfanboy-sidecar', variant: 'dapr-mesh', caller: 'mathfanboy', route: 'dapr-sidecar', target: 'multiplication', ...MULTIPLY, expected: { status: 200 }, claim: 'combined-works' },
+  { id: 'dapr-mesh-percentage-sidecar', variant: 'dapr-mesh', caller: 'percentage', route: 'dapr-sidecar', target: 'multiplication', ...MULTIPLY, expected: { status: 200 }, claim: 'combined-works' },
+  { id: 'dapr-mesh-mathfanboy-sidecar-percentage', variant: 'dapr-mesh', caller: 'mathfanboy', route: 'dapr-sidecar', target: 'percentage', ...THROUGH_PERCENTAGE, expected: MULTIPLICATION_ANSWERED, claim: 'combined-works' },
+  { id: 'dapr-mesh-addition-sidecar', variant: 'dapr-mesh', caller: 'addition', route: 'dapr-sidecar', target: 'multiplication', ...MULTIPLY, expected: DENIED_BY_MESH_GRPC, claim: 'combined-mesh-enforces' },
+  { id: 'dapr-mesh-addition-pod-ip', variant: 'dapr-mesh', caller: 'addition', route: 'pod-ip', target: 'multiplication', ...MULTIPLY, expected: DENIED_BY_MESH, claim: 'combined-bypass-closed' },
+  { id: 'dapr-mesh-intruder-pod-ip', variant: 'dapr-mesh', caller: 'intruder', route: 'pod-ip', target: 'multiplication', ...MULTIPLY, expected: DENIED_BY_MESH, claim: 'combined-bypass-closed' },
+  { id: 'dapr-mesh-intruder-pod-ip-deputy', variant: 'dapr-mesh', caller: 'intruder', route: 'pod-ip', target: 'percentage', ...THROUGH_PERCENTAGE, expected: DENIED_BY_MESH, claim: 'combined-bypass-closed' },
+  { id: 'dapr-mesh-intruder-redis', variant: 'dapr-mesh', caller: 'intruder', route: 'redis', target: 'redis', ...PING, expected: CLOSED_BY_MESH, claim: 'combined-bypass-closed' },
+  { id: 'dapr-mesh-mathfanboy-sidecar-acl', variant: 'dapr-mesh', caller: 'mathfanboy', route: 'dapr-sidecar', target: 'multiplication-acl', ...MULTIPLY, expected: DENIED_BY_DAPR, claim: 'combined-acl-blind' },
+  { id: 'dapr-mesh-percentage-sidecar-daprmtls', variant: 'dapr-mesh', caller: 'percentage-daprmtls', route: 'dapr-sidecar', target: 'multiplication-daprmtls', ...MULTIPLY, expected: { status: 200 }, claim: 'combined-dapr-mtls-opaque', localOnly: "Dapr's mTLS is one cluster-wide setting on Kubernetes: kind cannot run it on for two pods and off for the others" },
 ];
 
 /** Every workload a probe names, per variant: what a platform must run for the matrix. */

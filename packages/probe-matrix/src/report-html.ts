@@ -1,7 +1,7 @@
 // results/<platform>/report.html: one self-contained file (no network, no external file) drawn from
 // findings.json: each variant's pods and sidecars as the article draws them, every probe as an arrow
 // coloured by what was observed against what was expected, then the tables and notes.
-import type { Route, Variant } from './matrix.js';
+import { MESHED, type Route, type Variant } from './matrix.js';
 import { POLICY_TEXT, type Section } from './report.js';
 
 /** What report.html needs of findings.json (the shape writeFindings writes). */
@@ -44,14 +44,18 @@ const POD = { width: 170, height: 74 };
  * calling (the call graph's deputy); what is only called. A variant draws those its probes name.
  */
 const COLUMNS = [
-  ['mathfanboy', 'addition', 'intruder'],
+  ['mathfanboy', 'addition', 'intruder', 'percentage-daprmtls'],
   ['percentage', 'percentage-nopolicy'],
-  ['multiplication', 'multiplication-loopback', 'multiplication-token', 'multiplication-nopolicy', 'redis'],
+  ['multiplication', 'multiplication-loopback', 'multiplication-token', 'multiplication-nopolicy', 'multiplication-acl', 'multiplication-daprmtls', 'redis'],
 ];
 /** Pods without a sidecar: the intruder everywhere; Redis in the Dapr variant (Dapr has no sidecar for a TCP server). */
-const UNMESHED: Record<Variant, string[]> = { dapr: ['intruder', 'redis'], mesh: ['intruder'] };
-const SIDECAR: Record<Variant, string> = { dapr: 'daprd', mesh: 'proxy' };
-const TITLE: Record<Variant, string> = { dapr: 'Dapr — namespace dapr-calculator', mesh: 'Mesh — namespace rest-calculator (Linkerd model)' };
+const UNMESHED: Record<Variant, string[]> = { dapr: ['intruder', 'redis'], mesh: ['intruder'], 'dapr-mesh': ['intruder'] };
+const SIDECAR: Record<Variant, string> = { dapr: 'daprd', mesh: 'proxy', 'dapr-mesh': 'daprd + proxy' };
+const TITLE: Record<Variant, string> = {
+  dapr: 'Dapr — namespace dapr-calculator',
+  mesh: 'Mesh — namespace rest-calculator (Linkerd model)',
+  'dapr-mesh': "Dapr + mesh — dapr-calculator, meshed (Dapr's mTLS off)",
+};
 
 interface Box {
   x: number;
@@ -96,7 +100,7 @@ function endpoints(v: FindingsJson['verdicts'][number], columns: string[][]): { 
   const from = podPosition(columns, v.caller);
   const to = podPosition(columns, v.target);
   if (!from || !to) return undefined;
-  const intercepted = v.variant === 'mesh';
+  const intercepted = MESHED[v.variant];
   const viaOwnSidecar = v.caller !== 'intruder' && (intercepted || v.route === 'dapr-sidecar');
   const ontoSidecar = intercepted || v.route === 'dapr-sidecar' || v.route === 'dapr-internal';
   return { from: { x: from.x + POD.width, y: from.y + (viaOwnSidecar ? 60 : 22) }, to: { x: to.x, y: to.y + (ontoSidecar ? 60 : 22) } };
