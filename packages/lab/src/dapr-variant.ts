@@ -181,13 +181,19 @@ export function startDaprPod(runtime: PodRuntime<Pod>, pod: Pod, o: DaprPodOptio
       ...pod.appEnv,
       ...token,
     });
-  const command = daprdCommand(o.bin, { appId: pod.workload, ...(pod.service ? { appPort: APP_PORT } : {}), config, resourcesDir, ...(o.mtls ? { sentryAddress: o.mtls.sentryAddress } : {}) });
+  const command = daprdCommand(o.bin, {
+    appId: pod.workload,
+    ...(pod.service ? { appPort: APP_PORT } : {}),
+    config,
+    resourcesDir,
+    ...(o.mtls ? { sentryAddress: o.mtls.sentryAddress } : {}),
+  });
   runtime.start(pod, 'daprd', command, { NAMESPACE: NAMESPACE.dapr, ...(o.mtls ? { DAPR_TRUST_ANCHORS: o.mtls.trustAnchors } : {}), ...token });
 }
 
 /** Ready: the app answers on its port, and daprd reports healthy (which it may do before the app is up). */
-export function daprPodsReady(runtime: PodRuntime<Pod>, pods: Pod[]): Promise<void[]> {
-  return Promise.all(
+export async function daprPodsReady(runtime: PodRuntime<Pod>, pods: Pod[]): Promise<void> {
+  await Promise.all(
     pods.flatMap((pod) => [
       ...(pod.service ? [runtime.waitForHttp(pod, `http://127.0.0.1:${APP_PORT}/healthz`, pod)] : []),
       runtime.waitForHttp(pod, `http://127.0.0.1:${DAPR_HTTP_PORT}/v1.0/healthz`, pod),
@@ -217,4 +223,3 @@ export async function startDaprVariant(runtime: PodRuntime<Pod>, workDir: string
 export function newAppToken(): string {
   return randomBytes(32).toString('base64url');
 }
-

@@ -55,7 +55,9 @@ export function injectionSection(report: InjectionReport): Section {
   const line = (p: PodInjection) => {
     const redirects = [...p.interception.inbound, ...p.interception.outbound];
     const ports = [...new Set(redirects.map((r) => /--to-ports (\d+)/.exec(r)?.[1]).filter(Boolean))].join(', ');
-    const intercepts = redirects.length ? `${p.interception.inbound.length} inbound + ${p.interception.outbound.length} outbound REDIRECT rules (to ${ports})` : 'no interception rule';
+    const intercepts = redirects.length
+      ? `${p.interception.inbound.length} inbound + ${p.interception.outbound.length} outbound REDIRECT rules (to ${ports})`
+      : 'no interception rule';
     return `${p.pod}: ${intercepts}; sidecar: ${p.sidecars.join(', ') || 'none'}; ${p.serviceRules} Service DNAT rules (kube-proxy's part)`;
   };
   const of = (variant: string) => report.pods.filter((p) => p.pod.split('/')[0] === variant);

@@ -50,14 +50,20 @@ function meshOf(runtime: PodRuntime<Pod>, workDir: string, authority: Authority,
   // A pod's policy (MeshTLSAuthentication of the ServiceAccounts allowed), on every port it serves.
   const policyOf = (pod: Pod) => {
     const allowList = join(dir, `${pod.workload}.allow`);
-    writeFileSync(allowList, `${allowedCallersOf(pod).map((sa) => commonNameOf(sa, namespace)).join('\n')}\n`);
+    writeFileSync(
+      allowList,
+      `${allowedCallersOf(pod)
+        .map((sa) => commonNameOf(sa, namespace))
+        .join('\n')}\n`,
+    );
     const policySwitch = policySwitchOf(workDir, pod.workload, variant);
     writeFileSync(policySwitch, `${POLICY_ENFORCED}\n`);
     return { allowList, denialFile, grpcDenialFile, policySwitch };
   };
   const vips = services.map((s) => ({ vip: s.vip, port: s.port, podIp: s.pod.ip, targetPort: s.targetPort }));
   // Pods outside the mesh still see Services as kube-proxy makes them.
-  for (const pod of pods.filter((p) => !p.sidecar)) sh('ip', ['netns', 'exec', pod.ns, 'iptables-restore'], natRules({ podIp: pod.ip, meshed: false, services: vips, appPort: APP_PORT }));
+  for (const pod of pods.filter((p) => !p.sidecar))
+    sh('ip', ['netns', 'exec', pod.ns, 'iptables-restore'], natRules({ podIp: pod.ip, meshed: false, services: vips, appPort: APP_PORT }));
 
   const withDapr = variant === 'dapr-mesh';
   return (pod: Pod) => {
@@ -120,7 +126,8 @@ export function startMeshVariant(runtime: PodRuntime<Pod>, workDir: string, auth
   };
   // Through the inbound proxy from outside the pod: the probe paths answer without an identity.
   const intruder = podOf('mesh', 'intruder');
-  const ready = (pods: Pod[]) => Promise.all(pods.filter((p) => p.service !== 'mathfanboy').map((pod) => runtime.waitForHttp(intruder, `http://${pod.ip}:${APP_PORT}/readyz`, pod)));
+  const ready = (pods: Pod[]) =>
+    Promise.all(pods.filter((p) => p.service !== 'mathfanboy').map((pod) => runtime.waitForHttp(intruder, `http://${pod.ip}:${APP_PORT}/readyz`, pod)));
   return startMeshedVariant(runtime, workDir, authority, 'mesh', startApp, ready);
 }
 

@@ -1,7 +1,7 @@
-import { alignColumns, NAMESPACE, PROBES } from '@calc/probe-matrix';
+import { alignColumns, MESHED, NAMESPACE, PROBES, VARIANTS } from '@calc/probe-matrix';
 import { daprIdentityOf } from './dapr-variant.js';
 import { identityOf } from './mesh-sidecar.js';
-import { DAPR_PODS, MESH_PODS, serviceAccountOf, type Pod } from './topology.js';
+import { PODS_OF, serviceAccountOf, type Pod } from './topology.js';
 
 /** A pod's part in the experiment: the intruder has no sidecar; a target is probed; a caller probes or drives traffic. */
 export function roleOf(pod: Pod): string {
@@ -14,19 +14,22 @@ export function roleOf(pod: Pod): string {
   return roles.length ? roles.join(', ') : 'service';
 }
 
+/** Dapr's SPIFFE ID where Dapr's mTLS is on; the mesh's identity where the pod is meshed (both in dapr-mesh, with Dapr's mTLS on). */
 function identityOfPod(pod: Pod): string {
-  if (!pod.sidecar) return '— (none)';
-  return pod.variant === 'dapr' ? daprIdentityOf(pod.workload) : identityOf(serviceAccountOf(pod), NAMESPACE.mesh);
+  if (!pod.sidecar || pod.variant === 'system') return '— (none)';
+  const dapr = pod.variant === 'dapr' || pod.daprMtls ? daprIdentityOf(pod.workload) : undefined;
+  const mesh = MESHED[pod.variant] ? identityOf(serviceAccountOf(pod), NAMESPACE[pod.variant]) : undefined;
+  return [dapr, mesh].filter(Boolean).join(' + ');
 }
 
 function row(pod: Pod): string[] {
-  const sidecar = !pod.sidecar ? 'none' : pod.variant === 'dapr' ? 'daprd' : 'proxy (HAProxy)';
+  const sidecar = !pod.sidecar ? 'none' : pod.variant === 'dapr' ? 'daprd' : pod.variant === 'mesh' || pod.redis ? 'proxy (HAProxy)' : 'daprd + proxy';
   const policy = pod.policy ? 'yes' : '';
   return [`${pod.variant}/${pod.workload}`, pod.ip, sidecar, identityOfPod(pod), roleOf(pod), policy];
 }
 
-/** `./lab pods`: every pod of both variants, aligned for a terminal. */
+/** `./lab pods`: every pod of every variant, aligned for a terminal. */
 export function podsTable(): string[] {
   const header = ['pod', 'IP', 'sidecar', 'identity', 'role', 'policy'];
-  return alignColumns([header, ...[...DAPR_PODS, ...MESH_PODS].map(row)]);
+  return alignColumns([header, ...VARIANTS.flatMap((v) => PODS_OF[v]).map(row)]);
 }

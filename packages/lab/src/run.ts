@@ -13,6 +13,7 @@ import { Interruptible } from './interrupt.js';
 import { injectionSection, readInjection } from './injection.js';
 import { checkLayer4, layer4Section } from './layer4.js';
 import { checkMeshDenials, denialSection } from './mesh-denials.js';
+import { meshViewSection, readMeshView } from './mesh-view.js';
 import { PROXY_UID } from './mesh-proxy.js';
 import { startMeshVariant } from './mesh-variant.js';
 import { createNetwork, destroyNetwork } from './network.js';
@@ -79,12 +80,7 @@ async function bringUp(runtime: PodRuntime<Pod>, step: Step): Promise<{ daprd: s
   const mtls = await step("starting Dapr's control plane (sentry)", () => startDaprControlPlane(runtime, WORK_DIR, daprCa!, bin));
   await step(
     `starting the three variants: daprd ×${sidecars(DAPR_PODS)}; HAProxy ×${sidecars(MESH_PODS)}; daprd and HAProxy ×${sidecars(DAPR_MESH_PODS)}; their apps and Redis`,
-    () =>
-      Promise.all([
-        startDaprVariant(runtime, WORK_DIR, bin, mtls),
-        startMeshVariant(runtime, WORK_DIR, meshCa!),
-        startDaprMeshVariant(runtime, WORK_DIR, meshCa!, bin, mtls),
-      ]),
+    () => Promise.all([startDaprVariant(runtime, WORK_DIR, bin, mtls), startMeshVariant(runtime, WORK_DIR, meshCa!), startDaprMeshVariant(runtime, WORK_DIR, meshCa!, bin, mtls)]),
   );
   return bin;
 }
@@ -142,7 +138,11 @@ export async function run(keep: boolean): Promise<number> {
     const layer4 = await step("reading percentage's count in Redis and Redis's proxy", () =>
       Promise.all(fanboyReports.map((r) => checkLayer4(WORK_DIR, r.variant as Variant, r.byService.percentage?.calls ?? 0, verdicts))),
     );
-    const injection = readInjection(ALL_PODS.filter((p) => p.variant !== 'system'), runtime.processes);
+    const injection = readInjection(
+      ALL_PODS.filter((p) => p.variant !== 'system'),
+      runtime.processes,
+    );
+    const meshView = await readMeshView(WORK_DIR);
     const seen = sidecarSection(stats, callerCounts(fanboyReports), { dapr: deniedBySidecar(verdicts, 'dapr'), mesh: deniedBySidecar(verdicts, 'mesh') });
 
     const findings: Findings = {
@@ -155,15 +155,17 @@ export async function run(keep: boolean): Promise<number> {
         denialSection(denials),
         seen,
         layer4Section(layer4),
+        meshViewSection(meshView),
         injectionSection(injection),
         compositionSection(compositions),
         fanboySection(fanboyReports),
         hygieneSection(hygiene),
       ],
-      data: { denials, sidecars: stats, layer4, injection, compositions, fanboys: fanboyReports, hygiene },
+      data: { denials, sidecars: stats, layer4, meshView, injection, compositions, fanboys: fanboyReports, hygiene },
       notes: NOTES,
       pass:
         verdicts.every((v) => v.pass) &&
+        meshViewSection(meshView).items.every((i) => i.pass) &&
         denials.pass &&
         seen.items.every((i) => i.pass) &&
         hygiene.pass &&
@@ -190,6 +192,7 @@ export async function run(keep: boolean): Promise<number> {
       hygiene.pass ? '' : hygiene.problems.join('; '),
       layer4.every((r) => r.pass) ? '' : "percentage's Redis count or Redis's proxy denials are not as expected",
       injection.pass ? '' : injection.problems.join('; '),
+      meshViewSection(meshView).items.every((i) => i.pass) ? '' : "the mesh's view of Dapr's traffic is not as expected",
       compositions.some((c) => !c.pass) ? 'percentage failed through the sidecars' : '',
       fanboyReports.some((r) => r.faults.length || r.calls < FANBOY_MIN_CALLS) ? 'MathFanBoy saw wrong results or too few calls' : '',
     ].filter(Boolean);

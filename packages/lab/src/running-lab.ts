@@ -1,10 +1,10 @@
 // What the commands that work on a lab left up (`./lab pods|exec|policy|probe|metrics`) need of it.
 import { readFileSync } from 'node:fs';
-import { NAMESPACE } from '@calc/probe-matrix';
+import { NAMESPACE, VARIANTS, type Variant } from '@calc/probe-matrix';
 import { LabError } from './errors.js';
 import { labNamespaces } from './network.js';
 import { trySh } from './shell.js';
-import { ALL_PODS, DAPR_PODS, MESH_PODS, type Pod } from './topology.js';
+import { ALL_PODS, PODS_OF, type Pod } from './topology.js';
 import type { WorkloadUser } from './workload-user.js';
 
 /** Fails, saying what to do, unless every pod of the lab exists. */
@@ -18,10 +18,9 @@ export function requireUp(): void {
 /** `dapr/intruder`, `mesh/multiplication`: a pod by variant and workload, as `./lab pods` lists them. */
 export function podNamed(name: string): Pod {
   const [variant, workload] = name.split('/');
-  const pods = variant === 'dapr' ? DAPR_PODS : variant === 'mesh' ? MESH_PODS : [];
-  const pod = pods.find((p) => p.workload === workload);
+  const pod = (VARIANTS as readonly string[]).includes(variant ?? '') ? PODS_OF[variant as Variant].find((p) => p.workload === workload) : undefined;
   if (!pod) {
-    const names = [...DAPR_PODS, ...MESH_PODS].map((p) => `${p.variant}/${p.workload}`).join(', ');
+    const names = VARIANTS.flatMap((v) => PODS_OF[v].map((p) => `${p.variant}/${p.workload}`)).join(', ');
     throw new LabError('USAGE', `no pod named ${name}: use <variant>/<pod>, one of ${names} (namespaces ${NAMESPACE.dapr}, ${NAMESPACE.mesh})`);
   }
   return pod;

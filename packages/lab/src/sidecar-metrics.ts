@@ -1,9 +1,9 @@
-import { DAPR_METRICS_PORT, daprdStats, type SidecarStats } from '@calc/probe-matrix';
+import { DAPR_METRICS_PORT, daprdStats, type SidecarStats, type Variant } from '@calc/probe-matrix';
 import { frontendStats } from './mesh-proxy.js';
 import { statsSocketOf } from './mesh-variant.js';
 import type { PodRuntime } from './pods.js';
 import { LabError } from './errors.js';
-import { DAPR_PODS, MESH_PODS, type Pod } from './topology.js';
+import { DAPR_MESH_PODS, DAPR_PODS, MESH_PODS, type Pod } from './topology.js';
 
 /** The frontends where requests from other pods arrive (see proxyConfig): with an identity, and without. */
 const INBOUND_FRONTENDS = ['inbound_mtls', 'inbound_plaintext'];
@@ -15,7 +15,7 @@ async function daprdOf(runtime: PodRuntime, pod: Pod): Promise<SidecarStats> {
   const scraped = await runtime.probe(pod, { kind: 'http', url: `http://127.0.0.1:${DAPR_METRICS_PORT}/metrics`, keepBody: true });
   if (scraped.status !== 200 || scraped.body === undefined)
     throw new LabError('COMMAND_FAILED', `could not read daprd's metrics in ${pod.ns}: ${scraped.status ?? scraped.outcome} ${scraped.detail ?? ''}`.trim());
-  return { variant: 'dapr', service: pod.workload, sidecar: 'daprd', ...daprdStats(scraped.body) };
+  return { variant: pod.variant as Variant, service: pod.workload, sidecar: 'daprd', ...daprdStats(scraped.body) };
 }
 
 /** The stand-in proxy's counters, from its statistics socket. */
@@ -33,7 +33,11 @@ async function proxyOf(workDir: string, pod: Pod): Promise<SidecarStats> {
   };
 }
 
-/** Every service's sidecar counts, both variants, in topology order. */
+/** Every service's sidecar counts, in topology order: daprd in both Dapr variants (with the mesh, the mesh's own view is mesh-view.ts), the proxies. */
 export async function readSidecarStats(runtime: PodRuntime, workDir: string): Promise<SidecarStats[]> {
-  return Promise.all([...servicePods(DAPR_PODS).map((pod) => daprdOf(runtime, pod)), ...servicePods(MESH_PODS).map((pod) => proxyOf(workDir, pod))]);
+  return Promise.all([
+    ...servicePods(DAPR_PODS).map((pod) => daprdOf(runtime, pod)),
+    ...servicePods(MESH_PODS).map((pod) => proxyOf(workDir, pod)),
+    ...servicePods(DAPR_MESH_PODS).map((pod) => daprdOf(runtime, pod)),
+  ]);
 }

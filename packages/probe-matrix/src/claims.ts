@@ -13,10 +13,13 @@ export const CLAIMS = {
   'mesh-probe-gap': "Probe-path gap: an unauthenticated GET to the pod's probe paths is allowed even under a policy.",
   'call-graph-deputy':
     "A policy on multiplication alone does not protect multiplication: the intruder calls a percentage with no policy of its own, and percentage calls multiplication under its own, allowed identity (a confused deputy; the 422 RESULT_NOT_FINITE is multiplication's answer).",
-  'call-graph-mesh-closed': 'The fix is a policy on the deputy too: with only mathfanboy allowed to call percentage, the mesh denies everyone else on every route, and the chain still works for MathFanBoy.',
-  'call-graph-dapr-open': "Dapr's equivalent (an access-control policy on percentage) closes the Dapr route only: by pod IP the intruder still reaches percentage, and through it multiplication.",
+  'call-graph-mesh-closed':
+    'The fix is a policy on the deputy too: with only mathfanboy allowed to call percentage, the mesh denies everyone else on every route, and the chain still works for MathFanBoy.',
+  'call-graph-dapr-open':
+    "Dapr's equivalent (an access-control policy on percentage) closes the Dapr route only: by pod IP the intruder still reaches percentage, and through it multiplication.",
   'l4-dapr-out-of-scope': 'Dapr deals only with layer 7 (HTTP, gRPC): a TCP workload such as Redis is outside any Dapr policy, and every pod reaches it (PING → PONG).',
-  'combined-works': 'Dapr and a mesh together, as the article recommends (Dapr mTLS off, the mesh doing mTLS): calls by app ID go through both sidecars, and MathFanBoy and percentage still work.',
+  'combined-works':
+    'Dapr and a mesh together, as the article recommends (Dapr mTLS off, the mesh doing mTLS): calls by app ID go through both sidecars, and MathFanBoy and percentage still work.',
   'combined-mesh-enforces':
     "The mesh authorizes daprd's own port (50002) like the app's: a Dapr call from a caller the mesh does not allow is denied with gRPC's PERMISSION_DENIED, which the caller's daprd passes on as 403 ERR_DIRECT_INVOKE.",
   'combined-bypass-closed': 'With the mesh underneath, the pod-IP bypass is closed: the intruder and a Dapr app calling the pod IP are denied, and so is the deputy and Redis.',
@@ -24,7 +27,8 @@ export const CLAIMS = {
     "Without Dapr's mTLS a caller has no Dapr identity, so an access-control list left in place applies only its defaultAction: deny refuses even the callers it lists. The mesh must enforce instead.",
   'combined-dapr-mtls-opaque':
     "dapr/dapr#1852: with Dapr's own mTLS on as well, the mesh still carries and identifies the connection but sees only TLS — connections, no requests to authorize or count. With it off, the mesh sees every request (see the section on what the mesh saw).",
-  'l4-mesh': "A mesh deals with layer 4 too: Redis's port is opaque TCP with mTLS, only percentage's identity is authorized, and any other connection is accepted, then closed without an answer.",
+  'l4-mesh':
+    "A mesh deals with layer 4 too: Redis's port is opaque TCP with mTLS, only percentage's identity is authorized, and any other connection is accepted, then closed without an answer.",
 } as const;
 
 export type ClaimId = keyof typeof CLAIMS;

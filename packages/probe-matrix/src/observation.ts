@@ -55,7 +55,7 @@ export function judge(probe: Probe, observed: Observation): Verdict {
       : 'answer' in expected
         ? observed.answer === expected.answer
         : observed.status === expected.status &&
-        (expected.code === undefined || observed.code === expected.code) &&
-        (!expected.emptyBody || (observed.bodyBytes === 0 && observed.proxyError === undefined));
+          (expected.code === undefined || observed.code === expected.code) &&
+          (!expected.emptyBody || (observed.bodyBytes === 0 && observed.proxyError === undefined));
   return { probe, observed, expectedText: describeExpected(expected), observedText: describeObserved(observed), pass };
 }

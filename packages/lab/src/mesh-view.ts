@@ -1,0 +1,56 @@
+// dapr/dapr#1852, measured: what the mesh's proxy records of Dapr's own traffic (daprd to daprd on
+// 50002), with Dapr's mTLS off (the mesh sees every gRPC request) and on (only connections: TLS in TLS).
+import type { Section } from '@calc/probe-matrix';
+import { frontendStats, type FrontendStats } from './mesh-proxy.js';
+import { statsSocketOf } from './mesh-variant.js';
+
+export interface MeshView {
+  pod: string;
+  daprMtls: boolean;
+  /** Requests the proxy saw on daprd's port, the responses it saw, and those its policy denied. */
+  requests: number;
+  responses: FrontendStats['responses'];
+  denied: number;
+  /** Connections it carried there as opaque TCP. */
+  connections: number;
+}
+
+const sum = (frontends: Record<string, FrontendStats>, names: string[], pick: (f: FrontendStats) => number) =>
+  names.reduce((n, name) => n + (frontends[name] ? pick(frontends[name]) : 0), 0);
+
+async function viewOf(workDir: string, workload: string, daprMtls: boolean): Promise<MeshView> {
+  const f = await frontendStats(statsSocketOf(workDir, workload, 'dapr-mesh'));
+  const grpc = ['inbound_grpc_mtls', 'inbound_grpc_plaintext'];
+  const responses = { '1xx': 0, '2xx': 0, '3xx': 0, '4xx': 0, '5xx': 0 };
+  for (const name of grpc) for (const k of Object.keys(responses) as (keyof typeof responses)[]) responses[k] += f[name]?.responses[k] ?? 0;
+  return {
+    pod: `dapr-mesh/${workload}`,
+    daprMtls,
+    requests: sum(f, grpc, (x) => x.requests),
+    responses,
+    denied: sum(f, grpc, (x) => x.denied),
+    connections: sum(f, ['inbound_tcp_mtls'], (x) => x.sessions),
+  };
+}
+
+export async function readMeshView(workDir: string): Promise<MeshView[]> {
+  return Promise.all([viewOf(workDir, 'multiplication', false), viewOf(workDir, 'multiplication-daprmtls', true)]);
+}
+
+/** Passes when the mesh saw requests where Dapr's mTLS is off, and connections but no request where it is on. */
+export function meshViewSection(views: readonly MeshView[]): Section {
+  const [off, on] = [views.find((v) => !v.daprMtls), views.find((v) => v.daprMtls)];
+  return {
+    title: "What the mesh saw of Dapr's own traffic (daprd to daprd, port 50002): dapr/dapr#1852",
+    items: [
+      {
+        pass: off !== undefined && off.requests > 0,
+        text: `**Dapr's mTLS off** (${off?.pod}): the proxy saw **${off?.requests ?? 0}** gRPC requests, each authorized by its caller's mesh identity; ${off?.denied ?? 0} of them denied by its policy (gRPC's PERMISSION_DENIED in an HTTP 200). A mesh can authorize, count and time each call. (gRPC's own status is in trailers, which this stand-in does not read: it counts no success rate.)`,
+      },
+      {
+        pass: on !== undefined && on.connections > 0 && on.requests === 0,
+        text: `**Dapr's mTLS on as well** (${on?.pod}): the proxy carried **${on?.connections ?? 0}** connections, authorized by the caller's mesh identity, and saw **${on?.requests ?? 0}** requests: Dapr's TLS inside the mesh's is opaque, so no request to authorize, count or time, and no success rate.`,
+      },
+    ],
+  };
+}
