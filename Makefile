@@ -138,7 +138,7 @@ kind-deploy: ## apply k8s-dapr and k8s-linkerd (kubectl apply -k)
 	$(KIND) deploy
 kind-e2e: ## run the probe matrix in the cluster, as a Job; results/kind/findings.md
 	$(KIND) e2e
-kind-combined: ## Dapr + Linkerd together: reinstall Dapr with mTLS off, redeploy dapr-calculator (after kind-lab)
+kind-combined: ## Dapr + Linkerd together: reinstall Dapr with mTLS off, redeploy dapr-calculator, run its rows of the matrix (after kind-lab; results/kind-combined)
 	$(KIND) combined
 DRY_RUN ?=
 .PHONY: bench-kind

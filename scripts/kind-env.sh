@@ -20,6 +20,8 @@ GATEWAY_API_VERSION=v1.5.1
 GATEWAY_API_URL="https://github.com/kubernetes-sigs/gateway-api/releases/download/${GATEWAY_API_VERSION}/standard-install.yaml"
 # The bare intruder pods' image, as their manifest names it.
 INTRUDER_IMAGE=$(sed -n 's/^ *image: *//p' k8s-base/intruder.yaml)
+# Redis's, likewise.
+REDIS_IMAGE=$(sed -n 's/^ *image: *//p' k8s-base/redis/redis.yaml)
 # The project's images (PROJECT_IMAGES) and their TAG.
 # shellcheck source=scripts/images.sh
 source scripts/images.sh

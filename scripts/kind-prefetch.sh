@@ -44,7 +44,7 @@ rendered=$({
 public=()
 while read -r image; do public+=("${image}"); done < <(grep -oE '(ghcr\.io/dapr|cr\.l5d\.io/linkerd)/[a-z0-9-]+:[A-Za-z0-9._-]+' <<<"${rendered}" | sort -u)
 [ "${#public[@]}" -ge 4 ] || fail "the charts named ${#public[@]} images (${public[*]-none}): expected Dapr's and Linkerd's"
-public+=("${INTRUDER_IMAGE}")
+public+=("${INTRUDER_IMAGE}" "${REDIS_IMAGE}")
 
 # Every pinned image must exist for this engine's platform (Apple Silicon: arm64).
 platform=$(docker version --format '{{.Server.Os}}/{{.Server.Arch}}')

@@ -140,12 +140,13 @@ deploy() {
   done
 }
 
-# The e2e as a Job in the cluster (k8s-e2e): it prints its findings framed at the end of its log,
-# and they are cut out of it into results/kind/ here. Its exit code is the Job's container's.
+# The e2e as a Job in the cluster (k8s-e2e, or $1): it prints its findings framed at the end of its
+# log, and they are cut out of it into results/kind/ (or $2) here. Its exit code is the Job's container's.
 e2e() {
+  local job=${1:-k8s-e2e} results=${2:-results/kind}
   need kubectl cluster
   kubectl delete job e2e --namespace "${E2E_NAMESPACE}" --ignore-not-found --wait=true >/dev/null
-  kubectl apply -k k8s-e2e >/dev/null
+  kubectl apply -k "${job}" >/dev/null
   say "running the e2e in the cluster (Job ${E2E_NAMESPACE}/e2e)"
   local phase='' waited=0
   while :; do
@@ -157,17 +158,17 @@ e2e() {
     fi
     sleep 2 && waited=$((waited + 2))
   done
-  mkdir -p "${RUN_DIR}" results/kind
+  mkdir -p "${RUN_DIR}" "${results}"
   kubectl logs --follow --namespace "${E2E_NAMESPACE}" job/e2e | tee "${RUN_DIR}/e2e.log" |
     awk '/^----- BEGIN (findings\.md|findings\.json|report\.html) -----$/ { framed = 1 } !framed { print; fflush() } /^----- END (findings\.md|findings\.json|report\.html) -----$/ { framed = 0 }'
-  unframe_findings "${RUN_DIR}/e2e.log" results/kind
+  unframe_findings "${RUN_DIR}/e2e.log" "${results}"
   local code='' tries=0
   until [ -n "${code}" ] || ((tries >= 30)); do
     code=$(kubectl get pods --namespace "${E2E_NAMESPACE}" -l job-name=e2e -o jsonpath='{.items[0].status.containerStatuses[0].state.terminated.exitCode}' 2>/dev/null || true)
     [ -n "${code}" ] || { sleep 1 && tries=$((tries + 1)); }
   done
   [ -n "${code}" ] || fail "the e2e pod's exit code could not be read (kubectl get pods -n ${E2E_NAMESPACE})"
-  [ -s results/kind/findings.md ] && say "findings copied out of the Job: results/kind/findings.md, findings.json, report.html"
+  [ -s "${results}/findings.md" ] && say "findings copied out of the Job: ${results}/findings.md, findings.json, report.html"
   return "${code}"
 }
 
@@ -181,8 +182,8 @@ unframe_findings() {
 }
 
 # Dapr + Linkerd, as the article recommends: Dapr's mTLS is cluster-wide, so this reinstalls Dapr
-# with it off and redeploys dapr-calculator from k8s-dapr/overlays/with-linkerd (after kind-linkerd).
-# `make kind-dapr kind-deploy` restores the main run.
+# with it off, redeploys dapr-calculator from k8s-dapr/overlays/with-linkerd (after kind-linkerd) and
+# runs the e2e's dapr-mesh rows (results/kind-combined/). `make kind-dapr kind-deploy` restores the main run.
 combined() {
   need kubectl helm cluster
   DAPR_MTLS=false dapr
@@ -193,6 +194,7 @@ combined() {
     kubectl -n dapr-calculator rollout status "${deployment}" --timeout=300s
   done
   kubectl -n dapr-calculator get pods -o custom-columns=POD:.metadata.name,INIT:.spec.initContainers[*].name,CONTAINERS:.spec.containers[*].name
+  e2e k8s-e2e/combined results/kind-combined
 }
 
 # The benchmark in the cluster is the one step that runs on the host's Node (make bench-kind builds it).

@@ -15,7 +15,9 @@ import {
   probeSpec,
   sidecarSection,
   writeFindings,
-  workloadsOf,
+  MESHED,
+  VARIANTS,
+  WITH_DAPR,
   type CallerCounts,
   type Observation,
   type Section,
@@ -27,21 +29,22 @@ import { Cluster } from './cluster.js';
 import { judgeFanBoyLog } from './fanboy-log.js';
 import { daprFacts, linkerdFacts, noSidecarFacts, type PodSpecLike } from './injection.js';
 import { framedFindings } from './findings-frame.js';
-import { buildPlan, formatPlan } from './plan.js';
+import { buildPlan, DEFAULT_VARIANTS, formatPlan } from './plan.js';
 import { APP_PORT, containerOf, kindAddressing, NAMESPACE, probeCommand } from './platform.js';
 
 const ROOT = fileURLToPath(new URL('../../', import.meta.url));
 const RESULTS = `${ROOT}results/kind`;
 const PROBE_SOURCE = readFileSync(fileURLToPath(import.meta.resolve('@calc/probe-matrix/probe')), 'utf8');
-const USAGE = `usage: calc-e2e [--dry-run] [--variant dapr|mesh]... [--results DIR] [--print-findings]
+const USAGE = `usage: calc-e2e [--dry-run] [--variant dapr|mesh|dapr-mesh]... [--results DIR] [--print-findings]
 
 Runs the probe matrix against the kind lab (kubeconfig: the current context, or the pod's own
 service account when it runs in the cluster, as make kind-e2e runs it): waits for the rollouts,
 runs each probe inside its caller pod, checks the injection facts and MathFanBoy's output, writes
 findings.md and findings.json into DIR (default results/kind). --print-findings also prints both
 files, framed, at the end (make kind-e2e copies them out of the Job's log). --dry-run prints the
-plan as the equivalent kubectl commands and touches no cluster. Exit 0 all as expected, 1 a cell
-differs, 2 bad usage, 3 the cluster could not be used.`;
+plan as the equivalent kubectl commands and touches no cluster. --variant (default dapr and mesh)
+picks the deployments: dapr-mesh once make kind-combined has meshed dapr-calculator with Dapr's
+mTLS off. Exit 0 all as expected, 1 a cell differs, 2 bad usage, 3 the cluster could not be used.`;
 
 const say = (line: string) => process.stdout.write(`${line}\n`);
 
@@ -82,16 +85,20 @@ async function run(variants: Variant[], results: string, printFindings: boolean)
   const injection: Section = { title: 'Injection facts (live pod specs)', items: [] };
   const fanboys: Section = { title: 'MathFanBoy', items: [] };
   const callers: Partial<Record<Variant, CallerCounts>> = {};
+  const workloadsIn = (variant: Variant) => [...new Set(plan.probes.filter((p) => p.probe.variant === variant).flatMap((p) => [p.probe.caller, p.probe.target]))].sort();
+  // Redis has no Dapr sidecar; it is meshed where the namespace is.
+  const sidecarless = (variant: Variant, workload: string) => workload === 'intruder' || (workload === 'redis' && !MESHED[variant]);
   for (const variant of variants) {
-    const configurations = variant === 'dapr' ? await cluster.daprConfigurations(NAMESPACE[variant]) : [];
-    for (const workload of workloadsOf(variant)) {
+    const configurations = WITH_DAPR[variant] ? await cluster.daprConfigurations(NAMESPACE[variant]) : [];
+    for (const workload of workloadsIn(variant)) {
       const spec = (await podOf(variant, workload)).spec as PodSpecLike;
-      const facts =
-        workload === 'intruder'
-          ? noSidecarFacts(workload, spec)
-          : variant === 'dapr'
-            ? daprFacts(workload, spec, { appPort: APP_PORT, mtls: true, configurations })
-            : linkerdFacts(workload, spec);
+      const facts = sidecarless(variant, workload)
+        ? noSidecarFacts(workload, spec)
+        : [
+            // Dapr's mTLS is on alone, off under the mesh (make kind-combined reinstalls Dapr so).
+            ...(WITH_DAPR[variant] && workload !== 'redis' ? daprFacts(workload, spec, { appPort: APP_PORT, mtls: !MESHED[variant], configurations }) : []),
+            ...(MESHED[variant] ? linkerdFacts(workload, spec) : []),
+          ];
       injection.items.push(...facts.map((f) => ({ pass: f.pass, text: `${variant}: ${f.text}` })));
     }
     const fanboy = await podOf(variant, 'mathfanboy');
@@ -107,10 +114,12 @@ async function run(variants: Variant[], results: string, printFindings: boolean)
   say("==> reading every sidecar's own metrics (daprd :9090, linkerd-proxy :4191, through the API server's pod proxy)");
   const stats: SidecarStats[] = [];
   for (const variant of variants)
-    for (const workload of workloadsOf(variant).filter((w) => w !== 'intruder' && w !== 'mathfanboy')) {
+    for (const workload of workloadsIn(variant).filter((w) => w !== 'mathfanboy' && w !== 'redis' && !sidecarless(variant, w))) {
       const pod = (await podOf(variant, workload)).metadata!.name!;
-      const text = await cluster.metrics(NAMESPACE[variant], pod, variant === 'dapr' ? DAPR_METRICS_PORT : LINKERD.adminPort);
-      stats.push({ variant, service: workload, ...(variant === 'dapr' ? { sidecar: 'daprd', ...daprdStats(text) } : { sidecar: 'linkerd-proxy', ...linkerdStats(text) }) });
+      // With Dapr in the pod, daprd's counts (the mesh's own view of Dapr's traffic is in the local lab's findings).
+      const dapr = WITH_DAPR[variant];
+      const text = await cluster.metrics(NAMESPACE[variant], pod, dapr ? DAPR_METRICS_PORT : LINKERD.adminPort);
+      stats.push({ variant, service: workload, ...(dapr ? { sidecar: 'daprd', ...daprdStats(text) } : { sidecar: 'linkerd-proxy', ...linkerdStats(text) }) });
     }
   const expectedDenials = Object.fromEntries(variants.map((v) => [v, deniedBySidecar(verdicts, v)]));
   const sidecars = sidecarSection(stats, callers, expectedDenials);
@@ -158,9 +167,9 @@ async function main(): Promise<number> {
     say(USAGE);
     return 0;
   }
-  const variants = (parsed.values.variant ?? ['dapr', 'mesh']) as Variant[];
-  if (variants.some((v) => v !== 'dapr' && v !== 'mesh')) {
-    process.stderr.write(`calc-e2e: --variant must be dapr or mesh\n${USAGE}\n`);
+  const variants = (parsed.values.variant ?? DEFAULT_VARIANTS) as Variant[];
+  if (variants.some((v) => !VARIANTS.includes(v))) {
+    process.stderr.write(`calc-e2e: --variant must be one of ${VARIANTS.join(', ')}\n${USAGE}\n`);
     return 2;
   }
   if (parsed.values['dry-run']) {

@@ -1,4 +1,4 @@
-import { PROBES, describeExpected, probeSpec, workloadsOf, type Probe, type Variant } from '@calc/probe-matrix';
+import { PROBES, describeExpected, probeSpec, type Probe, type Variant } from '@calc/probe-matrix';
 import { containerOf, deploymentsOf, execTargetOf, kindAddressing, NAMESPACE, shellSpec } from './platform.js';
 
 export interface PlannedProbe {
@@ -16,15 +16,22 @@ export interface Plan {
   probes: PlannedProbe[];
 }
 
-export function buildPlan(variants: Variant[] = ['dapr', 'mesh']): Plan {
-  const rollouts = variants.flatMap((v) => deploymentsOf(workloadsOf(v)).map((deployment) => ({ namespace: NAMESPACE[v], deployment })));
-  const probes = PROBES.filter((p) => variants.includes(p.variant)).map((probe) => ({
+/** The probes kind runs: the matrix's, but those only the local lab can run (their `localOnly` says why). */
+export const KIND_PROBES = PROBES.filter((p) => p.localOnly === undefined);
+
+/** The variants of a kind run: Dapr and the mesh (make kind-e2e), or Dapr + mesh and the mesh (make kind-combined, after which dapr-calculator is meshed). */
+export const DEFAULT_VARIANTS: Variant[] = ['dapr', 'mesh'];
+
+export function buildPlan(variants: Variant[] = DEFAULT_VARIANTS): Plan {
+  const probes = KIND_PROBES.filter((p) => variants.includes(p.variant)).map((probe) => ({
     probe,
     namespace: NAMESPACE[probe.variant],
     caller: `app=${probe.caller}`,
     container: containerOf(probe.caller),
     ...(probe.route === 'pod-ip' || probe.route === 'dapr-internal' ? { needsIpOf: probe.target } : {}),
   }));
+  const workloads = (v: Variant) => [...new Set(probes.filter((p) => p.probe.variant === v).flatMap((p) => [p.probe.caller, p.probe.target]))].sort();
+  const rollouts = variants.flatMap((v) => deploymentsOf(workloads(v)).map((deployment) => ({ namespace: NAMESPACE[v], deployment })));
   return { rollouts, probes };
 }
 
@@ -46,16 +53,18 @@ export function formatPlan(plan: Plan): string {
       `kubectl -n ${p.namespace} exec ${execTargetOf(p.probe.caller)} -c ${p.container} -- node --input-type=module -e "$PROBE" ${specArg}`,
     );
   }
+  const skipped = PROBES.filter((p) => p.localOnly !== undefined && plan.probes.some((q) => q.probe.variant === p.variant));
+  for (const p of skipped) lines.push(`# [${p.id}] not on kind (make lab runs it): ${p.localOnly}`);
   lines.push(
     '',
     '# 4. injection facts from the live pod specs',
-    ...Object.values(NAMESPACE).map(
+    ...[...new Set(plan.probes.map((p) => p.namespace))].map(
       (ns) =>
         `kubectl -n ${ns} get pods -o custom-columns=POD:.metadata.name,INIT:.spec.initContainers[*].name,CONTAINERS:.spec.containers[*].name,CAPS:.spec.initContainers[*].securityContext.capabilities.add`,
     ),
     '',
     "# 5. MathFanBoy's calls, every printed result checked",
-    ...Object.values(NAMESPACE).map((ns) => `kubectl -n ${ns} logs deploy/mathfanboy -c app --tail=200`),
+    ...[...new Set(plan.probes.map((p) => p.namespace))].map((ns) => `kubectl -n ${ns} logs deploy/mathfanboy -c app --tail=200`),
   );
   return lines.join('\n');
 }

@@ -6,7 +6,7 @@ import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { parseObjects, render as kustomizeBuild } from '@calc/k8s-check';
-import { workloadsOf } from '@calc/probe-matrix';
+import { ALLOWED_CALLERS, workloadsOf } from '@calc/probe-matrix';
 import { aclWithoutMtls, daprdArgs, daprdOf, daprdStartupProblems, flagValue } from '../src/daprd-rules.js';
 import { daprFacts, noSidecarFacts, type PodSpecLike } from '../src/injection.js';
 import { APP_PORT } from '../src/platform.js';
@@ -58,7 +58,9 @@ describe("k8s-dapr through Dapr 1.18.3's own injector", () => {
       .map((p) => p.deployment)
       .sort();
     expect(patched).toEqual(['addition', 'division', 'mathfanboy', 'multiplication', 'multiplication-loopback', 'multiplication-token', 'percentage', 'subtraction']);
-    for (const workload of workloadsOf('dapr').filter((w) => w !== 'intruder')) expect(patched).toContain(workload);
+    // Redis is in the matrix and never injected: Dapr has no sidecar for a TCP server.
+    for (const workload of workloadsOf('dapr').filter((w) => w !== 'intruder' && w !== 'redis')) expect(patched).toContain(workload);
+    expect(injected.pods.find((p) => p.deployment === 'redis')).toMatchObject({ patched: false });
   });
 
   it.each(['addition', 'division', 'mathfanboy', 'multiplication', 'multiplication-loopback', 'multiplication-token', 'percentage', 'subtraction'])(
@@ -111,17 +113,18 @@ describe('the Dapr + Linkerd overlay, with Dapr installed with mTLS off', () => 
     injected = inject(manifests, false);
   }, 60_000);
 
-  it('daprd runs without mTLS and without an access-control Configuration, and survives start-up', () => {
+  it('daprd runs without mTLS and without an access-control Configuration (but on multiplication-acl), and survives start-up', () => {
     expect(injected.injector.mtlsEnabled).toBe(false);
-    for (const { deployment, pod } of injected.pods) {
+    for (const { deployment, pod } of injected.pods.filter((p) => p.patched)) {
       const facts = daprFacts(deployment, pod.spec, { appPort: APP_PORT, mtls: false, configurations: configurationsIn(manifests) });
       expect(
         facts.filter((f) => !f.pass).map((f) => f.text),
         deployment,
       ).toEqual([]);
-      expect(flagValue(daprdArgs(daprdOf(pod.spec)!), '--config'), deployment).toBeUndefined();
+      // The one copy that keeps the article's ACL, to show what it does without Dapr's mTLS.
+      expect(flagValue(daprdArgs(daprdOf(pod.spec)!), '--config'), deployment).toBe(deployment === 'multiplication-acl' ? 'multiplication' : undefined);
     }
-    expect(configurationsIn(manifests)).toEqual([]);
+    expect(configurationsIn(manifests)).toEqual(['multiplication']);
   });
 
   it("would deny every call if the main run's ACL were kept: no Dapr identity without Dapr's mTLS", () => {
@@ -129,10 +132,11 @@ describe('the Dapr + Linkerd overlay, with Dapr installed with mTLS off', () => 
     expect(aclWithoutMtls(acl)).toBe('denies every call');
   });
 
-  it("puts both of multiplication's ports under the same Linkerd authorization: the app port and daprd's 50002", () => {
+  // The matrix's policies (ALLOWED_CALLERS), where the mesh enforces them: on the app port and on daprd's 50002.
+  it.each(['multiplication', 'percentage'] as const)("puts both of %s's ports under the same Linkerd authorization: the app port and daprd's 50002", (service) => {
     const all = objects(manifests);
-    const servers = all.filter((o) => o.kind === 'Server' && o.spec.podSelector.matchLabels.app === 'multiplication');
-    const { pod } = injected.pods.find((p) => p.deployment === 'multiplication')!;
+    const servers = all.filter((o) => o.kind === 'Server' && o.spec.podSelector.matchLabels.app === service);
+    const { pod } = injected.pods.find((p) => p.deployment === service)!;
     const portOf = (port: string | number) =>
       typeof port === 'number' ? port : [...pod.spec.containers, ...(pod.spec.initContainers ?? [])].flatMap((c) => c.ports ?? []).find((p) => p.name === port)?.containerPort;
     expect(servers.map((s) => portOf(s.spec.port)).sort((a, b) => (a ?? 0) - (b ?? 0))).toEqual([8080, 50002]);
@@ -140,7 +144,7 @@ describe('the Dapr + Linkerd overlay, with Dapr installed with mTLS off', () => 
       const policies = all.filter((o) => o.kind === 'AuthorizationPolicy' && o.spec.targetRef.kind === 'Server' && o.spec.targetRef.name === server.metadata.name);
       expect(policies, server.metadata.name).toHaveLength(1);
       const auth = all.find((o) => o.kind === 'MeshTLSAuthentication' && o.metadata.name === policies[0]!.spec.requiredAuthenticationRefs[0].name)!;
-      expect(auth.spec.identityRefs.map((r: { name: string }) => r.name).sort()).toEqual(['mathfanboy', 'percentage']);
+      expect(auth.spec.identityRefs.map((r: { name: string }) => r.name).sort()).toEqual([...ALLOWED_CALLERS[service]].sort());
     }
   });
 });

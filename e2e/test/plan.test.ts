@@ -12,7 +12,12 @@ const probe = (id: string) => PROBES.find((p) => p.id === id)!;
 describe('the e2e plan (the same matrix as the local lab, addressed the Kubernetes way)', () => {
   it('waits for every Deployment the matrix names, and runs every probe', () => {
     const plan = buildPlan();
-    expect(plan.probes.map((p) => p.probe.id)).toEqual(PROBES.map((p) => p.id));
+    expect(plan.probes.map((p) => p.probe.id)).toEqual(PROBES.filter((p) => p.variant !== 'dapr-mesh').map((p) => p.id));
+    // After make kind-combined: every dapr-mesh row but those only the local lab can run.
+    const combined = buildPlan(['dapr-mesh']).probes.map((p) => p.probe.id);
+    expect(combined).toEqual(PROBES.filter((p) => p.variant === 'dapr-mesh' && !p.localOnly).map((p) => p.id));
+    expect(combined).toContain('dapr-mesh-mathfanboy-sidecar-acl');
+    expect(buildPlan(['dapr-mesh']).rollouts).toContainEqual({ namespace: 'dapr-calculator', deployment: 'multiplication-acl' });
     expect(plan.rollouts).toContainEqual({ namespace: 'dapr-calculator', deployment: 'multiplication-token' });
     expect(plan.rollouts).toContainEqual({ namespace: 'rest-calculator', deployment: 'multiplication-nopolicy' });
     expect(plan.rollouts.some((r) => r.deployment === 'intruder')).toBe(false);
@@ -40,7 +45,8 @@ describe('the e2e plan (the same matrix as the local lab, addressed the Kubernet
     expect(out).toContain(
       `kubectl -n rest-calculator exec deploy/addition -c app -- node --input-type=module -e "$PROBE" '{"kind":"http","method":"POST","url":"http://multiplication.rest-calculator.svc.cluster.local:5003/multiply","body":{"op1":6,"op2":7}}'`,
     );
-    expect(out.match(/^# \[/gm)).toHaveLength(PROBES.length);
+    expect(out.match(/^# \[[^\]]+\] (dapr|mesh):/gm)).toHaveLength(PROBES.filter((p) => p.variant !== 'dapr-mesh').length);
+    expect(out).toContain('kubectl -n dapr-calculator rollout status deployment/redis --timeout=180s');
   });
 });
 

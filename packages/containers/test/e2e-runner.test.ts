@@ -1,4 +1,4 @@
-// The kind lab's e2e runner as the cluster runs it (k8s-e2e/job.yaml): its image, its command, as
+// The kind lab's e2e runner as the cluster runs it (k8s-e2e/job/job.yaml): its image, its command, as
 // uid 1000 on a read-only root with an emptyDir-like /work. Without a cluster it can show its plan
 // and must fail fast and clearly when no API server answers.
 import { execFileSync, spawnSync } from 'node:child_process';
@@ -12,7 +12,7 @@ const ROOT = fileURLToPath(new URL('../../../', import.meta.url));
 const engine = useEngine();
 if (!engine.available) console.warn(`\n!!! container tests NOT RUN: ${engine.reason}\n`);
 
-const job = parseObjects(readFileSync(`${ROOT}k8s-e2e/job.yaml`, 'utf8')).find((o) => o.kind === 'Job')!;
+const job = parseObjects(readFileSync(`${ROOT}k8s-e2e/job/job.yaml`, 'utf8')).find((o) => o.kind === 'Job')!;
 const container = job.spec.template.spec.containers[0] as { image: string; command: string[] };
 const securityContext = job.spec.template.spec.securityContext as { runAsUser: number; runAsGroup: number };
 

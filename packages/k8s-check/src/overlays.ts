@@ -24,4 +24,5 @@ export const OVERLAYS = [
   'k8s-linkerd/overlays/server-authorization',
   'k8s-linkerd/overlays/no-policy',
   'k8s-e2e',
+  'k8s-e2e/combined',
 ];

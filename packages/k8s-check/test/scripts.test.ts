@@ -190,6 +190,7 @@ describe('make kind-prefetch, with stand-ins for docker, helm and curl', () => {
     'ghcr.io/dapr/dapr:1.18.3',
     'ghcr.io/dapr/daprd:1.18.3',
     'node:24.21.0-bookworm-slim',
+    'redis:7.0.15-bookworm',
   ];
   const stubs = (singleArch = '') => {
     const base = KIND_PATH_STUBS();

@@ -143,7 +143,7 @@ export async function run(keep: boolean): Promise<number> {
       runtime.processes,
     );
     const meshView = await readMeshView(WORK_DIR);
-    const seen = sidecarSection(stats, callerCounts(fanboyReports), { dapr: deniedBySidecar(verdicts, 'dapr'), mesh: deniedBySidecar(verdicts, 'mesh') });
+    const seen = sidecarSection(stats, callerCounts(fanboyReports), Object.fromEntries(VARIANTS.map((v) => [v, deniedBySidecar(verdicts, v)])));
 
     const findings: Findings = {
       platform: 'local',

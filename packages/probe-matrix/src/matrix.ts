@@ -120,6 +120,14 @@ export const PROBES: readonly Probe[] = [
   { id: 'dapr-intruder-pod-ip-token', variant: 'dapr', caller: 'intruder', route: 'pod-ip', target: 'multiplication-token', ...MULTIPLY, expected: { status: 401, code: 'UNAUTHORIZED' }, claim: 'mitigation-app-token' },
   { id: 'dapr-addition-pod-ip-token', variant: 'dapr', caller: 'addition', route: 'pod-ip', target: 'multiplication-token', ...MULTIPLY, expected: { status: 401, code: 'UNAUTHORIZED' }, claim: 'mitigation-app-token' },
   { id: 'dapr-mathfanboy-sidecar-token', variant: 'dapr', caller: 'mathfanboy', route: 'dapr-sidecar', target: 'multiplication-token', ...MULTIPLY, expected: { status: 200 }, claim: 'mitigation-app-token' },
+  // The whole call graph: percentage may call multiplication, so whoever reaches percentage reaches multiplication.
+  // A Dapr policy on percentage too holds on the Dapr route only.
+  { id: 'dapr-mathfanboy-sidecar-percentage', variant: 'dapr', caller: 'mathfanboy', route: 'dapr-sidecar', target: 'percentage', ...THROUGH_PERCENTAGE, expected: MULTIPLICATION_ANSWERED, claim: 'call-graph-dapr-open' },
+  { id: 'dapr-addition-sidecar-percentage', variant: 'dapr', caller: 'addition', route: 'dapr-sidecar', target: 'percentage', ...THROUGH_PERCENTAGE, expected: DENIED_BY_DAPR, claim: 'call-graph-dapr-open' },
+  { id: 'dapr-intruder-pod-ip-deputy', variant: 'dapr', caller: 'intruder', route: 'pod-ip', target: 'percentage', ...THROUGH_PERCENTAGE, expected: MULTIPLICATION_ANSWERED, claim: 'call-graph-dapr-open', finding: true },
+  // Layer 4: Redis, the TCP store percentage uses. Dapr has no say over it.
+  { id: 'dapr-intruder-redis', variant: 'dapr', caller: 'intruder', route: 'redis', target: 'redis', ...PING, expected: PONG, claim: 'l4-dapr-out-of-scope' },
+  { id: 'dapr-addition-redis', variant: 'dapr', caller: 'addition', route: 'redis', target: 'redis', ...PING, expected: PONG, claim: 'l4-dapr-out-of-scope' },
 
   // Mesh: the policy holds on every route.
   { id: 'mesh-percentage-service', variant: 'mesh', caller: 'percentage', route: 'service', target: 'multiplication', ...MULTIPLY, expected: { status: 200 }, claim: 'mesh-allows' },
@@ -132,20 +140,13 @@ export const PROBES: readonly Probe[] = [
   { id: 'mesh-intruder-pod-ip', variant: 'mesh', caller: 'intruder', route: 'pod-ip', target: 'multiplication', ...MULTIPLY, expected: DENIED_BY_MESH, claim: 'mesh-denies-unmeshed' },
   { id: 'mesh-intruder-pod-ip-nopolicy', variant: 'mesh', caller: 'intruder', route: 'pod-ip', target: 'multiplication-nopolicy', ...MULTIPLY, expected: { status: 200 }, claim: 'mesh-default-open' },
   { id: 'mesh-intruder-probe-path', variant: 'mesh', caller: 'intruder', route: 'pod-ip', target: 'multiplication', method: 'GET', path: '/readyz', expected: { status: 200 }, claim: 'mesh-probe-gap', finding: true },
-
-  // The whole call graph: percentage may call multiplication, so whoever reaches percentage reaches multiplication.
+  // The call graph: the deputy with no policy of its own, then percentage with one.
   { id: 'mesh-intruder-pod-ip-deputy', variant: 'mesh', caller: 'intruder', route: 'pod-ip', target: 'percentage-nopolicy', ...THROUGH_PERCENTAGE, expected: MULTIPLICATION_ANSWERED, claim: 'call-graph-deputy', finding: true },
   { id: 'mesh-mathfanboy-service-percentage', variant: 'mesh', caller: 'mathfanboy', route: 'service', target: 'percentage', ...THROUGH_PERCENTAGE, expected: MULTIPLICATION_ANSWERED, claim: 'call-graph-mesh-closed' },
   { id: 'mesh-intruder-service-percentage', variant: 'mesh', caller: 'intruder', route: 'service', target: 'percentage', ...THROUGH_PERCENTAGE, expected: DENIED_BY_MESH, claim: 'call-graph-mesh-closed' },
   { id: 'mesh-intruder-pod-ip-percentage', variant: 'mesh', caller: 'intruder', route: 'pod-ip', target: 'percentage', ...THROUGH_PERCENTAGE, expected: DENIED_BY_MESH, claim: 'call-graph-mesh-closed' },
   { id: 'mesh-addition-pod-ip-percentage', variant: 'mesh', caller: 'addition', route: 'pod-ip', target: 'percentage', ...THROUGH_PERCENTAGE, expected: DENIED_BY_MESH, claim: 'call-graph-mesh-closed' },
-  { id: 'dapr-mathfanboy-sidecar-percentage', variant: 'dapr', caller: 'mathfanboy', route: 'dapr-sidecar', target: 'percentage', ...THROUGH_PERCENTAGE, expected: MULTIPLICATION_ANSWERED, claim: 'call-graph-dapr-open' },
-  { id: 'dapr-addition-sidecar-percentage', variant: 'dapr', caller: 'addition', route: 'dapr-sidecar', target: 'percentage', ...THROUGH_PERCENTAGE, expected: DENIED_BY_DAPR, claim: 'call-graph-dapr-open' },
-  { id: 'dapr-intruder-pod-ip-deputy', variant: 'dapr', caller: 'intruder', route: 'pod-ip', target: 'percentage', ...THROUGH_PERCENTAGE, expected: MULTIPLICATION_ANSWERED, claim: 'call-graph-dapr-open', finding: true },
-
-  // Layer 4: Redis, a TCP workload percentage uses. Dapr has no say over it; the mesh authorizes the connection.
-  { id: 'dapr-intruder-redis', variant: 'dapr', caller: 'intruder', route: 'redis', target: 'redis', ...PING, expected: PONG, claim: 'l4-dapr-out-of-scope' },
-  { id: 'dapr-addition-redis', variant: 'dapr', caller: 'addition', route: 'redis', target: 'redis', ...PING, expected: PONG, claim: 'l4-dapr-out-of-scope' },
+  // Layer 4: the mesh authorizes the connection, and closes anyone else's.
   { id: 'mesh-percentage-redis', variant: 'mesh', caller: 'percentage', route: 'redis', target: 'redis', ...PING, expected: PONG, claim: 'l4-mesh' },
   { id: 'mesh-addition-redis', variant: 'mesh', caller: 'addition', route: 'redis', target: 'redis', ...PING, expected: CLOSED_BY_MESH, claim: 'l4-mesh' },
   { id: 'mesh-intruder-redis', variant: 'mesh', caller: 'intruder', route: 'redis', target: 'redis', ...PING, expected: CLOSED_BY_MESH, claim: 'l4-mesh' },

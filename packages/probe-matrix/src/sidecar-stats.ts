@@ -118,5 +118,7 @@ export function sidecarSection(stats: SidecarStats[], callers: Partial<Record<Va
  * the policy's 403 (a Dapr call by pod IP never reaches daprd, so it is not among them).
  */
 export function deniedBySidecar(verdicts: readonly Verdict[], variant: Variant): number {
+  // Under the mesh, every denial of multiplication happens in its proxy, before daprd.
+  if (variant === 'dapr-mesh') return 0;
   return verdicts.filter((v) => v.probe.variant === variant && v.probe.target === 'multiplication' && 'status' in v.probe.expected && v.probe.expected.status === 403).length;
 }

@@ -27,11 +27,32 @@ describe('the probe matrix', () => {
     }
     for (const p of rows('mesh-denies-unmeshed')) expect(p.caller, p.id).toBe('intruder');
     expect(meshDenial).toEqual({ status: 403, emptyBody: LINKERD.httpDenial.body === '' });
+    // The call graph: multiplication's own answer (its 422) means the deputy reached it.
+    const reached = { status: 422, code: 'RESULT_NOT_FINITE' };
+    for (const p of rows('call-graph-deputy')) expect([p.variant, p.target, p.expected], p.id).toEqual(['mesh', 'percentage-nopolicy', reached]);
+    for (const p of rows('call-graph-mesh-closed')) expect(p.expected, p.id).toEqual(p.caller === 'mathfanboy' ? reached : meshDenial);
+    for (const p of rows('call-graph-dapr-open')) if (p.route === 'pod-ip') expect(p.expected, p.id).toEqual(reached);
+    // Layer 4: only percentage's connection is answered where the mesh holds; all are in Dapr.
+    for (const p of rows('l4-dapr-out-of-scope')) expect([p.variant, p.route, p.expected], p.id).toEqual(['dapr', 'redis', { answer: '+PONG' }]);
+    for (const p of rows('l4-mesh')) expect(p.expected, p.id).toEqual(p.caller === 'percentage' ? { answer: '+PONG' } : { outcome: LINKERD.tcpDenial });
+    // With the mesh under Dapr, every way around the policy is closed.
+    for (const p of rows('combined-bypass-closed')) expect([p.variant, p.expected], p.id).toEqual(['dapr-mesh', p.route === 'redis' ? { outcome: 'closed' } : meshDenial]);
   });
 
   it('names the workloads each platform must run', () => {
-    expect(workloadsOf('dapr')).toEqual(['addition', 'intruder', 'mathfanboy', 'multiplication', 'multiplication-loopback', 'multiplication-token', 'percentage']);
-    expect(workloadsOf('mesh')).toEqual(['addition', 'intruder', 'mathfanboy', 'multiplication', 'multiplication-nopolicy', 'percentage']);
+    expect(workloadsOf('dapr')).toEqual(['addition', 'intruder', 'mathfanboy', 'multiplication', 'multiplication-loopback', 'multiplication-token', 'percentage', 'redis']);
+    expect(workloadsOf('mesh')).toEqual(['addition', 'intruder', 'mathfanboy', 'multiplication', 'multiplication-nopolicy', 'percentage', 'percentage-nopolicy', 'redis']);
+    expect(workloadsOf('dapr-mesh')).toEqual([
+      'addition',
+      'intruder',
+      'mathfanboy',
+      'multiplication',
+      'multiplication-acl',
+      'multiplication-daprmtls',
+      'percentage',
+      'percentage-daprmtls',
+      'redis',
+    ]);
   });
 });
 
