@@ -35,6 +35,8 @@ export const NOTES = [
   'Local lab: Linux network namespaces on one bridge play the pods; the bridge lives in a namespace of its own and every address exists only inside the lab.',
   `Dapr: real daprd and sentry ${DAPR_VERSION} with mTLS. daprd resolves app IDs with the nameformat resolver to \`<app-id>-dapr.dapr-calculator.lab\`, mapped in each pod's hosts file (Kubernetes: the \`<app-id>-dapr\` Service). Every sidecar has a Configuration for that; only multiplication's pods carry the access-control policy.`,
   'Mesh: Linkerd-style transparent mTLS with HAProxy and iptables, not Linkerd itself (the kind lab runs the real one). Interception, mTLS between meshed pods and a per-identity policy work as in Linkerd; HAProxy 2.6 authorizes by the certificate subject CN (`<serviceaccount>.rest-calculator`) where Linkerd reads the full identity from the SAN.',
+  "Dapr + mesh: each pod runs daprd (Dapr's mTLS off) and the stand-in proxy; daprd's port 50002 is authorized request by request as gRPC (as a Linkerd `Server` with `proxyProtocol: gRPC`), a denial answered as Linkerd answers gRPC (HTTP 200, grpc-status 7). The pods named `-daprmtls` keep Dapr's own mTLS on (with the Dapr variant's Sentry), under the mesh's; on Kubernetes Dapr's mTLS is one cluster-wide setting, so kind cannot run them.",
+  "Layer 4: Debian's redis-server (7.0.15, as the kind lab's `redis:7.0.15-bookworm`), which percentage counts its calls in; in the meshed variants its port is opaque TCP under a policy that lets only percentage's identity connect.",
   'Namespaces share one filesystem and process table: the lab demonstrates routing and policy, not isolation.',
 ];
 

@@ -8,3 +8,4 @@ export * from './observation.js';
 export * from './report.js';
 export * from './sidecar-stats.js';
 export * from './report-html.js';
+export * from './article.js';

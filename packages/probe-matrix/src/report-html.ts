@@ -25,6 +25,8 @@ export interface FindingsJson {
     observed: { status?: number; answer?: string };
   }>;
   claims: Array<{ claim: string; text: string; pass: boolean; finding: boolean }>;
+  /** The article's lists and what tests each item (report.ts, articleLines). */
+  article?: string[];
   sections: Section[];
   notes: string[];
 }
@@ -236,6 +238,7 @@ export function renderReport(f: FindingsJson): string {
 <div class="panels">${variants.map((v) => panelSvg(v, f, numberOf)).join('\n')}</div>
 <h2>Probe matrix</h2>${matrix}
 <h2>Claims</h2><ul>${f.claims.map((c) => `<li>${mark(c.pass)} <strong>${escapeHtml(c.claim)}</strong>${c.finding ? ' (finding)' : ''}: ${inline(c.text)}</li>`).join('')}</ul>
+<h2>The article's lists, and what tests each item</h2><ul>${(f.article ?? []).map((line) => `<li>${inline(line.replace(/^- /, ''))}</li>`).join('')}</ul>
 ${sections}
 <h2>Notes</h2><ul>${f.notes.map((n) => `<li>${inline(n)}</li>`).join('')}</ul>
 <script>${SCRIPT}</script>

@@ -1,5 +1,6 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { ARTICLE } from './article.js';
 import { CLAIMS, type ClaimId } from './claims.js';
 import type { Verdict } from './observation.js';
 import { renderReport } from './report-html.js';
@@ -66,6 +67,20 @@ export function claimResults(verdicts: Verdict[]): Array<{ claim: ClaimId; text:
   });
 }
 
+/** The article's lists, each item with what tests it here (claims and how they came out, a section) or why nothing does. */
+export function articleLines(f: Pick<Findings, 'verdicts' | 'sections'>): string[] {
+  const claims = new Map(claimResults(f.verdicts).map((c) => [c.claim, c]));
+  return ARTICLE.map((item) => {
+    // Only what ran on this platform (kind runs no local-only row, and the dapr-mesh rows after make kind-combined).
+    const ran = (item.claims ?? []).filter((c) => f.verdicts.some((v) => v.probe.claim === c));
+    const tested = ran.map((c) => `${claims.get(c)?.pass ? '✅' : '❌'} ${c}`);
+    const section = item.section && f.sections.find((s) => s.title === item.section);
+    if (section) tested.push(`${section.items.every((i) => i.pass) ? '✅' : '❌'} section "${item.section}"`);
+    const how = tested.length ? tested.join(', ') : `**not tested**: ${item.notTested ?? 'not in this run (make lab runs it)'}`;
+    return `- *${item.list}*: ${item.text} — ${how}`;
+  });
+}
+
 function markdown(f: Findings): string {
   const table = [
     '| | variant | caller | route | target | expected | observed | claim |',
@@ -93,6 +108,10 @@ ${table.join('\n')}
 
 ${claims.join('\n')}
 
+## The article's lists, and what tests each item
+
+${articleLines(f).join('\n')}
+
 ${sections.join('\n')}
 ## Notes
 
@@ -114,6 +133,7 @@ export function writeFindings(dir: string, findings: Findings): void {
       pass: v.pass,
     })),
     claims: claimResults(findings.verdicts),
+    article: articleLines(findings),
   };
   writeFileSync(join(dir, 'findings.json'), `${JSON.stringify(json, null, 2)}\n`);
   writeFileSync(join(dir, 'findings.md'), markdown(findings));

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { CLAIMS, judge, LINKERD, PROBES, workloadsOf } from '../src/index.js';
+import { ARTICLE, CLAIMS, judge, LINKERD, PROBES, workloadsOf } from '../src/index.js';
 
 describe('the probe matrix', () => {
   it('has unique ids, and every row tests a known claim', () => {
@@ -79,5 +79,17 @@ describe('judge', () => {
     const verdict = judge(probe('dapr-intruder-pod-ip-loopback'), { status: 200 });
     expect(verdict).toMatchObject({ pass: false, expectedText: 'refused', observedText: '200' });
     expect(judge(probe('dapr-intruder-internal-grpc'), { outcome: 'tls-rejected' }).pass).toBe(true);
+  });
+});
+
+describe("the article's lists", () => {
+  it('ties every item to claims of the matrix, a section, or says why it is not tested', () => {
+    for (const item of ARTICLE) {
+      expect(Boolean(item.claims?.length || item.section || item.notTested), item.text).toBe(true);
+      for (const claim of item.claims ?? []) expect(Object.keys(CLAIMS), item.text).toContain(claim);
+    }
+    // Every claim answers one of the article's items, but the two gaps the lab found beyond it.
+    const covered = new Set<string>(ARTICLE.flatMap((i) => i.claims ?? []));
+    expect(Object.keys(CLAIMS).filter((c) => !covered.has(c))).toEqual(['mesh-probe-gap', 'call-graph-deputy']);
   });
 });
