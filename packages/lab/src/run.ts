@@ -74,15 +74,18 @@ async function bringUp(runtime: PodRuntime<Pod>, step: Step): Promise<{ daprd: s
   checkReadable(runtime.user, [entryOf('percentage', 'dapr'), bin.daprd, bin.sentry]);
   say(`==> apps, daprd and sentry run as uid ${runtime.user.uid} (unprivileged); the proxies as uid ${PROXY_UID}`);
   await step(`creating ${ALL_PODS.length} pods (network namespaces) on a bridge`, () => createNetwork());
-  const [daprCa, meshCa] = await step('issuing the Dapr and mesh certificate authorities', () => [
+  // One mesh authority per meshed variant: their certificates are named by workload, and their pods never meet.
+  const [daprCa, meshCa, daprMeshCa] = await step('issuing the Dapr and mesh certificate authorities', () => [
     createAuthority(join(WORK_DIR, 'pki', 'dapr'), 'cluster.local'),
     createAuthority(join(WORK_DIR, 'pki', 'mesh'), 'root.linkerd.cluster.local'),
+    createAuthority(join(WORK_DIR, 'pki', 'dapr-mesh'), 'root.linkerd.cluster.local'),
   ]);
   const sidecars = (pods: Pod[]) => pods.filter((p) => p.sidecar).length;
   const mtls = await step("starting Dapr's control plane (sentry)", () => startDaprControlPlane(runtime, WORK_DIR, daprCa!, bin));
   await step(
     `starting the three variants: daprd ×${sidecars(DAPR_PODS)}; HAProxy ×${sidecars(MESH_PODS)}; daprd and HAProxy ×${sidecars(DAPR_MESH_PODS)}; their apps and Redis`,
-    () => Promise.all([startDaprVariant(runtime, WORK_DIR, bin, mtls), startMeshVariant(runtime, WORK_DIR, meshCa!), startDaprMeshVariant(runtime, WORK_DIR, meshCa!, bin, mtls)]),
+    () =>
+      Promise.all([startDaprVariant(runtime, WORK_DIR, bin, mtls), startMeshVariant(runtime, WORK_DIR, meshCa!), startDaprMeshVariant(runtime, WORK_DIR, daprMeshCa!, bin, mtls)]),
   );
   return bin;
 }
@@ -107,7 +110,7 @@ export async function up(): Promise<number> {
   releaseLock();
   say('');
   for (const line of podsTable()) say(line);
-  say(`\n==> the lab is up (${((performance.now() - started) / 1000).toFixed(1)} s), MathFanBoy calling in both variants. Next:`);
+  say(`\n==> the lab is up (${((performance.now() - started) / 1000).toFixed(1)} s), MathFanBoy calling in every variant. Next:`);
   say('    ./lab probe                      the probe matrix against the running lab');
   say('    ./lab exec dapr/intruder -- curl -s -X POST -H content-type:application/json -d \'{"op1":6,"op2":7}\' http://multiplication-dapr/multiply');
   say('    ./lab policy mesh off            and ./lab probe again; docs/walkthrough.md has every exercise');

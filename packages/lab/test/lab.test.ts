@@ -38,7 +38,7 @@ const labNamespaces = () =>
     .split('\n')
     .filter((l) => l.startsWith('calclab-'));
 
-describe('make lab: both variants for real, the probe matrix, findings', () => {
+describe('make lab: the three variants for real, the probe matrix, findings', () => {
   let run: Awaited<ReturnType<typeof cli>>;
   let findings: any;
   beforeAll(async () => {
@@ -80,8 +80,8 @@ describe('make lab: both variants for real, the probe matrix, findings', () => {
     expect(dapr.statuses).toContain(502);
   });
 
-  it('MathFanBoy made real calls in both variants and every result it printed is right', () => {
-    expect(findings.data.fanboys.map((f: { variant: string }) => f.variant).sort()).toEqual(['dapr', 'mesh']);
+  it('MathFanBoy made real calls in every variant and every result it printed is right', () => {
+    expect(findings.data.fanboys.map((f: { variant: string }) => f.variant).sort()).toEqual(['dapr', 'dapr-mesh', 'mesh']);
     for (const fanboy of findings.data.fanboys) {
       expect(fanboy.calls).toBeGreaterThanOrEqual(20);
       expect(fanboy.faults).toEqual([]);
@@ -101,7 +101,12 @@ describe('make lab: both variants for real, the probe matrix, findings', () => {
 
   it("denies as Linkerd does: 403, empty body, no l5d-proxy-error; counted in the proxy's own statistics", () => {
     const denied = PROBES.filter((p) => p.variant === 'mesh' && 'status' in p.expected && p.expected.status === 403);
-    expect(denied.map((p) => p.id).sort()).toEqual(['mesh-addition-pod-ip', 'mesh-addition-service', 'mesh-intruder-pod-ip', 'mesh-intruder-service']);
+    expect(
+      denied
+        .filter((p) => p.target === 'multiplication')
+        .map((p) => p.id)
+        .sort(),
+    ).toEqual(['mesh-addition-pod-ip', 'mesh-addition-service', 'mesh-intruder-pod-ip', 'mesh-intruder-service']);
     for (const probe of denied) {
       const { observed } = findings.verdicts.find((v: { id: string }) => v.id === probe.id);
       expect(observed, probe.id).toMatchObject({ status: 403, bodyBytes: 0 });
@@ -115,7 +120,7 @@ describe('make lab: both variants for real, the probe matrix, findings', () => {
     const section = findings.sections.find((s: { title: string }) => s.title.startsWith('What the sidecars saw'));
     expect(section.items.filter((i: { pass: boolean }) => !i.pass)).toEqual([]);
     const of = (variant: string, service: string) => findings.data.sidecars.find((s: { variant: string; service: string }) => s.variant === variant && s.service === service);
-    for (const variant of ['dapr', 'mesh']) {
+    for (const variant of ['dapr', 'mesh', 'dapr-mesh']) {
       const fanboy = findings.data.fanboys.find((f: { variant: string }) => f.variant === variant);
       // MathFanBoy's errors from percentage, plus the composition check's deliberate 502s: at least as many.
       expect(of(variant, 'percentage').failures, variant).toBeGreaterThanOrEqual(fanboy.byService.percentage.errors);
@@ -124,6 +129,40 @@ describe('make lab: both variants for real, the probe matrix, findings', () => {
     // daprd counts only the denial on its own route (addition through its daprd); the proxy counts all four.
     expect(of('dapr', 'multiplication')).toMatchObject({ sidecar: 'daprd', denials: 1 });
     expect(of('mesh', 'multiplication')).toMatchObject({ sidecar: 'HAProxy (stand-in)', denials: 4 });
+    // Under the mesh, multiplication's daprd sees no denial: its proxy denied them all first.
+    expect(of('dapr-mesh', 'multiplication')).toMatchObject({ sidecar: 'daprd', denials: 0 });
+  });
+
+  it("layer 4: percentage counted its calls in Redis, and Redis's proxy closed the connections it did not authorize", () => {
+    const byVariant = Object.fromEntries(findings.data.layer4.map((r: { variant: string }) => [r.variant, r]));
+    for (const variant of ['dapr', 'mesh']) {
+      const fanboy = findings.data.fanboys.find((f: { variant: string }) => f.variant === variant);
+      expect(byVariant[variant].counted, variant).toBeGreaterThanOrEqual(fanboy.byService.percentage.calls);
+      expect(byVariant[variant].counted, variant).toBeGreaterThan(0);
+    }
+    expect(byVariant.mesh.denied).toEqual({ counted: 2, expected: 2 });
+    expect(byVariant.dapr.denied).toBeUndefined();
+  });
+
+  it("dapr/dapr#1852: the mesh sees Dapr's gRPC requests with Dapr's mTLS off, only connections with it on", () => {
+    const off = findings.data.meshView.find((v: { daprMtls: boolean }) => !v.daprMtls);
+    const on = findings.data.meshView.find((v: { daprMtls: boolean }) => v.daprMtls);
+    expect(off.requests).toBeGreaterThan(0);
+    // addition's call through its daprd, denied by the mesh on daprd's port.
+    expect(off.denied).toBe(1);
+    expect(on).toMatchObject({ requests: 0, denied: 0 });
+    expect(on.connections).toBeGreaterThan(0);
+  });
+
+  it('shows what the injection did: interception rules in every meshed pod, none in Dapr pods or intruders', () => {
+    const { injection } = findings.data;
+    expect(injection.problems).toEqual([]);
+    const of = (pod: string) => injection.pods.find((p: { pod: string }) => p.pod === pod);
+    expect(of('mesh/multiplication').interception.inbound.length).toBeGreaterThan(0);
+    expect(of('dapr-mesh/multiplication').interception.outbound.length).toBeGreaterThan(0);
+    expect(of('dapr-mesh/multiplication').sidecars.sort()).toEqual(['daprd', 'proxy']);
+    expect(of('dapr/multiplication')).toMatchObject({ interception: { inbound: [], outbound: [] }, sidecars: ['daprd'] });
+    expect(of('mesh/intruder')).toMatchObject({ interception: { inbound: [], outbound: [] }, sidecars: [] });
   });
 
   it('draws report.html from the findings: every probe an arrow and a row', () => {
@@ -138,14 +177,14 @@ describe('make lab: both variants for real, the probe matrix, findings', () => {
     const { hygiene } = findings.data;
     expect(hygiene.problems).toEqual([]);
     const names = new Set(hygiene.processes.map((p: { name: string }) => p.name));
-    expect([...names].sort()).toEqual(['app', 'daprd', 'proxy', 'sentry']);
+    expect([...names].sort()).toEqual(['app', 'daprd', 'proxy', 'redis', 'sentry']);
     for (const p of hygiene.processes.filter((p: { name: string }) => p.name !== 'proxy')) {
       expect(p.uid, `${p.name} in ${p.pod}`).not.toBe(0);
       expect(p.uid, `${p.name} in ${p.pod}`).not.toBe(2102);
       expect(p.capEff, `${p.name} in ${p.pod}`).toMatch(/^0+$/);
     }
-    // Both authorities' root and issuer keys (4), and each of the 7 meshed workloads' key and bundle (.pem).
-    expect(hygiene.keyFiles.length).toBe(18);
+    // The three authorities' root and issuer keys (6), and each of the 19 meshed pods' key and bundle (.pem).
+    expect(hygiene.keyFiles.length).toBe(6 + 2 * 19);
     expect(hygiene.keyFiles.filter((k: { mode: string }) => k.mode !== '600')).toEqual([]);
     expect(hygiene.keyFiles.map((k: { file: string }) => k.file)).toContain('pki/mesh/multiplication.pem');
   });
@@ -181,10 +220,11 @@ const netnsEtc = () => readdirSync('/etc/netns').filter((d) => d.startsWith('cal
 describe('Ctrl-C during make lab, at any moment, leaves nothing behind and exits 130 with one line', () => {
   it.each([
     ['while clearing an earlier run', 'clearing what an earlier run left', 0],
-    ['while creating the pods', 'creating 18 pods', 0],
+    ['while creating the pods', 'pods (network namespaces) on a bridge', 0],
     ['while issuing the certificate authorities', 'issuing the Dapr and mesh', 0],
-    ['as the variants start', 'starting both variants', 200],
-    ['while the variants start', 'starting both variants', 2000],
+    ["while Dapr's control plane starts", "starting Dapr's control plane", 0],
+    ['as the variants start', 'starting the three variants', 200],
+    ['while the variants start', 'starting the three variants', 2000],
     ['during the probe matrix', 'running the probe matrix', 300],
     ["while MathFanBoy's calls are counted", 'letting MathFanBoy make', 100],
   ])('%s', async (_when, marker, delayMs) => {

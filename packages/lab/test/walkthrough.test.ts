@@ -53,5 +53,12 @@ describe('docs/walkthrough.md, run as a reader runs it', () => {
     expect(refused.output.trim()).toBe('ECONNREFUSED');
   });
 
+  it("the kind blocks' Redis PING works, inside the local pods (answered in Dapr, closed in the mesh)", () => {
+    const script = /node -e '(const s=require\("net"\)[^']*)' redis/.exec(DOC)?.[1];
+    expect(script).toBeDefined();
+    expect(shell(`./lab exec dapr/intruder -- node -e "$script" redis`, { script: script! }).output.trim()).toBe('+PONG');
+    expect(shell(`./lab exec mesh/intruder -- node -e "$script" redis`, { script: script! }).output.trim()).toBe('closed');
+  });
+
   it.each(named(steps.slice(-1), steps.length - 1))('%s', (_name, step) => run(step));
 });
