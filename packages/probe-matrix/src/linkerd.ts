@@ -22,8 +22,10 @@ export const LINKERD = {
 
   /**
    * A denied gRPC request (a `Server` with `proxyProtocol: gRPC`, as daprd's port 50002 is in the
-   * combined deployment): HTTP 200 with `grpc-status` 7 (PERMISSION_DENIED) and no body
-   * (linkerd/app/core/src/errors/respond.rs: gRPC requests get a gRPC error).
+   * combined deployment): HTTP 200, `content-length: 0`, `grpc-status` 7 (PERMISSION_DENIED), and a
+   * `grpc-message` for a meshed peer. linkerd/app/inbound/src/http/server.rs, `ServerRescue`: an
+   * `HttpRouteUnauthorized` is `permission_denied`; linkerd/app/core/src/errors/respond.rs,
+   * `grpc_response`: a gRPC request gets it as a gRPC status.
    */
   grpcDenial: { grpcStatus: 7 },
 
