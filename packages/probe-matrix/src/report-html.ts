@@ -52,6 +52,7 @@ const COLUMNS = [
 ];
 /** Pods without a sidecar: the intruder everywhere; Redis in the Dapr variant (Dapr has no sidecar for a TCP server). */
 const UNMESHED: Record<Variant, string[]> = { dapr: ['intruder', 'redis'], mesh: ['intruder'], 'dapr-mesh': ['intruder'] };
+/** What runs beside each app (Redis, in a Dapr variant, has at most the proxy). */
 const SIDECAR: Record<Variant, string> = { dapr: 'daprd', mesh: 'proxy', 'dapr-mesh': 'daprd + proxy' };
 const TITLE: Record<Variant, string> = {
   dapr: 'Dapr — namespace dapr-calculator',
@@ -87,7 +88,7 @@ function podSvg(variant: Variant, columns: string[][], workload: string): string
   const appHeight = meshed ? 44 : POD.height;
   const sidecar = meshed
     ? `<rect class="sidecar ${variant}" x="${at.x + 6}" y="${at.y + appHeight}" width="${POD.width - 12}" height="${POD.height - appHeight - 6}" rx="4"/>
-<text class="small" x="${at.x + POD.width / 2}" y="${at.y + appHeight + 17}">${SIDECAR[variant]}</text>`
+<text class="small" x="${at.x + POD.width / 2}" y="${at.y + appHeight + 17}">${workload === 'redis' ? 'proxy' : SIDECAR[variant]}</text>`
     : '';
   return `<g class="pod${meshed ? '' : ' unmeshed'}"><rect x="${at.x}" y="${at.y}" width="${POD.width}" height="${POD.height}" rx="8"/>
 <text x="${at.x + POD.width / 2}" y="${at.y + 27}">${escapeHtml(workload)}</text>${sidecar}</g>`;
@@ -167,7 +168,7 @@ ${rows.map((r, i) => `<tr ${rowAttributes(i)}>${r.map((c) => `<td>${c}</td>`).jo
 }
 
 const STYLE = `
-body { font: 14px/1.45 system-ui, sans-serif; margin: 24px; color: #1f2328; max-width: 1260px; }
+body { font: 14px/1.45 system-ui, sans-serif; margin: 24px; color: #1f2328; max-width: 1560px; }
 h1 { font-size: 22px; margin: 0 0 4px; } h2 { font-size: 17px; margin: 28px 0 8px; }
 .verdict { font-weight: 600; } .ok { color: #1a7f37; font-weight: 700; } .bad { color: #cf222e; font-weight: 700; }
 .panels { display: flex; flex-wrap: wrap; gap: 16px; }
@@ -176,6 +177,7 @@ h1 { font-size: 22px; margin: 0 0 4px; } h2 { font-size: 17px; margin: 28px 0 8p
 .namespace { fill: #f6f8fa; stroke: #d0d7de; }
 .pod rect { fill: #fff; stroke: #57606a; } .pod.unmeshed > rect { stroke-dasharray: 5 3; fill: #fff8c5; }
 .sidecar.dapr { fill: #ddf4ff; stroke: #0969da; } .sidecar.mesh { fill: #fbefff; stroke: #8250df; }
+.sidecar.dapr-mesh { fill: #eef1ff; stroke: #6639ba; }
 .arrow path { fill: none; stroke-width: 2; } .arrow.denied path { stroke-dasharray: 6 4; }
 .arrow.as-expected path { stroke: #1a7f37; } .arrow.differs path { stroke: #cf222e; stroke-width: 3; }
 .arrow circle { fill: #fff; stroke: #57606a; } .arrow text { font-size: 10px; }
