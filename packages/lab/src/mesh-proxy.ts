@@ -174,6 +174,31 @@ export interface ProxyOptions {
 }
 
 /**
+ * An inbound port's first frontend: TLS (a meshed peer's mTLS) is told from plaintext by its first
+ * bytes, and each is handed on, with the original addresses (PROXY protocol), to the frontend that
+ * serves it: abns@<name>-mtls and abns@<name>-plaintext.
+ */
+function splitByTls(name: string, port: number): string {
+  return `frontend ${name}
+  bind :${port}
+  mode tcp
+  tcp-request inspect-delay 2s
+  tcp-request content accept if { req.ssl_hello_type 1 }
+  tcp-request content accept if { req.len gt 0 }
+  use_backend ${name}_to_mtls if { req.ssl_hello_type 1 }
+  default_backend ${name}_to_plaintext
+
+backend ${name}_to_mtls
+  mode tcp
+  server mtls abns@${name}-mtls send-proxy-v2
+
+backend ${name}_to_plaintext
+  mode tcp
+  server plaintext abns@${name}-plaintext send-proxy-v2
+`;
+}
+
+/**
  * HAProxy as a Linkerd-style sidecar. Outbound: every connection the app opens arrives here and is
  * sent on to its original destination, with mTLS (this pod's certificate) when the destination is
  * meshed. Inbound: TLS is told from plaintext by peeking at the first bytes; an mTLS client is
@@ -247,30 +272,14 @@ backend inbound_tcp_original
   const grpc = o.grpcPort
     ? `
 # gRPC inbound (daprd's port ${o.grpcPort}, Dapr's mTLS off): HTTP/2 inside the mesh's mTLS, request by request.
-frontend inbound_grpc
-  bind :${INBOUND_GRPC_PORT}
-  mode tcp
-  tcp-request inspect-delay 2s
-  tcp-request content accept if { req.ssl_hello_type 1 }
-  tcp-request content accept if { req.len gt 0 }
-  use_backend inbound_grpc_to_mtls if { req.ssl_hello_type 1 }
-  default_backend inbound_grpc_to_plaintext
-
-backend inbound_grpc_to_mtls
-  mode tcp
-  server mtls abns@inbound-grpc-mtls send-proxy-v2
-
-backend inbound_grpc_to_plaintext
-  mode tcp
-  server plaintext abns@inbound-grpc-plaintext send-proxy-v2
-
+${splitByTls('inbound_grpc', INBOUND_GRPC_PORT)}
 frontend inbound_grpc_mtls
-  bind abns@inbound-grpc-mtls accept-proxy ${mtls} verify required proto h2
+  bind abns@inbound_grpc-mtls accept-proxy ${mtls} verify required proto h2
   mode http
 ${grpcMtlsRule}  default_backend grpc_app
 
 frontend inbound_grpc_plaintext
-  bind abns@inbound-grpc-plaintext accept-proxy proto h2
+  bind abns@inbound_grpc-plaintext accept-proxy proto h2
   mode http
 ${grpcPlaintextRule}  default_backend grpc_app
 
@@ -292,23 +301,7 @@ defaults
   timeout http-request 10s
 
 ${outbound('outbound', OUTBOUND_PORT, 'http')}
-frontend inbound
-  bind :${INBOUND_PORT}
-  mode tcp
-  tcp-request inspect-delay 2s
-  tcp-request content accept if { req.ssl_hello_type 1 }
-  tcp-request content accept if { req.len gt 0 }
-  use_backend inbound_to_mtls if { req.ssl_hello_type 1 }
-  default_backend inbound_to_plaintext
-
-backend inbound_to_mtls
-  mode tcp
-  server mtls abns@inbound-mtls send-proxy-v2
-
-backend inbound_to_plaintext
-  mode tcp
-  server plaintext abns@inbound-plaintext send-proxy-v2
-
+${splitByTls('inbound', INBOUND_PORT)}
 frontend inbound_mtls
   bind abns@inbound-mtls accept-proxy ${mtls} verify optional
   mode http
