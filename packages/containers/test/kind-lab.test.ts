@@ -138,4 +138,26 @@ describe.skipIf(!engine.available)('make kind-lab with only Docker, kind, kubect
     expect(run.stdout).toContain('==> every cell as expected');
     expect(run.stdout).not.toContain('----- BEGIN');
   });
+
+  it('then make kind-combined: Dapr reinstalled with mTLS off, dapr-calculator meshed, and the e2e run for the dapr-mesh rows into results/kind-combined', () => {
+    const env = { PATH: bin, HOME: state, LOG: join(state, 'calls.log'), DOCKER_HOST: process.env.DOCKER_HOST ?? '' };
+    const combined = spawnSync(join(bin, 'make'), ['--no-print-directory', '-C', ROOT, 'kind-combined', 'TOOLCHAIN=.absent'], { env, encoding: 'utf8', timeout: 300_000 });
+    expect(combined.status, combined.stdout + combined.stderr).toBe(0);
+    const after = readFileSync(join(state, 'calls.log'), 'utf8').trim().split('\n').slice(calls.length);
+    expect(after).toContainEqual(expect.stringMatching(/^helm upgrade --install dapr .*--set global\.mtls\.enabled=false/));
+    expect(after.filter((c) => c.startsWith('kubectl apply -k'))).toEqual(['kubectl apply -k k8s-dapr/overlays/with-linkerd', 'kubectl apply -k k8s-e2e/combined']);
+    const job = parseObjects(readFileSync(join(state, 'applied-k8s-e2e_combined.yaml'), 'utf8')).find((o) => o.kind === 'Job')!;
+    expect(job.spec.template.spec.containers[0].command).toEqual([
+      'node',
+      'main.js',
+      '--results',
+      '/work/results',
+      '--print-findings',
+      '--variant',
+      'dapr-mesh',
+      '--variant',
+      'mesh',
+    ]);
+    expect(readFileSync(join(ROOT, 'results', 'kind-combined', 'findings.md'), 'utf8')).toBe(FINDINGS_MD);
+  });
 });
