@@ -26,7 +26,7 @@ describe("the kind manifests' policies are the probe matrix's", () => {
     for (const service of ['multiplication', 'percentage'] as const) {
       const configuration = all.find((o) => o.kind === 'Configuration' && o.metadata.name === service);
       expect(configuration?.spec.accessControl.defaultAction, service).toBe('deny');
-      expect(sorted(configuration.spec.accessControl.policies.map((p: { appId: string }) => p.appId)), service).toEqual(sorted(ALLOWED_CALLERS[service]));
+      expect(sorted(configuration!.spec.accessControl.policies.map((p: { appId: string }) => p.appId)), service).toEqual(sorted(ALLOWED_CALLERS[service]));
     }
   });
 
