@@ -17,7 +17,8 @@ export const CLAIMS = {
     'The fix is a policy on the deputy too: with only mathfanboy allowed to call percentage, the mesh denies everyone else on every route, and the chain still works for MathFanBoy.',
   'call-graph-dapr-open':
     "Dapr's equivalent (an access-control policy on percentage) closes the Dapr route only: by pod IP the intruder still reaches percentage, and through it multiplication.",
-  'l4-dapr-out-of-scope': 'Dapr deals only with layer 7 (HTTP, gRPC): a TCP workload such as Redis is outside any Dapr policy, and every pod reaches it (PING → PONG).',
+  'l4-dapr-out-of-scope':
+    'Dapr deals only with layer 7 (HTTP, gRPC): a TCP workload such as Redis is outside any Dapr policy, and every pod reaches it (PING → PONG). Only the network could stop it (a Kubernetes NetworkPolicy, as for the app port; the lab adds none for Redis).',
   'combined-works':
     'Dapr and a mesh together, as the article recommends (Dapr mTLS off, the mesh doing mTLS): calls by app ID go through both sidecars, and MathFanBoy and percentage still work.',
   'combined-mesh-enforces':
