@@ -64,6 +64,23 @@ async function run(variants: Variant[], results: string, printFindings: boolean)
     return pods.get(key)!;
   };
 
+  const workloadsIn = (variant: Variant) => [...new Set(plan.probes.filter((p) => p.probe.variant === variant).flatMap((p) => [p.probe.caller, p.probe.target]))].sort();
+  // Redis has no Dapr sidecar; it is meshed where the namespace is.
+  const sidecarless = (variant: Variant, workload: string) => workload === 'intruder' || (workload === 'redis' && !MESHED[variant]);
+  /** Every sidecar's own counts (with Dapr in the pod, daprd's; the mesh's own view of Dapr's traffic is in the local lab's findings). */
+  const readStats = async (): Promise<SidecarStats[]> => {
+    const stats: SidecarStats[] = [];
+    for (const variant of variants)
+      for (const workload of workloadsIn(variant).filter((w) => w !== 'mathfanboy' && w !== 'redis' && !sidecarless(variant, w))) {
+        const pod = (await podOf(variant, workload)).metadata!.name!;
+        const dapr = WITH_DAPR[variant];
+        const text = await cluster.metrics(NAMESPACE[variant], pod, dapr ? DAPR_METRICS_PORT : LINKERD.adminPort);
+        stats.push({ variant, service: workload, ...(dapr ? { sidecar: 'daprd', ...daprdStats(text) } : { sidecar: 'linkerd-proxy', ...linkerdStats(text) }) });
+      }
+    return stats;
+  };
+  const baseline = await readStats();
+
   say(`==> running ${plan.probes.length} probes, each from inside its caller pod`);
   const verdicts: Verdict[] = [];
   for (const planned of plan.probes) {
@@ -85,9 +102,6 @@ async function run(variants: Variant[], results: string, printFindings: boolean)
   const injection: Section = { title: 'Injection facts (live pod specs)', items: [] };
   const fanboys: Section = { title: 'MathFanBoy', items: [] };
   const callers: Partial<Record<Variant, CallerCounts>> = {};
-  const workloadsIn = (variant: Variant) => [...new Set(plan.probes.filter((p) => p.probe.variant === variant).flatMap((p) => [p.probe.caller, p.probe.target]))].sort();
-  // Redis has no Dapr sidecar; it is meshed where the namespace is.
-  const sidecarless = (variant: Variant, workload: string) => workload === 'intruder' || (workload === 'redis' && !MESHED[variant]);
   for (const variant of variants) {
     const configurations = WITH_DAPR[variant] ? await cluster.daprConfigurations(NAMESPACE[variant]) : [];
     for (const workload of workloadsIn(variant)) {
@@ -111,16 +125,12 @@ async function run(variants: Variant[], results: string, printFindings: boolean)
     });
   }
 
-  say("==> reading every sidecar's own metrics (daprd :9090, linkerd-proxy :4191, through the API server's pod proxy)");
-  const stats: SidecarStats[] = [];
-  for (const variant of variants)
-    for (const workload of workloadsIn(variant).filter((w) => w !== 'mathfanboy' && w !== 'redis' && !sidecarless(variant, w))) {
-      const pod = (await podOf(variant, workload)).metadata!.name!;
-      // With Dapr in the pod, daprd's counts (the mesh's own view of Dapr's traffic is in the local lab's findings).
-      const dapr = WITH_DAPR[variant];
-      const text = await cluster.metrics(NAMESPACE[variant], pod, dapr ? DAPR_METRICS_PORT : LINKERD.adminPort);
-      stats.push({ variant, service: workload, ...(dapr ? { sidecar: 'daprd', ...daprdStats(text) } : { sidecar: 'linkerd-proxy', ...linkerdStats(text) }) });
-    }
+  say("==> reading every sidecar's own metrics again (daprd :9090, linkerd-proxy :4191, through the API server's pod proxy)");
+  // Denials only since the probes began: a pod's counters keep an earlier run's (make kind-e2e twice).
+  const stats = (await readStats()).map((after) => {
+    const before = baseline.find((b) => b.variant === after.variant && b.service === after.service);
+    return { ...after, denials: after.denials - (before?.denials ?? 0) };
+  });
   const expectedDenials = Object.fromEntries(variants.map((v) => [v, deniedBySidecar(verdicts, v)]));
   const sidecars = sidecarSection(stats, callers, expectedDenials);
 

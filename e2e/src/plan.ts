@@ -1,4 +1,4 @@
-import { PROBES, describeExpected, probeSpec, type Probe, type Variant } from '@calc/probe-matrix';
+import { PROBES, describeExpected, dialsPodIp, probeSpec, type Probe, type Variant } from '@calc/probe-matrix';
 import { containerOf, deploymentsOf, execTargetOf, kindAddressing, NAMESPACE, shellSpec } from './platform.js';
 
 export interface PlannedProbe {
@@ -28,7 +28,7 @@ export function buildPlan(variants: Variant[] = DEFAULT_VARIANTS): Plan {
     namespace: NAMESPACE[probe.variant],
     caller: `app=${probe.caller}`,
     container: containerOf(probe.caller),
-    ...(probe.route === 'pod-ip' || probe.route === 'dapr-internal' ? { needsIpOf: probe.target } : {}),
+    ...(dialsPodIp(probe.route) ? { needsIpOf: probe.target } : {}),
   }));
   const workloads = (v: Variant) => [...new Set(probes.filter((p) => p.probe.variant === v).flatMap((p) => [p.probe.caller, p.probe.target]))].sort();
   const rollouts = variants.flatMap((v) => deploymentsOf(workloads(v)).map((deployment) => ({ namespace: NAMESPACE[v], deployment })));

@@ -23,6 +23,13 @@ describe('the e2e plan (the same matrix as the local lab, addressed the Kubernet
     expect(plan.rollouts.some((r) => r.deployment === 'intruder')).toBe(false);
   });
 
+  it('looks up the pod IP of every target a probe dials by pod IP (the app port, 50002, Redis)', () => {
+    for (const planned of [...buildPlan().probes, ...buildPlan(['dapr-mesh']).probes]) {
+      const spec = probeSpec(planned.probe, kindAddressing(planned.needsIpOf ? new Map([[planned.needsIpOf, '10.244.0.9']]) : new Map()));
+      expect(JSON.stringify(spec), planned.probe.id).not.toContain('__IP__');
+    }
+  });
+
   it('addresses each route as the cluster does', () => {
     const at = (ip: string) => kindAddressing(new Map([['multiplication', ip]]));
     expect(probeSpec(probe('dapr-addition-sidecar'), at(''))).toMatchObject({ url: 'http://127.0.0.1:3500/v1.0/invoke/multiplication/method/multiply', method: 'POST' });

@@ -24,6 +24,11 @@ export type ProbeSpec =
   | { kind: 'tls'; host: string; port: number }
   | { kind: 'tcp'; host: string; port: number; send: string };
 
+/** Whether a route dials the target's pod IP (a platform must look it up first). */
+export function dialsPodIp(route: Probe['route']): boolean {
+  return route === 'pod-ip' || route === 'dapr-internal' || route === 'redis';
+}
+
 /** What the probe script must do, inside the caller's pod, for one row of the matrix on one platform. */
 export function probeSpec(probe: Probe, at: Addressing): ProbeSpec {
   const method = probe.method === 'GET' ? 'GET' : 'POST';
