@@ -144,6 +144,11 @@ DRY_RUN ?=
 .PHONY: bench-kind
 bench-kind: build ## the benchmark inside the kind cluster, run from the host's Node (COMBINED=1 after the with-linkerd overlay; DRY_RUN=1 prints the plan)
 	$(if $(DRY_RUN),node e2e/dist/bench-kind.js --dry-run $(if $(COMBINED),--combined),$(KIND) bench $(if $(COMBINED),--combined))
+.PHONY: kind-airgap kind-airgap-down
+kind-airgap: build lab-tools ## the Dapr half of the kind lab here, air-gapped: Kubernetes, kind, Dapr built from source, kind on podman (root; minutes the first time; not in make test); results/kind-airgap
+	scripts/kind-airgap.sh
+kind-airgap-down: ## delete the air-gapped kind cluster
+	scripts/kind-airgap.sh down
 kind-down: ## delete the kind cluster
 	$(KIND) down
 kind-lab: ## the whole kind lab in order (preflight, cluster, images, Dapr, Linkerd, deploy, e2e): needs Docker, kind, kubectl, helm, openssl

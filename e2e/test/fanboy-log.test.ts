@@ -14,8 +14,8 @@ describe("MathFanBoy's log in the kind e2e", () => {
     const verdict = judgeFanBoyLog(log, new Date('2026-11-25T10:00:05Z'));
     expect(verdict).toMatchObject({ pass: true, calls: 2, skipped: 2, faults: [] });
     // What it counted per service covers every call, judged or not: the sidecars saw them all.
-    expect(verdict.byService.multiplication).toEqual({ calls: 3, errors: 2 });
-    expect(verdict.byService.addition).toEqual({ calls: 1, errors: 0 });
+    expect(verdict.byService.multiplication).toEqual({ calls: 3, errors: 2, deliberate: 0 });
+    expect(verdict.byService.addition).toEqual({ calls: 1, errors: 0, deliberate: 0 });
   });
 
   it('still catches a wrong result or an unexpected error after the rollouts', () => {

@@ -18,13 +18,37 @@ export function parseCallRecord(line: string): CallOutcome | undefined {
 }
 
 /** MathFanBoy's calls and the errors it got back, per service: what it counted, to set beside its callees' sidecars. */
-export function callsByService(calls: readonly CallOutcome[]): Record<(typeof OPERATION_SERVICES)[number], { calls: number; errors: number }> {
-  const counts = Object.fromEntries(OPERATION_SERVICES.map((s) => [s, { calls: 0, errors: 0 }])) as Record<(typeof OPERATION_SERVICES)[number], { calls: number; errors: number }>;
+export function callsByService(calls: readonly CallOutcome[]): Record<(typeof OPERATION_SERVICES)[number], ServiceCalls> {
+  const counts = Object.fromEntries(OPERATION_SERVICES.map((s) => [s, { calls: 0, errors: 0, deliberate: 0 }])) as Record<(typeof OPERATION_SERVICES)[number], ServiceCalls>;
   for (const call of calls) {
     counts[call.service].calls += 1;
     if (call.result === undefined) counts[call.service].errors += 1;
+    if (isDeliberateError(call)) counts[call.service].deliberate += 1;
   }
   return counts;
+}
+
+/**
+ * Per service: calls, the errors MathFanBoy got, and of those the deliberate ones, which the
+ * callee answered itself (a call that failed on the caller's side, e.g. before a name resolved at
+ * start-up, never reached the callee's sidecar).
+ */
+export interface ServiceCalls {
+  calls: number;
+  errors: number;
+  deliberate: number;
+}
+
+/** Percentage's 502 carrying division's 422 DIVISION_BY_ZERO (its own zero divisor), or division's 422 for a zero op2. */
+export function isDeliberateError({ service, operands, status, code, downstream }: CallOutcome): boolean {
+  const percentages =
+    service === 'percentage' &&
+    status === 502 &&
+    code === 'DOWNSTREAM_ERROR' &&
+    downstream?.service === 'division' &&
+    downstream.status === 422 &&
+    downstream.code === 'DIVISION_BY_ZERO';
+  return percentages || (service === 'division' && operands.op2 === 0 && status === 422 && code === 'DIVISION_BY_ZERO');
 }
 
 /**
@@ -41,15 +65,6 @@ export function faultIn(call: CallOutcome): string | undefined {
     const expected = service === 'percentage' ? compute('division', { op1: compute('multiplication', operands), op2: 100 }) : compute(service, operands);
     return Object.is(call.result, expected) ? undefined : `${name} gave ${call.result}, expected ${expected}`;
   }
-  const { downstream } = call;
-  const deliberate =
-    service === 'percentage' &&
-    call.status === 502 &&
-    call.code === 'DOWNSTREAM_ERROR' &&
-    downstream?.service === 'division' &&
-    downstream.status === 422 &&
-    downstream.code === 'DIVISION_BY_ZERO';
-  const callersZero = service === 'division' && op2 === 0 && call.status === 422 && call.code === 'DIVISION_BY_ZERO';
-  if (deliberate || callersZero) return undefined;
+  if (isDeliberateError(call)) return undefined;
   return `${name} failed unexpectedly: ${call.status ?? 'no answer'} ${call.code}: ${call.message}`;
 }

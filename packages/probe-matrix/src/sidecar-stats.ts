@@ -17,8 +17,8 @@ export interface SidecarStats {
   denials: number;
 }
 
-/** What MathFanBoy itself counted per service: its calls and the errors it got back. */
-export type CallerCounts = Record<string, { calls: number; errors: number }>;
+/** What MathFanBoy itself counted per service: its calls, the errors it got back, and the deliberate ones among them. */
+export type CallerCounts = Record<string, { calls: number; errors: number; deliberate?: number }>;
 
 export interface Sample {
   name: string;
@@ -95,13 +95,14 @@ export function sidecarSection(stats: SidecarStats[], callers: Partial<Record<Va
     const of = (service: string) => stats.find((s) => s.variant === variant && s.service === service);
     const percentage = of('percentage');
     const multiplication = of('multiplication');
-    const fanboyErrors = callers[variant]?.percentage?.errors ?? 0;
+    // Its deliberate errors, which percentage answered itself (a call that failed on MathFanBoy's side never reached it).
+    const fanboyErrors = callers[variant]?.percentage?.deliberate ?? callers[variant]?.percentage?.errors ?? 0;
     const seen = percentage?.failures ?? 0;
     const denials = multiplication?.denials ?? 0;
     const pass = seen >= fanboyErrors && (fanboyErrors === 0 || seen > 0) && denials === expectedDenials[variant];
     return {
       pass,
-      text: `**${variant}** (${percentage?.sidecar ?? 'no sidecar'}): percentage's sidecar counted **${seen}** server errors (MathFanBoy got ${fanboyErrors} from it); multiplication's counted **${denials}** denials (the matrix expects ${expectedDenials[variant]} that reach it)`,
+      text: `**${variant}** (${percentage?.sidecar ?? 'no sidecar'}): percentage's sidecar counted **${seen}** server errors (MathFanBoy got ${fanboyErrors} deliberate ones from it); multiplication's counted **${denials}** denials (the matrix expects ${expectedDenials[variant]} that reach it)`,
     };
   });
   return {
