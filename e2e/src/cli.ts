@@ -135,16 +135,19 @@ async function run(variants: Variant[], results: string, printFindings: boolean)
   const sidecars = sidecarSection(stats, callers, expectedDenials);
 
   const sections = [sidecars, injection, fanboys];
+  const meshed = variants.some((v) => MESHED[v]);
   const pass = verdicts.every((v) => v.pass) && sections.every((s) => s.items.every((i) => i.pass));
   writeFindings(results, {
     platform: 'kind',
     generatedAt: new Date().toISOString(),
     durationSeconds: (performance.now() - started) / 1000,
-    versions: { dapr: PINNED.dapr, linkerd: `${LINKERD.version} (proxy ${LINKERD.proxyVersion})`, kubernetes: '1.35.0 (kind)' },
+    versions: { dapr: PINNED.dapr, ...(meshed ? { linkerd: `${LINKERD.version} (proxy ${LINKERD.proxyVersion})` } : {}), kubernetes: '1.35.0 (kind)' },
     verdicts,
     sections,
     data: { sidecars: stats },
-    notes: ['Kind lab: real Kubernetes, real Dapr (Helm) and real Linkerd; probes run with `kubectl exec`-style exec inside the caller pods.'],
+    notes: [
+      `Kind lab: real Kubernetes, real Dapr (Helm)${meshed ? ' and real Linkerd' : '; no Linkerd in this run'}; probes run with \`kubectl exec\`-style exec inside the caller pods.`,
+    ],
     pass,
   });
   say('');
