@@ -17,13 +17,8 @@ fail() { printf 'base image: %s\n' "$*" >&2; exit 1; }
 if docker image inspect "${IMAGE}" >/dev/null 2>&1; then echo "${IMAGE}"; exit 0; fi
 [ -x "${NODE_BIN}" ] || fail "${NODE_BIN} is missing: run 'make deps' first"
 
-# The first Debian mirror apt uses (deb822 or one-line sources), so the build uses what this machine reaches.
-debian_mirror() {
-  local uri
-  uri=$(sed -n 's/^URIs: *\(http[^ ]*\/debian\)\/* *$/\1/p' /etc/apt/sources.list.d/*.sources 2>/dev/null | head -1)
-  [ -n "${uri}" ] || uri=$(sed -n 's/^deb \(\[[^]]*\] \)\{0,1\}\(http[^ ]*\/debian\)\/* .*/\2/p' /etc/apt/sources.list /etc/apt/sources.list.d/*.list 2>/dev/null | head -1)
-  echo "${uri:-http://deb.debian.org/debian}"
-}
+# shellcheck source=scripts/debian-mirror.sh
+source scripts/debian-mirror.sh
 
 if [ ! -s "${ROOTFS}" ]; then
   [ "$(id -u)" = 0 ] || fail "building the Debian root filesystem needs root (debootstrap): run 'sudo make images' once"

@@ -13,6 +13,8 @@ cd "$(dirname "$0")/.."
 source versions.env
 # shellcheck source=scripts/kind-env.sh
 source scripts/kind-env.sh
+# shellcheck source=scripts/debian-mirror.sh
+source scripts/debian-mirror.sh
 
 HERE=tools/kind-airgap
 BIN="${PWD}/${HERE}/bin"
@@ -74,19 +76,13 @@ rootfs() {
     command -v debootstrap >/dev/null || DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends debootstrap >/dev/null
     dir=$(mktemp -d)
     say "debootstrap ${name}: ${packages}"
-    debootstrap --variant=minbase --include="${packages}" bookworm "${dir}" "$(apt_mirror)" >"${dir}.log" 2>&1 || { tail -5 "${dir}.log" >&2; fail "debootstrap failed"; }
+    debootstrap --variant=minbase --include="${packages}" bookworm "${dir}" "$(debian_mirror)" >"${dir}.log" 2>&1 || { tail -5 "${dir}.log" >&2; fail "debootstrap failed"; }
     rm -rf "${dir}"/var/cache/apt/* "${dir}"/var/lib/apt/lists/* "${dir}"/usr/share/doc/* "${dir}"/usr/share/man/*
     mkdir -p tools/images
     tar -C "${dir}" -czf "${tarball}.part" . && mv "${tarball}.part" "${tarball}"
     rm -rf "${dir}" "${dir}.log"
   fi
   echo "${tarball}"
-}
-
-apt_mirror() {
-  local uri
-  uri=$(sed -n 's/^URIs: *\(http[^ ]*\/debian\)\/* *$/\1/p' /etc/apt/sources.list.d/*.sources 2>/dev/null | head -1)
-  echo "${uri:-http://deb.debian.org/debian}"
 }
 
 # kind's base image (images/base/Dockerfile of the kind module), its packages from Debian instead of
@@ -202,7 +198,8 @@ workload_images() {
   if ! podman image exists "docker.io/library/${REDIS_IMAGE}"; then
     podman import --change 'USER 999:999' --change 'CMD ["redis-server"]' "$(rootfs redis-bookworm redis-server)" "docker.io/library/${REDIS_IMAGE}" >/dev/null
   fi
-  podman tag "calculator-lab/node-base:$(sed -n 's/.*"node": "\(.*\)".*/\1/p' tools/node/package.json)-bookworm" "docker.io/library/${INTRUDER_IMAGE}"
+  # The intruder's Node: the project's own base (Node 24.21.0 on Debian), as the container tests use it.
+  podman tag "$(scripts/base-image.sh)" "docker.io/library/${INTRUDER_IMAGE}"
 }
 
 cluster() {

@@ -1,6 +1,6 @@
 // Layer 4 beside the matrix: percentage's use of Redis as the store sees it, and the mesh's TCP denials as Redis's proxy counted them.
 import { LINKERD, type Section, type Variant, type Verdict } from '@calc/probe-matrix';
-import { frontendStats } from './mesh-proxy.js';
+import { frontendStats, INBOUND_FRONTENDS, sumOver } from './mesh-proxy.js';
 import { statsSocketOf } from './mesh-variant.js';
 import { callsCounted } from './redis.js';
 import { podOf } from './topology.js';
@@ -16,15 +16,13 @@ export interface Layer4Report {
   pass: boolean;
 }
 
-const TCP_FRONTENDS = ['inbound_tcp', 'inbound_tcp_mtls'];
-
 export async function checkLayer4(workDir: string, variant: Variant, fanboyCalls: number, verdicts: readonly Verdict[]): Promise<Layer4Report> {
   const counted = callsCounted(podOf(variant, 'redis'));
   const countedAll = counted !== undefined && counted >= fanboyCalls && counted > 0;
   if (variant !== 'mesh') return { variant, counted, fanboyCalls, pass: countedAll };
   const frontends = await frontendStats(statsSocketOf(workDir, 'redis'));
   const denied = {
-    counted: TCP_FRONTENDS.reduce((n, name) => n + (frontends[name]?.denied ?? 0), 0),
+    counted: sumOver(frontends, INBOUND_FRONTENDS.tcp, (f) => f.denied),
     expected: verdicts.filter((v) => v.probe.variant === 'mesh' && v.probe.target === 'redis' && 'outcome' in v.probe.expected && v.probe.expected.outcome === LINKERD.tcpDenial)
       .length,
   };

@@ -68,6 +68,21 @@ export async function frontendStats(statsSocket: string): Promise<Record<string,
   );
 }
 
+/** The proxy's inbound frontends, by the traffic each takes (see proxyConfig). */
+export const INBOUND_FRONTENDS = {
+  /** The app's HTTP port: with an identity (mTLS), and without. */
+  http: ['inbound_mtls', 'inbound_plaintext'],
+  /** Opaque TCP ports: every connection, then the mTLS ones after their handshake. */
+  tcp: ['inbound_tcp', 'inbound_tcp_mtls'],
+  /** daprd's gRPC port with Dapr's mTLS off, request by request. */
+  grpc: ['inbound_grpc_mtls', 'inbound_grpc_plaintext'],
+} as const;
+
+/** One counter summed over some frontends; a frontend the proxy does not have counts 0. */
+export function sumOver(frontends: Record<string, FrontendStats>, names: readonly string[], pick: (f: FrontendStats) => number): number {
+  return names.reduce((n, name) => n + (frontends[name] ? pick(frontends[name]) : 0), 0);
+}
+
 /**
  * Requests the proxy denied, per frontend (the `dreq` column): the stand-in's
  * `inbound_http_authz_deny_total`.

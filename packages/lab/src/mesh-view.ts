@@ -1,7 +1,7 @@
 // dapr/dapr#1852, measured: what the mesh's proxy records of Dapr's own traffic (daprd to daprd on
 // 50002), with Dapr's mTLS off (the mesh sees every gRPC request) and on (only connections: TLS in TLS).
 import type { Section } from '@calc/probe-matrix';
-import { frontendStats, type FrontendStats } from './mesh-proxy.js';
+import { frontendStats, INBOUND_FRONTENDS, sumOver, type FrontendStats } from './mesh-proxy.js';
 import { statsSocketOf } from './mesh-variant.js';
 
 export interface MeshView {
@@ -15,21 +15,18 @@ export interface MeshView {
   connections: number;
 }
 
-const sum = (frontends: Record<string, FrontendStats>, names: string[], pick: (f: FrontendStats) => number) =>
-  names.reduce((n, name) => n + (frontends[name] ? pick(frontends[name]) : 0), 0);
-
 async function viewOf(workDir: string, workload: string, daprMtls: boolean): Promise<MeshView> {
   const f = await frontendStats(statsSocketOf(workDir, workload, 'dapr-mesh'));
-  const grpc = ['inbound_grpc_mtls', 'inbound_grpc_plaintext'];
-  const responses = { '1xx': 0, '2xx': 0, '3xx': 0, '4xx': 0, '5xx': 0 };
-  for (const name of grpc) for (const k of Object.keys(responses) as (keyof typeof responses)[]) responses[k] += f[name]?.responses[k] ?? 0;
+  const grpc = INBOUND_FRONTENDS.grpc;
+  const classes = ['1xx', '2xx', '3xx', '4xx', '5xx'] as const;
   return {
     pod: `dapr-mesh/${workload}`,
     daprMtls,
-    requests: sum(f, grpc, (x) => x.requests),
-    responses,
-    denied: sum(f, grpc, (x) => x.denied),
-    connections: sum(f, ['inbound_tcp_mtls'], (x) => x.sessions),
+    requests: sumOver(f, grpc, (x) => x.requests),
+    responses: Object.fromEntries(classes.map((k) => [k, sumOver(f, grpc, (x) => x.responses[k])])) as FrontendStats['responses'],
+    denied: sumOver(f, grpc, (x) => x.denied),
+    // Each opaque connection once: the mTLS frontend counts those past the handshake.
+    connections: sumOver(f, ['inbound_tcp_mtls'], (x) => x.sessions),
   };
 }
 

@@ -1,12 +1,9 @@
 import { DAPR_METRICS_PORT, daprdStats, type SidecarStats, type Variant } from '@calc/probe-matrix';
-import { frontendStats } from './mesh-proxy.js';
+import { frontendStats, INBOUND_FRONTENDS, sumOver, type FrontendStats } from './mesh-proxy.js';
 import { statsSocketOf } from './mesh-variant.js';
 import type { PodRuntime } from './pods.js';
 import { LabError } from './errors.js';
 import { DAPR_MESH_PODS, DAPR_PODS, MESH_PODS, type Pod } from './topology.js';
-
-/** The frontends where requests from other pods arrive (see proxyConfig): with an identity, and without. */
-const INBOUND_FRONTENDS = ['inbound_mtls', 'inbound_plaintext'];
 
 const servicePods = (pods: Pod[]) => pods.filter((p) => p.sidecar && p.service !== undefined);
 
@@ -21,8 +18,8 @@ async function daprdOf(runtime: PodRuntime, pod: Pod): Promise<SidecarStats> {
 /** The stand-in proxy's counters, from its statistics socket. */
 async function proxyOf(workDir: string, pod: Pod): Promise<SidecarStats> {
   const frontends = await frontendStats(statsSocketOf(workDir, pod.workload));
-  const inbound = INBOUND_FRONTENDS.map((name) => frontends[name]).filter((f) => f !== undefined);
-  const total = (pick: (f: (typeof inbound)[number]) => number) => inbound.reduce((n, f) => n + pick(f), 0);
+  // Where requests from other pods arrive: the app's HTTP port, with an identity and without.
+  const total = (pick: (f: FrontendStats) => number) => sumOver(frontends, INBOUND_FRONTENDS.http, pick);
   return {
     variant: 'mesh',
     service: pod.workload,
