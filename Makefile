@@ -109,11 +109,13 @@ lint-tools: ## install shellcheck (apt-get), for the script checks in make test 
 DAPR_INJECT := tools/dapr/bin/dapr-inject
 $(DAPR_INJECT): tools/dapr/build.sh $(wildcard tools/dapr/injector/*.go tools/dapr/injector/go.* tools/dapr/injector/upstream/*.go)
 	tools/dapr/build.sh injector
-.PHONY: dapr-injector
+.PHONY: dapr-injector dapr-source
 dapr-injector: $(DAPR_INJECT) ## build dapr-inject: the pods Dapr's injector makes from k8s-dapr (first build: minutes)
+dapr-source: ## fetch Dapr's Go module (its chart and CRDs, which make k8s-check validates against)
+	tools/dapr/build.sh source
 
 .PHONY: k8s-check
-k8s-check: build k8s-tools lint-tools ## render and validate every overlay offline, shellcheck the scripts, print the e2e plan
+k8s-check: build k8s-tools lint-tools dapr-source ## render and validate every overlay offline, shellcheck the scripts, print the e2e plan
 	@mkdir -p results
 	node packages/k8s-check/dist/cli.js
 	shellcheck scripts/*.sh tools/dapr/build.sh .ci/run lab
@@ -121,7 +123,7 @@ k8s-check: build k8s-tools lint-tools ## render and validate every overlay offli
 	@echo "e2e plan: results/kind-e2e-plan.txt ($$(grep -c '^# \[' results/kind-e2e-plan.txt) probes)"
 
 KIND := scripts/kind.sh
-.PHONY: kind-up kind-check kind-prefetch kind-images kind-dapr kind-linkerd kind-deploy kind-e2e kind-combined kind-down kind-lab
+.PHONY: kind-up kind-check kind-prefetch kind-images kind-dapr kind-linkerd kind-deploy kind-e2e kind-combined kind-restore kind-down kind-lab
 kind-check: ## the kind lab's preflight: tools and versions, Docker's CPUs, memory and disk, inotify, architecture
 	$(KIND) check
 kind-prefetch: ## fetch everything make kind-lab downloads (charts, CRDs, node and public images, the project's images) so it then runs offline
@@ -132,7 +134,7 @@ kind-images: ## build the project's images inside Docker and load them into kind
 	$(KIND) images
 kind-dapr: ## install Dapr 1.18.3 with Helm (values: k8s-dapr/dapr-values.yaml; mTLS on)
 	$(KIND) dapr
-kind-linkerd: ## install the Gateway API CRDs and Linkerd edge-26.8.3 with a generated trust anchor
+kind-linkerd: ## install the Gateway API CRDs and Linkerd edge-26.8.3 with a generated trust anchor (LINKERD_IPTABLES_MODE=legacy where nft mode fails)
 	$(KIND) linkerd
 kind-deploy: ## apply k8s-dapr and k8s-linkerd (kubectl apply -k)
 	$(KIND) deploy
@@ -140,6 +142,8 @@ kind-e2e: ## run the probe matrix in the cluster, as a Job; results/kind/finding
 	$(KIND) e2e
 kind-combined: ## Dapr + Linkerd together: reinstall Dapr with mTLS off, redeploy dapr-calculator, run its rows of the matrix (after kind-lab; results/kind-combined)
 	$(KIND) combined
+kind-restore: ## back to the main run after kind-combined: Dapr with mTLS on again, dapr-calculator redeployed from k8s-dapr (then make kind-e2e)
+	$(KIND) restore
 DRY_RUN ?=
 .PHONY: bench-kind
 bench-kind: build ## the benchmark inside the kind cluster, run from the host's Node (COMBINED=1 after the with-linkerd overlay; DRY_RUN=1 prints the plan)

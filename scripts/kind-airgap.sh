@@ -203,7 +203,7 @@ workload_images() {
 }
 
 cluster() {
-  mkdir -p "${RUN}" /lib/modules
+  mkdir -p "${RUN}"
   "${BIN}/kind" delete cluster --name "${CLUSTER_NAME}" >/dev/null 2>&1 || true
   say "creating the kind cluster ${CLUSTER_NAME} (${NODE})"
   "${BIN}/kind" create cluster --name "${CLUSTER_NAME}" --config "${HERE}/node/kind-config.yaml" --wait 180s >"${RUN}/create.log" 2>&1 ||
@@ -221,6 +221,9 @@ cluster() {
 run() {
   [ "$(id -u)" = 0 ] || fail "needs root (debootstrap, and podman's rootful kind provider): sudo make kind-airgap"
   if [ ! -x "${NODE_BIN}" ] || [ ! -f e2e/dist/cli.js ]; then fail "build the project first: make build"; fi
+  # kind mounts /lib/modules into its node, and so does the node image's assembly: a machine without
+  # kernel modules (this one) gets an empty one first, or podman fails with "statfs /lib/modules".
+  mkdir -p /lib/modules
   engine
   binaries
   base_image

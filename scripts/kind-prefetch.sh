@@ -34,16 +34,18 @@ fi
 # The public images the charts run, read from the charts as the lab installs them (Dapr's sidecar
 # is in its injector's SIDECAR_IMAGE, Linkerd's proxy and proxy-init in its own control plane's pods).
 scripts/kind.sh pki >/dev/null
+# --kube-version: without it Helm checks a chart's kubeVersion (Linkerd's: ">=1.31.0-0") against
+# the default it was built with (1.20 in Helm's source), and a build that kept it refuses the chart.
 rendered=$({
-  helm template dapr "${CHARTS}/dapr-${DAPR_VERSION}.tgz" --namespace dapr-system --values "${DAPR_VALUES}"
-  helm template linkerd-control-plane "${CHARTS}/linkerd-control-plane-${LINKERD_CHART_VERSION}.tgz" --namespace linkerd \
+  helm template dapr "${CHARTS}/dapr-${DAPR_VERSION}.tgz" --kube-version "${KUBERNETES_VERSION}" --namespace dapr-system --values "${DAPR_VALUES}"
+  helm template linkerd-control-plane "${CHARTS}/linkerd-control-plane-${LINKERD_CHART_VERSION}.tgz" --kube-version "${KUBERNETES_VERSION}" --namespace linkerd \
     --set-file identityTrustAnchorsPEM="${PKI}/ca.crt" \
     --set-file identity.issuer.tls.crtPEM="${PKI}/issuer.crt" \
     --set-file identity.issuer.tls.keyPEM="${PKI}/issuer.key"
 })
 public=()
 while read -r image; do public+=("${image}"); done < <(grep -oE '(ghcr\.io/dapr|cr\.l5d\.io/linkerd)/[a-z0-9-]+:[A-Za-z0-9._-]+' <<<"${rendered}" | sort -u)
-[ "${#public[@]}" -ge 4 ] || fail "the charts named ${#public[@]} images (${public[*]-none}): expected Dapr's and Linkerd's"
+[ "${#public[@]}" -ge 8 ] || fail "the charts named ${#public[@]} images (${public[*]-none}): expected Dapr's and Linkerd's"
 public+=("${INTRUDER_IMAGE}" "${REDIS_IMAGE}")
 
 # Every pinned image must exist for this engine's platform (Apple Silicon: arm64).
@@ -64,8 +66,15 @@ say "every pinned image is published for ${platform}: ${NODE_IMAGE%@*}, ${public
 say "pulling the node image and ${#public[@]} public images for ${platform}"
 docker pull --quiet "${NODE_IMAGE}" >/dev/null
 for image in "${public[@]}"; do docker pull --quiet --platform "${platform}" "${image}" >/dev/null; done
-if [ ! -s "${PUBLIC_IMAGES_ARCHIVE}" ]; then
-  docker save -o "${PUBLIC_IMAGES_ARCHIVE}.part" "${public[@]}" && mv "${PUBLIC_IMAGES_ARCHIVE}.part" "${PUBLIC_IMAGES_ARCHIVE}"
+# Saved for this platform alone (as the project's images are: kind load image-archive fails on an
+# archive of every platform, kubernetes-sigs/kind#3795), and said so beside it; an archive without
+# that word, or for another platform, is saved anew.
+if [ ! -s "${PUBLIC_IMAGES_ARCHIVE}" ] || [ "$(cat "${PUBLIC_IMAGES_PLATFORM}" 2>/dev/null)" != "${platform}" ]; then
+  [ -s "${PUBLIC_IMAGES_ARCHIVE}" ] && say "${PUBLIC_IMAGES_ARCHIVE} was not saved for ${platform}: saving it anew"
+  rm -f "${PUBLIC_IMAGES_PLATFORM}"
+  # shellcheck disable=SC2046 # save_flags prints separate arguments, or none
+  docker save $(save_flags) -o "${PUBLIC_IMAGES_ARCHIVE}.part" "${public[@]}" && mv "${PUBLIC_IMAGES_ARCHIVE}.part" "${PUBLIC_IMAGES_ARCHIVE}"
+  echo "${platform}" >"${PUBLIC_IMAGES_PLATFORM}"
 fi
 
 scripts/build-images.sh

@@ -32,12 +32,13 @@ check_docker() {
     return 1
   fi
   local info
-  if ! info=$(docker info --format '{{.ServerVersion}}|{{.NCPU}}|{{.MemTotal}}|{{.Architecture}}|{{.OperatingSystem}}|{{.DockerRootDir}}' 2>/dev/null); then
+  if ! info=$(docker info --format '{{.ServerVersion}}|{{.NCPU}}|{{.MemTotal}}|{{.Architecture}}|{{.OperatingSystem}}|{{.DockerRootDir}}|{{.CgroupVersion}}' 2>/dev/null); then
     problem "docker: the client is installed but no engine answers. Start Docker Desktop or the Docker service, and check that this user may use it (Linux: the docker group)"
     return 1
   fi
-  local version cpus memory arch os root
-  IFS='|' read -r version cpus memory arch os root <<<"${info}"
+  local version cpus memory arch os root cgroup
+  IFS='|' read -r version cpus memory arch os root cgroup <<<"${info}"
+  cgroup=${DOCKER_CGROUP_VERSION:-${cgroup}}
   local memory_mb=$((memory / 1000000))
   found+=("docker ${version} (${os}, ${arch}, ${cpus} CPUs, $((memory_mb / 1000)) GB)")
   local where="Docker Desktop: Settings → Resources"
@@ -53,6 +54,9 @@ check_docker() {
     aarch64 | arm64) warning "arm64: the project's images are built natively; every public image it uses is published for arm64 by its project, and make kind-prefetch checks each pinned one (docker manifest inspect) — this project is developed and tested on amd64 only" ;;
     *) problem "Docker runs on ${arch}: kind's node image and the lab's public images exist for amd64 and arm64 only" ;;
   esac
+  if [ "${cgroup}" = 1 ]; then
+    warning "cgroup v1 on Docker's machine: Kubernetes 1.35's kubelet refuses it by default; make kind-up tells it to accept it (failCgroupV1: false), which Kubernetes supports until it removes cgroup v1; a cgroup v2 host is the lasting fix"
+  fi
   # Docker Desktop keeps its disk in a VM this script cannot see; Docker Engine's is a local path.
   if [[ "${os}" == *"Docker Desktop"* ]]; then
     warning "disk: Docker Desktop's disk is inside its VM; make sure it has $((MIN_DISK_MB / 1000)) GB free (Settings → Resources; docker system df shows what is used)"

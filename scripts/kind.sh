@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # The kind lab: a kind cluster, the project's images, Dapr and Linkerd, the calculator, the e2e run.
-#   scripts/kind.sh check|up|images|dapr|linkerd|deploy|e2e|combined|bench|down|lab  (pki: Linkerd's certificates only)
+#   scripts/kind.sh check|up|images|dapr|linkerd|deploy|e2e|combined|restore|bench|down|lab  (pki: Linkerd's certificates only)
 # Every step checks what it needs first and is safe to repeat. Needs Docker, kind, kubectl, helm 3
 # or 4 and openssl — no Go, no Node: manifests render with kubectl's kustomize, images build inside
 # Docker, the e2e runs as a Job in the cluster. Needs the network (charts, the Gateway API CRDs, the
@@ -34,36 +34,53 @@ need() {
 up() {
   need docker kind kubectl
   if kind get clusters 2>/dev/null | grep -qx "${CLUSTER}"; then say "cluster ${CLUSTER} already up"; return; fi
+  local config=()
+  # From Kubernetes 1.35 the kubelet refuses a cgroup v1 host unless failCgroupV1 is false
+  # (k8s.io/kubernetes pkg/kubelet/apis/config/v1beta1/defaults.go), and kind v0.31.0 never sets it
+  # (kubernetes-sigs/kind#4077): WSL2 with a distribution's dockerd, RHEL 8, Ubuntu 20.04, Amazon Linux 2.
+  if [ "$(cgroup_version)" = 1 ]; then
+    mkdir -p "${RUN_DIR}"
+    cat >"${RUN_DIR}/kind-config.yaml" <<'YAML'
+# Written by scripts/kind.sh on a cgroup v1 host: Kubernetes 1.35's kubelet runs there only if told to.
+kind: Cluster
+apiVersion: kind.x-k8s.io/v1alpha4
+kubeadmConfigPatches:
+  - |
+    kind: KubeletConfiguration
+    failCgroupV1: false
+YAML
+    config=(--config "${RUN_DIR}/kind-config.yaml")
+    say "Docker's machine mounts cgroup v1: the kubelet is told to accept it (failCgroupV1: false)"
+  fi
   say "creating kind cluster ${CLUSTER} (${NODE_IMAGE%@*})"
-  kind create cluster --name "${CLUSTER}" --image "${NODE_IMAGE}" --wait 180s
-}
-
-# Is Docker API version $1 at least $2 (both MAJOR.MINOR)?
-api_at_least() {
-  local have_major=${1%%.*} have_minor=${1#*.} want_major=${2%%.*} want_minor=${2#*.}
-  ((have_major > want_major || (have_major == want_major && have_minor >= want_minor)))
+  kind create cluster --name "${CLUSTER}" --image "${NODE_IMAGE}" ${config[@]+"${config[@]}"} --wait 180s
 }
 
 # The project's images, loaded as one archive: `kind load docker-image` fails with Docker 29's
 # containerd image store (kubernetes-sigs/kind#3795), and `docker save --platform` (Docker API 1.48
 # and later) keeps the archive to the node's platform. Public images are the node's to pull
-# (imagePullPolicy IfNotPresent), unless make kind-prefetch saved them: then they are loaded too,
-# and the node needs no network.
+# (imagePullPolicy IfNotPresent), unless make kind-prefetch saved them for this platform: then they
+# are loaded too, and the node needs no network.
 images() {
   need docker kind cluster
   scripts/build-images.sh
-  local api platform save=(docker save)
-  api=$(docker version --format '{{.Server.APIVersion}}')
-  platform=$(docker version --format '{{.Server.Os}}/{{.Server.Arch}}')
-  if api_at_least "${api}" 1.48; then save+=(--platform "${platform}"); fi
+  local platform flags
+  platform=$(docker_platform)
+  flags=$(save_flags)
   mkdir -p "${RUN_DIR}"
-  say "saving ${#PROJECT_IMAGES[@]} images (Docker API ${api}${save[2]:+, platform ${platform}}) and loading them into ${CLUSTER}"
-  "${save[@]}" -o "${PROJECT_ARCHIVE}" "${PROJECT_IMAGES[@]}"
+  say "saving ${#PROJECT_IMAGES[@]} images (Docker API $(docker_api)${flags:+, platform ${platform}}) and loading them into ${CLUSTER}"
+  # shellcheck disable=SC2086 # save_flags prints separate arguments, or none
+  docker save ${flags} -o "${PROJECT_ARCHIVE}" "${PROJECT_IMAGES[@]}"
   kind load image-archive --name "${CLUSTER}" "${PROJECT_ARCHIVE}"
   rm -f "${PROJECT_ARCHIVE}"
   if [ -s "${PUBLIC_IMAGES_ARCHIVE}" ]; then
-    say "loading the public images make kind-prefetch saved (${PUBLIC_IMAGES_ARCHIVE})"
-    kind load image-archive --name "${CLUSTER}" "${PUBLIC_IMAGES_ARCHIVE}"
+    if [ "$(cat "${PUBLIC_IMAGES_PLATFORM}" 2>/dev/null)" = "${platform}" ]; then
+      say "loading the public images make kind-prefetch saved for ${platform} (${PUBLIC_IMAGES_ARCHIVE})"
+      kind load image-archive --name "${CLUSTER}" "${PUBLIC_IMAGES_ARCHIVE}"
+    else
+      printf '  ! %s was not saved for %s by this version of make kind-prefetch: not loaded (kind load fails on an archive of every platform); the node pulls the public images instead. make kind-prefetch saves it anew.\n' \
+        "${PUBLIC_IMAGES_ARCHIVE}" "${platform}" >&2
+    fi
   fi
 }
 
@@ -87,11 +104,36 @@ dapr() {
 }
 
 # Linkerd's identity: an ECDSA P-256 trust anchor and an issuer under it, made here and kept for
-# reruns. Extensions come from a config file, which OpenSSL and macOS's LibreSSL both read.
+# reruns; made anew when a file is missing or the issuer expires within a week. They start a day
+# back: linkerd-identity refuses a certificate not yet valid, and a Docker VM's clock can lag the
+# host's. `openssl ca` sets the start date in OpenSSL and in macOS's LibreSSL alike.
 linkerd_pki() {
-  [ -s "${PKI}/issuer.key" ] && return
-  mkdir -p "${PKI}"
-  cat >"${PKI}/ext.cnf" <<'CNF'
+  if [ -s "${PKI}/ca.crt" ] && [ -s "${PKI}/issuer.crt" ] && [ -s "${PKI}/issuer.key" ] &&
+    openssl x509 -checkend 604800 -noout -in "${PKI}/issuer.crt" >/dev/null 2>&1; then
+    return
+  fi
+  say "making Linkerd's trust anchor and issuer (${PKI})"
+  rm -rf "${PKI}" && mkdir -p "${PKI}"
+  local now start end
+  now=$(date +%s)
+  start=$(utc_stamp $((now - 86400)))
+  end=$(utc_stamp $((now + 365 * 86400)))
+  (
+    cd "${PKI}"
+    : >index.txt
+    echo 01 >serial
+    cat >ca.cnf <<'CNF'
+[ca]
+default_ca = lab
+[lab]
+database = index.txt
+new_certs_dir = .
+serial = serial
+default_md = sha256
+policy = any
+unique_subject = no
+[any]
+commonName = supplied
 [req]
 distinguished_name = dn
 [dn]
@@ -102,14 +144,17 @@ keyUsage = critical,keyCertSign,cRLSign
 basicConstraints = critical,CA:TRUE,pathlen:0
 keyUsage = critical,keyCertSign,cRLSign
 CNF
-  openssl ecparam -name prime256v1 -genkey -noout -out "${PKI}/ca.key"
-  openssl req -x509 -new -key "${PKI}/ca.key" -sha256 -days 365 -subj "/CN=root.linkerd.cluster.local" \
-    -config "${PKI}/ext.cnf" -extensions anchor -out "${PKI}/ca.crt"
-  openssl ecparam -name prime256v1 -genkey -noout -out "${PKI}/issuer.key"
-  openssl req -new -key "${PKI}/issuer.key" -subj "/CN=identity.linkerd.cluster.local" -config "${PKI}/ext.cnf" -out "${PKI}/issuer.csr"
-  openssl x509 -req -in "${PKI}/issuer.csr" -CA "${PKI}/ca.crt" -CAkey "${PKI}/ca.key" -CAcreateserial \
-    -days 365 -sha256 -extfile "${PKI}/ext.cnf" -extensions issuer -out "${PKI}/issuer.crt"
+    openssl ecparam -name prime256v1 -genkey -noout -out ca.key
+    openssl req -new -key ca.key -subj "/CN=root.linkerd.cluster.local" -config ca.cnf -out ca.csr
+    openssl ca -batch -notext -config ca.cnf -selfsign -keyfile ca.key -in ca.csr -startdate "${start}" -enddate "${end}" -extensions anchor -out ca.crt 2>/dev/null
+    openssl ecparam -name prime256v1 -genkey -noout -out issuer.key
+    openssl req -new -key issuer.key -subj "/CN=identity.linkerd.cluster.local" -config ca.cnf -out issuer.csr
+    openssl ca -batch -notext -config ca.cnf -cert ca.crt -keyfile ca.key -in issuer.csr -startdate "${start}" -enddate "${end}" -extensions issuer -out issuer.crt 2>/dev/null
+  )
 }
+
+# An epoch time as ASN.1 UTCTime (YYMMDDHHMMSSZ), with GNU date or BSD date (macOS).
+utc_stamp() { date -u -d "@$1" +%y%m%d%H%M%SZ 2>/dev/null || date -u -r "$1" +%y%m%d%H%M%SZ; }
 
 linkerd() {
   need kubectl helm openssl cluster
@@ -118,7 +163,7 @@ linkerd() {
   say "installing the Gateway API CRDs ${GATEWAY_API_VERSION}"
   kubectl apply --server-side -f "${crds}"
   linkerd_pki
-  say "installing Linkerd ${LINKERD_VERSION} (Helm chart ${LINKERD_CHART_VERSION})"
+  say "installing Linkerd ${LINKERD_VERSION} (Helm chart ${LINKERD_CHART_VERSION}${LINKERD_IPTABLES_MODE:+, proxy-init in ${LINKERD_IPTABLES_MODE} mode})"
   # shellcheck disable=SC2046 # chart prints separate arguments
   helm upgrade --install linkerd-crds $(chart linkerd-crds "${LINKERD_REPO}" "${LINKERD_CHART_VERSION}") \
     --namespace linkerd --create-namespace --wait
@@ -128,7 +173,21 @@ linkerd() {
     --set-file identityTrustAnchorsPEM="${PKI}/ca.crt" \
     --set-file identity.issuer.tls.crtPEM="${PKI}/issuer.crt" \
     --set-file identity.issuer.tls.keyPEM="${PKI}/issuer.key" \
-    --wait --timeout 5m
+    ${LINKERD_IPTABLES_MODE:+--set "proxyInit.iptablesMode=${LINKERD_IPTABLES_MODE}"} \
+    --wait --timeout 5m || linkerd_init_failed
+}
+
+# Linkerd's own control-plane pods are meshed: where proxy-init cannot write the kernel's rules
+# (some WSL2 kernels lack the xtables extensions nft mode uses), they never start and helm --wait
+# times out. Say what linkerd-init said, and the switch to legacy mode.
+linkerd_init_failed() {
+  local messages
+  messages=$(kubectl get pods --namespace linkerd -o jsonpath='{range .items[*]}{range .status.initContainerStatuses[?(@.name=="linkerd-init")]}{.lastState.terminated.message}{.state.terminated.message}{end}{end}' 2>/dev/null || true)
+  if [ -n "${messages}" ] && [ "${LINKERD_IPTABLES_MODE}" != legacy ]; then
+    printf 'linkerd-init, in Linkerd'"'"'s own pods, said:\n%s\n' "${messages}" >&2
+    fail "Linkerd's proxy-init could not write iptables rules in nft mode (the chart's default). Run: make kind-linkerd LINKERD_IPTABLES_MODE=legacy (docs/workshop.md, \"Linkerd does not start\")"
+  fi
+  fail "Linkerd did not become ready in 5 minutes: kubectl -n linkerd get pods; kubectl -n linkerd describe pods${messages:+ (linkerd-init said: ${messages})}"
 }
 
 # kubectl's built-in kustomize renders the overlays (make test checks it renders them as the pinned one).
@@ -181,20 +240,36 @@ unframe_findings() {
   ' "$1"
 }
 
-# Dapr + Linkerd, as the article recommends: Dapr's mTLS is cluster-wide, so this reinstalls Dapr
-# with it off, redeploys dapr-calculator from k8s-dapr/overlays/with-linkerd (after kind-linkerd) and
-# runs the e2e's dapr-mesh rows (results/kind-combined/). `make kind-dapr kind-deploy` restores the main run.
-combined() {
-  need kubectl helm cluster
-  DAPR_MTLS=false dapr
-  say "redeploying dapr-calculator with Dapr and Linkerd together"
+# dapr-calculator made anew from an overlay: the namespace deleted (so nothing of another overlay
+# stays: its Servers, its meshed pods), applied, every Deployment rolled out.
+redeploy_dapr_calculator() {
+  local overlay=$1
+  say "redeploying dapr-calculator from ${overlay}"
   kubectl delete namespace dapr-calculator --ignore-not-found --wait
-  kubectl apply -k k8s-dapr/overlays/with-linkerd
+  kubectl apply -k "${overlay}"
   for deployment in $(kubectl -n dapr-calculator get deployments -o name); do
     kubectl -n dapr-calculator rollout status "${deployment}" --timeout=300s
   done
+}
+
+# Dapr + Linkerd, as the article recommends: Dapr's mTLS is cluster-wide, so this reinstalls Dapr
+# with it off, redeploys dapr-calculator from k8s-dapr/overlays/with-linkerd (after kind-linkerd) and
+# runs the e2e's dapr-mesh rows (results/kind-combined/). make kind-restore goes back to the main run.
+combined() {
+  need kubectl helm cluster
+  DAPR_MTLS=false dapr
+  redeploy_dapr_calculator k8s-dapr/overlays/with-linkerd
   kubectl -n dapr-calculator get pods -o custom-columns=POD:.metadata.name,INIT:.spec.initContainers[*].name,CONTAINERS:.spec.containers[*].name
   e2e k8s-e2e/combined results/kind-combined
+}
+
+# Back to the main run after make kind-combined: Dapr with its mTLS on again, dapr-calculator
+# redeployed from k8s-dapr alone (unmeshed, the article's Configuration only). Then make kind-e2e.
+restore() {
+  need kubectl helm cluster
+  DAPR_MTLS=true dapr
+  redeploy_dapr_calculator k8s-dapr
+  say "dapr-calculator is the main run's again; make kind-e2e runs its rows"
 }
 
 # The benchmark in the cluster is the one step that runs on the host's Node (make bench-kind builds it).
@@ -225,8 +300,8 @@ lab() {
 }
 
 case "${1:-}" in
-  check | up | images | dapr | linkerd | deploy | e2e | combined | down | lab) "$1" ;;
+  check | up | images | dapr | linkerd | deploy | e2e | combined | restore | down | lab) "$1" ;;
   pki) linkerd_pki ;;
   bench) shift && bench "$@" ;;
-  *) fail "usage: scripts/kind.sh check|up|images|dapr|linkerd|deploy|e2e|combined|bench|down|lab" ;;
+  *) fail "usage: scripts/kind.sh check|up|images|dapr|linkerd|deploy|e2e|combined|restore|bench|down|lab" ;;
 esac

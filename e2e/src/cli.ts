@@ -27,10 +27,10 @@ import {
 } from '@calc/probe-matrix';
 import { Cluster } from './cluster.js';
 import { judgeFanBoyLog } from './fanboy-log.js';
-import { daprFacts, linkerdFacts, noSidecarFacts, type PodSpecLike } from './injection.js';
+import { daprFacts, linkerdFacts, missingSidecars, noSidecarFacts, type PodSpecLike } from './injection.js';
 import { framedFindings } from './findings-frame.js';
 import { buildPlan, DEFAULT_VARIANTS, formatPlan } from './plan.js';
-import { APP_PORT, containerOf, kindAddressing, NAMESPACE, probeCommand } from './platform.js';
+import { APP_PORT, containerOf, kindAddressing, NAMESPACE, probeCommand, sidecarsWanted } from './platform.js';
 
 const ROOT = fileURLToPath(new URL('../../', import.meta.url));
 const RESULTS = `${ROOT}results/kind`;
@@ -52,8 +52,11 @@ async function run(variants: Variant[], results: string, printFindings: boolean)
   const started = performance.now();
   const cluster = new Cluster();
   const plan = buildPlan(variants);
-  say(`==> waiting for ${plan.rollouts.length} deployments`);
-  await Promise.all(plan.rollouts.map((r) => cluster.waitForRollout(r.namespace, r.deployment)));
+  say(`==> waiting for ${plan.rollouts.length} deployments and ${plan.pods.length} bare pods`);
+  await Promise.all([
+    ...plan.rollouts.map((r) => cluster.waitForRollout(r.namespace, r.deployment)),
+    ...plan.pods.map((p) => cluster.waitForPodReady(p.namespace, p.pod)),
+  ]);
   // MathFanBoy calls before its targets are ready: only what it logs from now on is judged.
   const rolledOutAt = new Date();
 
@@ -66,7 +69,10 @@ async function run(variants: Variant[], results: string, printFindings: boolean)
 
   const workloadsIn = (variant: Variant) => [...new Set(plan.probes.filter((p) => p.probe.variant === variant).flatMap((p) => [p.probe.caller, p.probe.target]))].sort();
   // Redis has no Dapr sidecar; it is meshed where the namespace is.
-  const sidecarless = (variant: Variant, workload: string) => workload === 'intruder' || (workload === 'redis' && !MESHED[variant]);
+  const sidecarless = (variant: Variant, workload: string) => {
+    const wanted = sidecarsWanted(variant, workload);
+    return !wanted.dapr && !wanted.mesh;
+  };
   /** Every sidecar's own counts (with Dapr in the pod, daprd's; the mesh's own view of Dapr's traffic is in the local lab's findings). */
   const readStats = async (): Promise<SidecarStats[]> => {
     const stats: SidecarStats[] = [];
@@ -79,6 +85,18 @@ async function run(variants: Variant[], results: string, printFindings: boolean)
       }
     return stats;
   };
+  // A pod without the sidecars it should have (an injector not yet serving when it was created) would
+  // make every probe on it mislead: stop, and say how to get it injected.
+  const uninjected: string[] = [];
+  for (const variant of variants)
+    for (const workload of workloadsIn(variant)) {
+      const missing = missingSidecars((await podOf(variant, workload)).spec as PodSpecLike, sidecarsWanted(variant, workload));
+      if (missing.length) uninjected.push(`${NAMESPACE[variant]}/${workload} has no ${missing.join(' and no ')}: kubectl -n ${NAMESPACE[variant]} rollout restart deployment/${workload}`);
+    }
+  if (uninjected.length)
+    throw new Error(
+      `pods started without their sidecars (the injectors' webhooks fail open, so pods created before an injector served have none); restart them, then run again:\n  ${uninjected.join('\n  ')}`,
+    );
   const baseline = await readStats();
 
   say(`==> running ${plan.probes.length} probes, each from inside its caller pod`);
@@ -110,7 +128,7 @@ async function run(variants: Variant[], results: string, printFindings: boolean)
         ? noSidecarFacts(workload, spec)
         : [
             // Dapr's mTLS is on alone, off under the mesh (make kind-combined reinstalls Dapr so).
-            ...(WITH_DAPR[variant] && workload !== 'redis' ? daprFacts(workload, spec, { appPort: APP_PORT, mtls: !MESHED[variant], configurations }) : []),
+            ...(WITH_DAPR[variant] && workload !== 'redis' ? daprFacts(workload, spec, { appPort: APP_PORT, mtls: !MESHED[variant], configurations, meshed: MESHED[variant] }) : []),
             ...(MESHED[variant] ? linkerdFacts(workload, spec) : []),
           ];
       injection.items.push(...facts.map((f) => ({ pass: f.pass, text: `${variant}: ${f.text}` })));

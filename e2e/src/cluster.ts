@@ -32,6 +32,23 @@ export class Cluster {
     }
   }
 
+  /** Waits until a bare pod is Ready (its image pulled, its container started). */
+  async waitForPodReady(namespace: string, name: string, timeoutMs = 180_000): Promise<void> {
+    const deadline = Date.now() + timeoutMs;
+    for (;;) {
+      const pod = await this.core.readNamespacedPod({ name, namespace }).catch((error: unknown) => {
+        if ((error as { code?: number }).code === 404) return undefined;
+        throw new Error(`the API server could not be asked for pod ${namespace}/${name}: ${reasonOf(error)}`);
+      });
+      if (pod?.status?.conditions?.some((c) => c.type === 'Ready' && c.status === 'True')) return;
+      if (Date.now() > deadline) {
+        const waiting = pod?.status?.containerStatuses?.map((c) => c.state?.waiting?.reason).filter(Boolean).join(', ');
+        throw new Error(`pod ${namespace}/${name} not Ready after ${timeoutMs / 1000} s${waiting ? ` (${waiting})` : ''}: kubectl -n ${namespace} describe pod ${name}`);
+      }
+      await new Promise((r) => setTimeout(r, 2000));
+    }
+  }
+
   /** The running pod with label app=<app>. */
   async podOf(namespace: string, app: string): Promise<V1Pod> {
     const list = await this.core.listNamespacedPod({ namespace, labelSelector: `app=${app}`, fieldSelector: 'status.phase=Running' });

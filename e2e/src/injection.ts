@@ -58,7 +58,12 @@ export interface DaprExpectations {
   mtls: boolean;
   /** The Dapr Configurations in the namespace, if known: a --config naming none of them makes daprd exit. */
   configurations?: readonly string[];
+  /** Whether the pod is meshed too: the mesh's own init containers are then expected beside daprd. */
+  meshed?: boolean;
 }
+
+/** The init containers Linkerd's injector adds to every meshed pod: proxy-init, then the proxy as a native sidecar. */
+const MESH_INIT_CONTAINERS: readonly string[] = [LINKERD.proxyInitContainer, LINKERD.proxyContainer];
 
 /**
  * Dapr: only daprd is added (as a container, or a native sidecar), nothing rewrites the pod's
@@ -66,7 +71,8 @@ export interface DaprExpectations {
  */
 export function daprFacts(workload: string, spec: PodSpecLike, expect: DaprExpectations): InjectionFact[] {
   const all = [...(spec.initContainers ?? []), ...spec.containers].map((c) => c.name);
-  const others = (spec.initContainers ?? []).map((c) => c.name).filter((name) => name !== 'daprd');
+  const mesh = expect.meshed ? MESH_INIT_CONTAINERS : [];
+  const others = (spec.initContainers ?? []).map((c) => c.name).filter((name) => name !== 'daprd' && !mesh.includes(name));
   const daprd = daprdOf(spec);
   if (!daprd) return [{ pass: false, text: `${workload}: no daprd (containers ${all.join(', ')})` }];
   const args = daprdArgs(daprd);
@@ -75,7 +81,10 @@ export function daprFacts(workload: string, spec: PodSpecLike, expect: DaprExpec
   const problems = daprdStartupProblems(spec, expect.configurations);
   return [
     { pass: true, text: `${workload}: containers ${all.join(', ')} (daprd injected)` },
-    { pass: others.length === 0, text: `${workload}: init containers besides daprd: ${others.join(', ') || 'none'} (nothing rewrites the pod's traffic)` },
+    {
+      pass: others.length === 0,
+      text: `${workload}: init containers besides daprd${mesh.length ? ` and the mesh's (${mesh.join(', ')})` : ''}: ${others.join(', ') || 'none'} (Dapr rewrites none of the pod's traffic)`,
+    },
     {
       pass: flagValue(args, '--app-id') === workload && flagValue(args, '--app-port') === String(expect.appPort),
       text: `${workload}: daprd --app-id ${flagValue(args, '--app-id')} --app-port ${flagValue(args, '--app-port')}${flagValue(args, '--config') ? ` --config ${flagValue(args, '--config')}` : ''}`,
@@ -97,4 +106,15 @@ export function noSidecarFacts(workload: string, spec: PodSpecLike): InjectionFa
   const all = [...(spec.initContainers ?? []), ...spec.containers].map((c) => c.name);
   const sidecars = all.filter((n) => n === 'daprd' || n.startsWith('linkerd-'));
   return [{ pass: sidecars.length === 0, text: `${workload}: no sidecar (${all.join(', ')})` }];
+}
+
+/**
+ * The sidecars a pod should carry and does not. Both injectors' webhooks fail open
+ * (`failurePolicy: Ignore`: Dapr's chart, dapr_sidecar_injector `webhookFailurePolicy`; Linkerd's
+ * control plane, linkerd-proxy-injector-webhook-config), so a pod created while an injector was not
+ * yet serving starts without its sidecar, and every probe on it would mislead.
+ */
+export function missingSidecars(spec: PodSpecLike, want: { dapr: boolean; mesh: boolean }): string[] {
+  const names = [...(spec.initContainers ?? []), ...spec.containers].map((c) => c.name);
+  return [...(want.dapr && !names.includes('daprd') ? ['daprd'] : []), ...(want.mesh && !names.includes(LINKERD.proxyContainer) ? [LINKERD.proxyContainer] : [])];
 }

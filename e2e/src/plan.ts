@@ -1,5 +1,5 @@
 import { PROBES, describeExpected, dialsPodIp, probeSpec, type Probe, type Variant } from '@calc/probe-matrix';
-import { containerOf, deploymentsOf, execTargetOf, kindAddressing, NAMESPACE, shellSpec } from './platform.js';
+import { barePodsOf, containerOf, deploymentsOf, execTargetOf, kindAddressing, NAMESPACE, shellSpec } from './platform.js';
 
 export interface PlannedProbe {
   probe: Probe;
@@ -13,6 +13,8 @@ export interface PlannedProbe {
 
 export interface Plan {
   rollouts: Array<{ namespace: string; deployment: string }>;
+  /** Bare pods (not Deployments) to wait for until Ready. */
+  pods: Array<{ namespace: string; pod: string }>;
   probes: PlannedProbe[];
 }
 
@@ -32,13 +34,15 @@ export function buildPlan(variants: Variant[] = DEFAULT_VARIANTS): Plan {
   }));
   const workloads = (v: Variant) => [...new Set(probes.filter((p) => p.probe.variant === v).flatMap((p) => [p.probe.caller, p.probe.target]))].sort();
   const rollouts = variants.flatMap((v) => deploymentsOf(workloads(v)).map((deployment) => ({ namespace: NAMESPACE[v], deployment })));
-  return { rollouts, probes };
+  const pods = variants.flatMap((v) => barePodsOf(workloads(v)).map((pod) => ({ namespace: NAMESPACE[v], pod })));
+  return { rollouts, pods, probes };
 }
 
 /** The plan as the kubectl commands that do the same, for `--dry-run`: copy-pastable against a cluster. */
 export function formatPlan(plan: Plan): string {
   const lines = ['# 1. wait for every rollout'];
   for (const r of plan.rollouts) lines.push(`kubectl -n ${r.namespace} rollout status deployment/${r.deployment} --timeout=180s`);
+  for (const p of plan.pods) lines.push(`kubectl -n ${p.namespace} wait --for=condition=Ready pod/${p.pod} --timeout=180s`);
   lines.push(
     '',
     '# 2. the probe script, run by node inside each caller pod',

@@ -1,5 +1,5 @@
 import { DEFAULT_PORT, type OperationService } from '@calc/core';
-import { DAPR_HTTP_PORT, DAPR_INTERNAL_GRPC_PORT, NAMESPACE, type Addressing } from '@calc/probe-matrix';
+import { DAPR_HTTP_PORT, DAPR_INTERNAL_GRPC_PORT, MESHED, NAMESPACE, WITH_DAPR, type Addressing, type Variant } from '@calc/probe-matrix';
 
 /** How the kind deployment names things: what k8s-dapr/ and k8s-linkerd/ create. */
 export const APP_PORT = 8080;
@@ -13,6 +13,11 @@ export function containerOf(workload: string): string {
 /** Deployments to wait for, per variant: every workload of the matrix except the intruder pod. */
 export function deploymentsOf(workloads: string[]): string[] {
   return workloads.filter((w) => w !== 'intruder');
+}
+
+/** Bare pods to wait for (Ready): the intruder, whose image may still be pulling when the e2e starts. */
+export function barePodsOf(workloads: string[]): string[] {
+  return workloads.filter((w) => w === 'intruder');
 }
 
 /** The Service port of a workload: its base service's port (multiplication-nopolicy keeps 5003). */
@@ -52,4 +57,9 @@ export function shellSpec(spec: object, namespace: string, podIpOf?: string): st
   if (!podIpOf) return `'${json.replaceAll("'", "'\\''")}'`;
   const ip = `$(kubectl -n ${namespace} get pod -l app=${podIpOf} -o jsonpath='{.items[0].status.podIP}')`;
   return `"${json.replaceAll('"', '\\"').replace('__IP__', ip)}"`;
+}
+
+/** The sidecars a workload's pod carries in a variant: the intruder none, Redis only the mesh's (Dapr has no sidecar for a TCP server). */
+export function sidecarsWanted(variant: Variant, workload: string): { dapr: boolean; mesh: boolean } {
+  return { dapr: WITH_DAPR[variant] && workload !== 'redis' && workload !== 'intruder', mesh: MESHED[variant] && workload !== 'intruder' };
 }

@@ -1,42 +1,14 @@
 // The kind lab's Dapr pods as Dapr 1.18.3 itself would create them: the manifests rendered with the
 // pinned kustomize, then Dapr's own sidecar injector (tools/dapr/bin/dapr-inject, built by make test)
 // configured from Dapr's own Helm chart with the values the kind lab installs it with.
-import { execFileSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
-import { fileURLToPath } from 'node:url';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { parseObjects, render as kustomizeBuild } from '@calc/k8s-check';
+import { parseObjects as objects } from '@calc/k8s-check';
 import { ALLOWED_CALLERS, workloadsOf } from '@calc/probe-matrix';
 import { aclWithoutMtls, daprdArgs, daprdOf, daprdStartupProblems, flagValue } from '../src/daprd-rules.js';
-import { daprFacts, noSidecarFacts, type PodSpecLike } from '../src/injection.js';
+import { daprFacts, noSidecarFacts } from '../src/injection.js';
 import { APP_PORT } from '../src/platform.js';
-
-const ROOT = fileURLToPath(new URL('../../', import.meta.url));
-const KUSTOMIZE = `${ROOT}tools/bin/kustomize`;
-const DAPR_INJECT = `${ROOT}tools/dapr/bin/dapr-inject`;
-const CHART = `${ROOT}tools/dapr/.build/dapr-v1.18.3/charts/dapr`;
-const VALUES = `${ROOT}k8s-dapr/dapr-values.yaml`;
-
-interface Injected {
-  injector: { env: Record<string, string>; mtlsEnabled: boolean; schedulerEnabled: boolean };
-  pods: Array<{ namespace: string; deployment: string; patched: boolean; pod: { metadata: { annotations?: Record<string, string> }; spec: PodSpecLike } }>;
-}
-
-const render = (dir: string) => kustomizeBuild(KUSTOMIZE, `${ROOT}${dir}`);
-const objects = parseObjects;
-function inject(manifests: string, mtls: boolean): Injected {
-  const out = execFileSync(DAPR_INJECT, ['--chart', CHART, '--values', VALUES, '--set', `global.mtls.enabled=${mtls}`], {
-    input: manifests,
-    encoding: 'utf8',
-    stdio: ['pipe', 'pipe', 'pipe'],
-    maxBuffer: 32 * 1024 * 1024,
-  });
-  return JSON.parse(out) as Injected;
-}
-const configurationsIn = (yaml: string) =>
-  objects(yaml)
-    .filter((o) => o.kind === 'Configuration')
-    .map((o) => o.metadata.name as string);
+import { CHART, configurationsIn, DAPR_INJECT, type Injected, inject, KUSTOMIZE, render } from './support/dapr-inject.js';
 
 describe("k8s-dapr through Dapr 1.18.3's own injector", () => {
   let manifests: string;

@@ -2,8 +2,8 @@ import { execFile } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { PROBES, probeSpec } from '@calc/probe-matrix';
-import { daprFacts, linkerdFacts, noSidecarFacts } from '../src/injection.js';
-import { buildPlan } from '../src/plan.js';
+import { daprFacts, noSidecarFacts } from '../src/injection.js';
+import { buildPlan, formatPlan } from '../src/plan.js';
 import { kindAddressing } from '../src/platform.js';
 
 const CLI = fileURLToPath(new URL('../dist/cli.js', import.meta.url));
@@ -21,6 +21,14 @@ describe('the e2e plan (the same matrix as the local lab, addressed the Kubernet
     expect(plan.rollouts).toContainEqual({ namespace: 'dapr-calculator', deployment: 'multiplication-token' });
     expect(plan.rollouts).toContainEqual({ namespace: 'rest-calculator', deployment: 'multiplication-nopolicy' });
     expect(plan.rollouts.some((r) => r.deployment === 'intruder')).toBe(false);
+  });
+
+  it('waits for the intruder pod too (Ready: its image may still be pulling), in each namespace it probes from', () => {
+    expect(buildPlan().pods).toEqual([
+      { namespace: 'dapr-calculator', pod: 'intruder' },
+      { namespace: 'rest-calculator', pod: 'intruder' },
+    ]);
+    expect(formatPlan(buildPlan())).toContain('kubectl -n rest-calculator wait --for=condition=Ready pod/intruder --timeout=180s');
   });
 
   it('looks up the pod IP of every target a probe dials by pod IP (the app port, 50002, Redis)', () => {
@@ -58,27 +66,6 @@ describe('the e2e plan (the same matrix as the local lab, addressed the Kubernet
 });
 
 describe('injection facts, read from pod specs', () => {
-  it('Linkerd: proxy-init asks for NET_ADMIN and NET_RAW; the proxy runs as a native sidecar', () => {
-    const spec = {
-      initContainers: [
-        { name: 'linkerd-init', securityContext: { capabilities: { add: ['NET_ADMIN', 'NET_RAW'] } } },
-        { name: 'linkerd-proxy', restartPolicy: 'Always' },
-      ],
-      containers: [{ name: 'app' }],
-    };
-    expect(linkerdFacts('multiplication', spec).every((f) => f.pass)).toBe(true);
-    expect(linkerdFacts('multiplication', { containers: [{ name: 'app' }] }).some((f) => f.pass)).toBe(false);
-    // The proxy is there, but proxy-init lacks NET_RAW: only that fact fails.
-    const noRaw = {
-      ...spec,
-      initContainers: [
-        { name: 'linkerd-init', securityContext: { capabilities: { add: ['NET_ADMIN'] } } },
-        { name: 'linkerd-proxy', restartPolicy: 'Always' },
-      ],
-    };
-    expect(linkerdFacts('multiplication', noRaw).map((f) => f.pass)).toEqual([true, false]);
-  });
-
   it('Dapr: daprd only, no init container; each fact fails on its own', () => {
     const daprd = {
       name: 'daprd',
@@ -100,6 +87,15 @@ describe('injection facts, read from pod specs', () => {
     expect(failing(good)).toEqual([]);
     // daprd present, plus an init container: only the init-container fact fails.
     expect(failing({ ...good, initContainers: [{ name: 'linkerd-init' }] })).toEqual([expect.stringContaining('init containers besides daprd: linkerd-init')]);
+    // In a meshed pod the mesh's two are expected (linkerd-injected.test.ts runs this on Linkerd's own output); another is not.
+    const meshed = (initContainers: Array<{ name: string }>) =>
+      daprFacts('multiplication', { ...good, initContainers }, { ...expect_, meshed: true })
+        .filter((f) => !f.pass)
+        .map((f) => f.text);
+    expect(meshed([{ name: 'linkerd-init' }, { name: 'linkerd-proxy' }])).toEqual([]);
+    expect(meshed([{ name: 'linkerd-init' }, { name: 'linkerd-proxy' }, { name: 'rewrite-rules' }])).toEqual([
+      expect.stringContaining("init containers besides daprd and the mesh's (linkerd-init, linkerd-proxy): rewrite-rules"),
+    ]);
     expect(failing({ ...good, containers: [{ name: 'app' }, { ...daprd, args: daprd.args.filter((a) => a !== '--enable-mtls') }] })).toEqual([
       expect.stringContaining('Dapr mTLS off'),
     ]);

@@ -3,11 +3,12 @@
 #   build.sh            daprd and sentry (the local lab, the benchmark)
 #   build.sh injector   dapr-inject: Dapr's own sidecar injector and Helm chart, run on the kind
 #                       lab's manifests (injector/main.go says how)
+#   build.sh source     only the module's source (its chart and CRDs, for make k8s-check)
 # Go's module and build caches make every build after the first quick.
 set -euo pipefail
 cd "$(dirname "$0")"
 target=${1:-runtime}
-case "${target}" in runtime | injector) ;; *) echo "usage: build.sh [injector]" >&2; exit 2 ;; esac
+case "${target}" in runtime | injector | source) ;; *) echo "usage: build.sh [injector|source]" >&2; exit 2 ;; esac
 
 # DAPR_VERSION: the project's pin.
 # shellcheck source=versions.env
@@ -28,6 +29,8 @@ if [ ! -f "${src}/go.mod" ]; then
   printf 'package components\n' >"${src}.tmp/cmd/daprd/components/zz_notag.go"
   mv "${src}.tmp" "${src}"
 fi
+
+[ "${target}" = source ] && exit 0
 
 # The injector harness's entry point into pkg/injector/service (not upstream; see the file).
 cp injector/upstream/zz_calclab_export.go "${src}/pkg/injector/service/"

@@ -1,10 +1,11 @@
 #!/usr/bin/env node
 // make k8s-check: render every overlay and validate every object offline.
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { PINNED } from '@calc/probe-matrix';
+import { linkerdCrdsFile } from './linkerd-output.js';
 import { KUSTOMIZE, OVERLAYS } from './overlays.js';
 import { parseObjects, render } from './render.js';
 import { SchemaSet } from './schemas.js';
@@ -15,15 +16,26 @@ export const KUBERNETES_VERSION = '1.35.0';
 const DEFAULTS = {
   openapi: join(ROOT, 'tools', 'k8s', `kubernetes-openapi-v${KUBERNETES_VERSION}.json`),
   kustomize: KUSTOMIZE,
-  crds: [join(ROOT, 'packages', 'k8s-check', 'crds', 'dapr'), join(ROOT, 'packages', 'k8s-check', 'crds', 'linkerd')],
 };
+
+/**
+ * The real CRDs, read where they are, never copied into the project: Dapr's from its Go module
+ * (charts/dapr/crds, fetched by tools/dapr/build.sh), Linkerd's as `linkerd install --crds` made
+ * them (../shared/linkerd, beside the checkout).
+ */
+const CRDS = [
+  { project: `Dapr ${PINNED.dapr}`, group: 'dapr.io', path: join(ROOT, 'tools', 'dapr', '.build', `dapr-v${PINNED.dapr}`, 'charts', 'dapr', 'crds'), fix: 'make dapr-source fetches them' },
+  { project: `Linkerd ${PINNED.linkerd}`, group: 'linkerd.io', path: linkerdCrdsFile(), fix: "they come with ../shared/linkerd, beside the project's checkout" },
+];
 
 const USAGE = `usage: k8s-check [--file MANIFEST.yaml]... [OVERLAY_DIR]...
 
 Renders each overlay with kustomize (default: every overlay of the project) and validates every
 object against the Kubernetes ${KUBERNETES_VERSION} schema and, for Dapr and Linkerd kinds, their CRDs;
 then checks the project's conventions. --file validates a plain manifest file instead.
-Options: --openapi PATH, --kustomize PATH, --crds DIR (repeatable). Exit 1 on any problem, 2 on bad usage.`;
+Options: --openapi PATH, --kustomize PATH, --crds FILE_OR_DIR (repeatable; default: Dapr's and
+Linkerd's own, where they are: a project whose CRDs are missing is said loudly, its kinds unchecked).
+Exit 1 on any problem, 2 on bad usage.`;
 
 function main(): number {
   let parsed;
@@ -47,8 +59,11 @@ function main(): number {
     return 0;
   }
   let schemas: SchemaSet;
+  const given = parsed.values.crds;
+  const missing = given ? [] : CRDS.filter((c) => !existsSync(c.path));
+  for (const c of missing) process.stdout.write(`!!! ${c.project}'s CRDs are not at ${c.path} (${c.fix}): its kinds (*.${c.group}) are NOT checked\n`);
   try {
-    schemas = new SchemaSet(parsed.values.openapi, parsed.values.crds ?? DEFAULTS.crds);
+    schemas = new SchemaSet(parsed.values.openapi, given ?? CRDS.filter((c) => !missing.includes(c)).map((c) => c.path));
   } catch (error) {
     process.stderr.write(`k8s-check: cannot load the schemas (${(error as Error).message}); run make k8s-tools\n`);
     return 2;
@@ -66,7 +81,7 @@ function main(): number {
     try {
       const objects = parseObjects(load());
       count = objects.length;
-      problems = [...schemaProblems(schemas, source, objects), ...conventionProblems(source, objects)];
+      problems = [...schemaProblems(schemas, source, objects, missing.map((c) => c.group)), ...conventionProblems(source, objects)];
     } catch (error) {
       problems = [{ source, object: '-', path: '', message: (error as Error).message }];
     }
@@ -79,7 +94,7 @@ function main(): number {
     for (const p of problems) process.stdout.write(`    ${p.object} ${p.path}: ${p.message}\n`);
   }
   process.stdout.write(
-    `${failed === 0 ? 'all valid' : `${failed} of ${sources.length} failed`} (Kubernetes ${KUBERNETES_VERSION}; CRDs: Dapr ${PINNED.dapr}, Linkerd ${PINNED.linkerd})\n`,
+    `${failed === 0 ? 'all valid' : `${failed} of ${sources.length} failed`} (Kubernetes ${KUBERNETES_VERSION}; CRDs: ${given ? given.join(', ') : CRDS.map((c) => `${c.project}${missing.includes(c) ? ' NOT CHECKED' : ''}`).join(', ')})\n`,
   );
   return failed === 0 ? 0 : 1;
 }

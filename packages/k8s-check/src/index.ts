@@ -3,3 +3,4 @@ export * from './schemas.js';
 export * from './validate.js';
 export * from './overlays.js';
 export * from './stand-ins.js';
+export * from './linkerd-output.js';

@@ -1,5 +1,5 @@
 import type { Untyped } from './render.js';
-import { readdirSync, readFileSync } from 'node:fs';
+import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { Ajv, type ValidateFunction } from 'ajv';
 import { parseAllDocuments } from 'yaml';
@@ -47,9 +47,10 @@ export class SchemaSet {
   private readonly validators = new Map<string, ValidateFunction>();
   private readonly ajv = new Ajv({ strict: false, allErrors: true, validateFormats: false });
 
-  constructor(openApiPath: string, crdDirs: string[]) {
+  /** `crdSources`: files of CRDs, or directories of such files. */
+  constructor(openApiPath: string, crdSources: string[]) {
     this.loadKubernetes(openApiPath);
-    for (const dir of crdDirs) this.loadCrds(dir);
+    for (const source of crdSources) this.loadCrds(source);
   }
 
   private loadKubernetes(path: string): void {
@@ -71,9 +72,14 @@ export class SchemaSet {
     }
   }
 
-  private loadCrds(dir: string): void {
-    for (const file of readdirSync(dir).filter((f) => f.endsWith('.yaml'))) {
-      for (const doc of parseAllDocuments(readFileSync(join(dir, file), 'utf8'))) {
+  private loadCrds(source: string): void {
+    const files = statSync(source).isDirectory()
+      ? readdirSync(source)
+          .filter((f) => f.endsWith('.yaml'))
+          .map((f) => join(source, f))
+      : [source];
+    for (const file of files) {
+      for (const doc of parseAllDocuments(readFileSync(file, 'utf8'))) {
         const crd = doc.toJS() as Schema;
         if (crd?.kind !== 'CustomResourceDefinition') continue;
         for (const version of crd.spec.versions as Schema[]) {

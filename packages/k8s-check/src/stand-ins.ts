@@ -9,6 +9,9 @@ import { join } from 'node:path';
  * to the file $LOG names, then answer as the real tool would.
  */
 export function standInPath(tools: string[], standIns: Record<string, string>): string {
+  // A stand-in written over a linked tool would be written through the link, into the real tool.
+  const both = tools.filter((tool) => tool in standIns);
+  if (both.length) throw new Error(`standInPath: ${both.join(', ')} both linked and stood in for`);
   const bin = mkdtempSync(join(tmpdir(), 'stand-ins-'));
   for (const tool of tools) {
     const found = execFileSync('sh', ['-c', `command -v ${tool} || true`], { encoding: 'utf8' }).trim();

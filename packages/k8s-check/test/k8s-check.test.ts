@@ -2,15 +2,22 @@ import { execFile, execFileSync } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
+import { hasLinkerdOutput, NO_LINKERD_OUTPUT } from '../src/index.js';
+
+// CI always has ../shared (Linkerd's CRDs): there, its absence fails this file instead of skipping a test.
+if (!hasLinkerdOutput() && process.env.CI === 'true') throw new Error(NO_LINKERD_OUTPUT);
+if (!hasLinkerdOutput()) console.warn(NO_LINKERD_OUTPUT);
 
 const CLI = fileURLToPath(new URL('../dist/cli.js', import.meta.url));
 const fixture = (name: string) => fileURLToPath(new URL(`./fixtures/${name}`, import.meta.url));
 const OPENAPI = fileURLToPath(new URL('../../../tools/k8s/kubernetes-openapi-v1.35.0.json', import.meta.url));
 const KUSTOMIZE = fileURLToPath(new URL('../../../tools/bin/kustomize', import.meta.url));
 
-function check(...args: string[]): Promise<{ code: number; out: string }> {
+function check(...args: Array<string | Record<string, string>>): Promise<{ code: number; out: string }> {
+  const env = { ...process.env, ...(args.find((a) => typeof a === 'object') as Record<string, string> | undefined) };
+  const argv = args.filter((a): a is string => typeof a === 'string');
   return new Promise((resolve) => {
-    execFile(process.execPath, [CLI, ...args], (error, stdout, stderr) => resolve({ code: error ? Number(error.code) : 0, out: stdout + stderr }));
+    execFile(process.execPath, [CLI, ...argv], { env }, (error, stdout, stderr) => resolve({ code: error ? Number(error.code) : 0, out: stdout + stderr }));
   });
 }
 
@@ -40,6 +47,23 @@ describe('make k8s-check (real kustomize, the Kubernetes 1.35.0 OpenAPI document
     ]) {
       expect(out).toMatch(new RegExp(`✓ ${overlay}: \\d+ objects valid`));
     }
+  });
+
+  it.runIf(hasLinkerdOutput())("checks Dapr's and Linkerd's kinds against their own CRDs, read where they are", async () => {
+    const { out } = await check('k8s-dapr/overlays/with-linkerd');
+    expect(out).toContain('all valid (Kubernetes 1.35.0; CRDs: Dapr 1.18.3, Linkerd edge-26.8.3)');
+    expect(out).not.toContain('NOT');
+  });
+
+  it("says loudly which kinds it could not check when a project's CRDs are missing, and checks the rest", async () => {
+    const { code, out } = await check('k8s-dapr/overlays/with-linkerd', { LINKERD_OUTPUT_DIR: '/nonexistent' });
+    expect(out).toContain("!!! Linkerd edge-26.8.3's CRDs are not at /nonexistent/crds.yaml");
+    expect(out).toContain('its kinds (*.linkerd.io) are NOT checked');
+    expect(out).toContain('CRDs: Dapr 1.18.3, Linkerd edge-26.8.3 NOT CHECKED');
+    // Dapr's kinds still are: a broken Configuration is still caught.
+    expect(code, out).toBe(0);
+    const broken = await check('--file', fixture('broken-dapr-configuration.yaml'), { LINKERD_OUTPUT_DIR: '/nonexistent' });
+    expect(broken.code).toBe(1);
   });
 
   it('rejects a Deployment with a misspelt field and a mistyped port', async () => {

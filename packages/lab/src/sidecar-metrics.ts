@@ -24,6 +24,7 @@ async function proxyOf(workDir: string, pod: Pod): Promise<SidecarStats> {
     variant: 'mesh',
     service: pod.workload,
     sidecar: 'HAProxy (stand-in)',
+    // HAProxy's req_tot counts the requests its policy denied too, as SidecarStats.requests wants.
     requests: total((f) => f.requests),
     failures: total((f) => f.responses['5xx']),
     denials: total((f) => f.denied),

@@ -29,7 +29,7 @@ export const CLAIMS = {
   'combined-dapr-mtls-opaque':
     "dapr/dapr#1852: with Dapr's own mTLS on as well, the mesh still carries and identifies the connection but sees only TLS — connections, no requests to authorize or count. With it off, the mesh sees every request (see the section on what the mesh saw).",
   'l4-mesh':
-    "A mesh deals with layer 4 too: Redis's port is opaque TCP with mTLS, only percentage's identity is authorized, and any other connection is accepted, then closed without an answer.",
+    "A mesh deals with layer 4 too: Redis's port is opaque TCP with mTLS, only percentage's identity is authorized, and any other connection is accepted, then cut off without an answer (a reset, or a close).",
 } as const;
 
 export type ClaimId = keyof typeof CLAIMS;

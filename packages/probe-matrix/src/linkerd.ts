@@ -30,9 +30,12 @@ export const LINKERD = {
   grpcDenial: { grpcStatus: 7 },
 
   /**
-   * A policy denial of opaque TCP (a `Server` with `proxyProtocol: opaque`): the inbound proxy accepts
-   * the connection, then closes it without sending a byte (linkerd/app/inbound/src/policy/tcp.rs).
-   * A client sees an end of stream, not "connection refused".
+   * A policy denial of opaque TCP (a `Server` with `proxyProtocol: opaque`): the inbound proxy
+   * accepts the connection and decides at once: on an opaque port it skips protocol detection
+   * (linkerd/app/inbound/src/detect.rs: `policy.is_opaque()`, then `check_authorized` with
+   * `PortSkipped`) and fails the connection without reading a byte (policy/tcp.rs). A client that
+   * had already sent something (Redis's PING) usually sees a **reset**, one that had not a clean
+   * close; either way, not "connection refused". The probe calls both `closed`.
    */
   tcpDenial: 'closed',
 

@@ -96,7 +96,7 @@ const DENIED_BY_MESH = { status: LINKERD.httpDenial.status, emptyBody: true } as
  * this for its app (the same answer as its own ACL's denial).
  */
 const DENIED_BY_MESH_GRPC = { status: 403, code: 'ERR_DIRECT_INVOKE' } as const;
-/** Linkerd's denial of opaque TCP: the connection is accepted, then closed without a byte (see linkerd.ts). */
+/** Linkerd's denial of opaque TCP: the connection is accepted, then cut off unread, usually a reset (see linkerd.ts). */
 const CLOSED_BY_MESH = { outcome: LINKERD.tcpDenial } as const;
 
 /**

@@ -12,8 +12,11 @@ export interface SidecarStats {
   service: string;
   /** Which sidecar counted: daprd, the local HAProxy stand-in, or Linkerd's proxy (kind). */
   sidecar: 'daprd' | 'HAProxy (stand-in)' | 'linkerd-proxy';
+  /** Every inbound request the sidecar saw, the ones its policy denied included (each reader adds what its sidecar counts apart). */
   requests: number;
+  /** Answered requests whose answer was a server error (5xx). */
   failures: number;
+  /** Requests its policy denied (never reached the app). */
   denials: number;
 }
 
@@ -58,18 +61,21 @@ export function daprdStats(text: string): Pick<SidecarStats, 'requests' | 'failu
  * Linkerd's proxy, inbound (linkerd2 doc/proxy-metrics.md: `request_total` and `response_total` with
  * `direction` and `classification`; linkerd2-proxy linkerd/app/inbound/src/metrics/authz.rs:
  * `inbound_http_authz_deny_total`). Read on kind through the API server's pod proxy, port 4191.
+ * `request_total` is counted inside the policy layer, after authorization: a denied request is in
+ * `inbound_http_authz_deny_total` only, so it is added here to make `requests` every request seen.
  */
 export function linkerdStats(text: string): Pick<SidecarStats, 'requests' | 'failures' | 'denials'> {
   const samples = parsePrometheus(text);
   const inbound = (s: Sample) => s.labels.direction === 'inbound';
   const denials = sum(samples, (s) => s.name === 'inbound_http_authz_deny_total');
   return {
-    requests: sum(samples, (s) => s.name === 'request_total' && inbound(s)),
+    requests: sum(samples, (s) => s.name === 'request_total' && inbound(s)) + denials,
     failures: sum(samples, (s) => s.name === 'response_total' && inbound(s) && s.labels.classification === 'failure'),
     denials,
   };
 }
 
+/** Answered requests (requests less denials) that were not 5xx. */
 export function successRate(s: SidecarStats): string {
   const answered = s.requests - s.denials;
   return answered > 0 ? `${((100 * (answered - s.failures)) / answered).toFixed(1)} %` : '–';
@@ -109,7 +115,11 @@ export function sidecarSection(stats: SidecarStats[], callers: Partial<Record<Va
     title: 'What the sidecars saw (their own metrics, no application code)',
     items: [
       ...items,
-      { pass: true, text: 'Per service, inbound (success: answered requests that were not 5xx; denied: refused by the policy):', lines: formatSidecarTable(stats, callers) },
+      {
+        pass: true,
+        text: "Per service, inbound (requests: every request the sidecar saw, denied ones included — daprd's ACL-blocked and Linkerd's `inbound_http_authz_deny_total` are added to their request counts, which leave them out; success: answered requests that were not 5xx; denied: refused by the policy):",
+        lines: formatSidecarTable(stats, callers),
+      },
     ],
   };
 }

@@ -35,7 +35,12 @@ describe("Linkerd's proxy counters (metric names and labels pinned from linkerd2
   ].join('\n');
 
   it('counts the inbound side only, failures by classification, denials apart', () => {
-    expect(linkerdStats(sample)).toEqual({ requests: 30, failures: 2, denials: 4 });
+    // request_total is counted after the policy (linkerd2-proxy's inbound policy layer): the 4 denials are added.
+    expect(linkerdStats(sample)).toEqual({ requests: 34, failures: 2, denials: 4 });
+  });
+
+  it("its success rate is over the 30 requests it answered (24 + 2 of them inbound classified), not 30 less the denials", () => {
+    expect(successRate({ variant: 'mesh', service: 'multiplication', sidecar: 'linkerd-proxy', ...linkerdStats(sample) })).toBe(`${((100 * 28) / 30).toFixed(1)} %`);
   });
 });
 

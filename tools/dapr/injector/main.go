@@ -32,6 +32,7 @@ import (
 	"math/big"
 	"os"
 	"os/exec"
+	"sort"
 	"strings"
 	"time"
 
@@ -96,6 +97,7 @@ func run() error {
 	var valueFiles, sets stringList
 	flag.Var(&valueFiles, "values", "a values file, as helm --values (repeatable)")
 	flag.Var(&sets, "set", "a value, as helm --set (repeatable)")
+	template := flag.Bool("template", false, "print the rendered chart, as helm template does, and inject nothing")
 	flag.Parse()
 	// Standard output carries the JSON; the injector's own log (warnings only) goes to standard error.
 	for _, name := range []string{"dapr.injector.service", "dapr.injector"} {
@@ -106,7 +108,7 @@ func run() error {
 	if *chartDir == "" {
 		return errors.New("--chart is required")
 	}
-	if !token.HasKubernetesToken() && os.Getenv("CALC_DAPR_INJECT_NS") == "" {
+	if !*template && !token.HasKubernetesToken() && os.Getenv("CALC_DAPR_INJECT_NS") == "" {
 		return reexecWithToken()
 	}
 
@@ -117,6 +119,9 @@ func run() error {
 	rendered, err := renderChart(*chartDir, *namespace, values)
 	if err != nil {
 		return err
+	}
+	if *template {
+		return printTemplate(rendered)
 	}
 	var out output
 	injectorDeployment, daprSystemConfig, err := injectorObjects(rendered)
@@ -235,6 +240,24 @@ func renderChart(dir, namespace string, values map[string]interface{}) (map[stri
 		return nil, err
 	}
 	return engine.Render(chart, toRender)
+}
+
+// printTemplate prints the chart's manifests as helm template does: each file's non-empty text after
+// a "# Source:" line, in file-name order (what make kind-prefetch reads the chart's images from).
+func printTemplate(rendered map[string]string) error {
+	names := make([]string, 0, len(rendered))
+	for name, text := range rendered {
+		if strings.HasSuffix(name, ".yaml") && strings.TrimSpace(text) != "" {
+			names = append(names, name)
+		}
+	}
+	sort.Strings(names)
+	for _, name := range names {
+		if _, err := fmt.Printf("---\n# Source: %s\n%s\n", name, strings.TrimSpace(rendered[name])); err != nil {
+			return err
+		}
+	}
+	return nil
 }
 
 // injectorObjects finds the sidecar injector's Deployment and the daprsystem Configuration in the rendered chart.
