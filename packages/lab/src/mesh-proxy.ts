@@ -12,6 +12,14 @@ export const OUTBOUND_PORT = LINKERD.outboundPort;
 export const INBOUND_PORT = LINKERD.inboundPort;
 const OUTBOUND_TCP_PORT = 4150;
 const INBOUND_TCP_PORT = 4153;
+/**
+ * Where a meshed caller's proxy sends opaque TCP, with mTLS and the original destination in a PROXY
+ * header: the stand-in's Linkerd opaque transport (Linkerd's callers dial the destination's inbound
+ * port with a transport header naming the target port; here HTTP holds 4143, so a port of its own).
+ * The original port then only ever sees callers without an identity, so a policy decides there at
+ * accept, as Linkerd does on an opaque port (linkerd2-proxy linkerd/app/inbound/src/detect.rs).
+ */
+const OPAQUE_TRANSPORT_PORT = 4154;
 /** Inbound for gRPC ports (daprd's 50002 with Dapr's mTLS off): HTTP/2 seen request by request. */
 const INBOUND_GRPC_PORT = 4163;
 export const PROXY_UID = LINKERD.proxyUid;
@@ -62,8 +70,8 @@ export async function frontendStats(statsSocket: string): Promise<Record<string,
     frontends.map((r) => {
       const n = (name: string) => Number(r[columns.indexOf(name)] || 0);
       const responses = { '1xx': n('hrsp_1xx'), '2xx': n('hrsp_2xx'), '3xx': n('hrsp_3xx'), '4xx': n('hrsp_4xx'), '5xx': n('hrsp_5xx') };
-      // dreq: HTTP requests and TCP connections a content rule denied; dses: TCP sessions denied after the TLS handshake.
-      return [r[columns.indexOf('pxname')] ?? '', { requests: n('req_tot'), responses, denied: n('dreq') + n('dses'), sessions: n('stot') }];
+      // dreq: HTTP requests a rule denied; dcon: TCP connections denied at accept; dses: TCP sessions denied after the TLS handshake.
+      return [r[columns.indexOf('pxname')] ?? '', { requests: n('req_tot'), responses, denied: n('dreq') + n('dcon') + n('dses'), sessions: n('stot') }];
     }),
   );
 }
@@ -136,6 +144,13 @@ export interface NatOptions {
  */
 export function natRules({ podIp, meshed, services, appPort, tcpPorts = [], grpcPorts = [] }: NatOptions): string {
   const dnat = services.map((s) => `-A LAB-SERVICES -d ${s.vip}/32 -p tcp --dport ${s.port} -j DNAT --to-destination ${s.podIp}:${s.targetPort}`);
+  // A meshed caller's proxy sends opaque TCP to the Service's pod on its opaque transport port:
+  // Linkerd's proxy resolves the Service to an endpoint first (its destination service).
+  const opaqueTransport = meshed
+    ? services
+        .filter((s) => tcpPorts.includes(s.targetPort))
+        .map((s) => `-A LAB-SERVICES -d ${s.vip}/32 -p tcp --dport ${OPAQUE_TRANSPORT_PORT} -j DNAT --to-destination ${s.podIp}:${OPAQUE_TRANSPORT_PORT}`)
+    : [];
   const rules = meshed
     ? [
         ...tcpPorts.map((port) => `-A PREROUTING -p tcp --dport ${port} -j REDIRECT --to-ports ${INBOUND_TCP_PORT}`),
@@ -157,6 +172,7 @@ export function natRules({ podIp, meshed, services, appPort, tcpPorts = [], grpc
     ':POSTROUTING ACCEPT [0:0]',
     ':LAB-SERVICES - [0:0]',
     ...dnat,
+    ...opaqueTransport,
     ...rules,
     'COMMIT',
     '',
@@ -176,6 +192,8 @@ export interface ProxyOptions {
   appPort: number;
   /** Whether any port is carried in TCP mode (natRules' tcpPorts or grpcPorts). */
   tcp?: boolean;
+  /** The ports carried as opaque TCP (natRules' tcpPorts): to a meshed destination, through its opaque transport port. */
+  opaquePorts?: readonly number[];
   /** The gRPC port behind the gRPC inbound (natRules' grpcPorts: daprd's 50002), if any. */
   grpcPort?: number;
   /** A file holding DENIAL_RESPONSE, required with allowList. */
@@ -235,12 +253,22 @@ export function proxyConfig(o: ProxyOptions): string {
   const mtls = `ssl crt ${o.certificate} ca-file ${o.caFile}`;
   // Every connection the app opens, sent on to its original destination (dst: SO_ORIGINAL_DST of the
   // redirected connection), with mTLS when that destination is meshed.
+  const opaque = o.opaquePorts?.length ? o.opaquePorts : undefined;
   const outbound = (name: string, port: number, mode: 'http' | 'tcp') => `frontend ${name}
   bind 127.0.0.1:${port}
   mode ${mode}
-  use_backend ${name}_mtls if { dst -f ${o.meshedList} }
+${mode === 'tcp' && opaque ? `  use_backend ${name}_opaque if { dst -f ${o.meshedList} } { dst_port ${opaque.join(' ')} }
+` : ''}  use_backend ${name}_mtls if { dst -f ${o.meshedList} }
   default_backend ${name}_plaintext
-
+${
+  mode === 'tcp' && opaque
+    ? `
+backend ${name}_opaque
+  mode tcp
+  server opaque-transport 0.0.0.0:${OPAQUE_TRANSPORT_PORT} ${mtls} verify required send-proxy-v2
+`
+    : ''
+}
 backend ${name}_mtls
   mode ${mode}
   server original-destination 0.0.0.0:0 ${mtls} verify required
@@ -249,9 +277,10 @@ backend ${name}_plaintext
   mode ${mode}
   server original-destination 0.0.0.0:0
 `;
-  // Opaque TCP under a policy, as Linkerd denies it: the connection is accepted, then closed without a
-  // byte (LINKERD.tcpDenial); a plaintext client has no identity, an mTLS one is judged by its CN.
-  const tcpPlaintextRule = o.allowList ? `${enforced}  tcp-request content reject if policy_enforced\n` : '';
+  // Opaque TCP under a policy, as Linkerd denies it (LINKERD.tcpDenial): on the original port every
+  // caller is one without an identity (meshed ones come through the opaque transport port), so the
+  // connection is cut off at accept, unread; through the opaque transport, an mTLS caller is judged by its CN.
+  const tcpPlaintextRule = o.allowList ? `${enforced}  tcp-request connection reject if policy_enforced\n` : '';
   const tcpMtlsRule = o.allowList ? `${enforced}  acl authorized ssl_c_s_dn(CN) -m str -f ${o.allowList}\n  tcp-request session reject if policy_enforced !authorized\n` : '';
   const tcp = o.tcp
     ? `
@@ -260,17 +289,10 @@ ${outbound('outbound_tcp', OUTBOUND_TCP_PORT, 'tcp')}
 frontend inbound_tcp
   bind :${INBOUND_TCP_PORT}
   mode tcp
-  tcp-request inspect-delay 2s
-  tcp-request content accept if { req.ssl_hello_type 1 }
-${tcpPlaintextRule}  use_backend inbound_tcp_to_mtls if { req.ssl_hello_type 1 }
-  default_backend inbound_tcp_original
-
-backend inbound_tcp_to_mtls
-  mode tcp
-  server mtls abns@inbound-tcp-mtls send-proxy-v2
+${tcpPlaintextRule}  default_backend inbound_tcp_original
 
 frontend inbound_tcp_mtls
-  bind abns@inbound-tcp-mtls accept-proxy ${mtls} verify required
+  bind :${OPAQUE_TRANSPORT_PORT} accept-proxy ${mtls} verify required
   mode tcp
 ${tcpMtlsRule}  default_backend inbound_tcp_original
 

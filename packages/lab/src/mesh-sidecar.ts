@@ -56,6 +56,7 @@ export function startMeshSidecar<P extends PodRef>(runtime: PodRuntime<P>, pod: 
     meshedList: o.meshedList,
     appPort: o.appPort,
     tcp: tcpPorts.length + grpcPorts.length > 0,
+    opaquePorts: tcpPorts,
     ...(o.grpcPort ? { grpcPort: o.grpcPort } : {}),
     ...(o.statsSocket ? { statsSocket: o.statsSocket } : {}),
     ...o.policy,

@@ -60,5 +60,13 @@ describe('docs/walkthrough.md, run as a reader runs it', () => {
     expect(shell(`./lab exec mesh/intruder -- node -e "$script" redis`, { script: script! }).output.trim()).toBe('closed');
   });
 
+  it('the mesh cuts an unauthorized Redis connection off at accept, before any byte, as Linkerd does on an opaque port', () => {
+    // A client that sends nothing: Linkerd decides on an opaque port without reading (linkerd2-proxy
+    // detect.rs, policy/tcp.rs), so it is closed at once. A stand-in that waited for the client's
+    // first bytes (up to its 2 s inspect delay) would still hold it open when this client gives up.
+    const silent = `const s=require("net").connect(6379,process.argv[1]);const t=Date.now();s.on("error",()=>{});s.on("close",()=>{console.log("closed");process.exit(0)});setTimeout(()=>{console.log("still open after",Date.now()-t,"ms");process.exit(0)},1500)`;
+    expect(shell(`./lab exec mesh/intruder -- node -e '${silent}' redis`).output.trim()).toBe('closed');
+  });
+
   it.each(named(steps.slice(-1), steps.length - 1))('%s', (_name, step) => run(step));
 });
