@@ -146,10 +146,10 @@ keyUsage = critical,keyCertSign,cRLSign
 CNF
     openssl ecparam -name prime256v1 -genkey -noout -out ca.key
     openssl req -new -key ca.key -subj "/CN=root.linkerd.cluster.local" -config ca.cnf -out ca.csr
-    openssl ca -batch -notext -config ca.cnf -selfsign -keyfile ca.key -in ca.csr -startdate "${start}" -enddate "${end}" -extensions anchor -out ca.crt 2>/dev/null
+    openssl ca -batch -notext -config ca.cnf -selfsign -keyfile ca.key -in ca.csr -startdate "${start}" -enddate "${end}" -extensions anchor -out ca.crt 2>ca.log || { cat ca.log >&2; exit 1; }
     openssl ecparam -name prime256v1 -genkey -noout -out issuer.key
     openssl req -new -key issuer.key -subj "/CN=identity.linkerd.cluster.local" -config ca.cnf -out issuer.csr
-    openssl ca -batch -notext -config ca.cnf -cert ca.crt -keyfile ca.key -in issuer.csr -startdate "${start}" -enddate "${end}" -extensions issuer -out issuer.crt 2>/dev/null
+    openssl ca -batch -notext -config ca.cnf -cert ca.crt -keyfile ca.key -in issuer.csr -startdate "${start}" -enddate "${end}" -extensions issuer -out issuer.crt 2>ca.log || { cat ca.log >&2; exit 1; }
   )
 }
 

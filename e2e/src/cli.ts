@@ -53,10 +53,7 @@ async function run(variants: Variant[], results: string, printFindings: boolean)
   const cluster = new Cluster();
   const plan = buildPlan(variants);
   say(`==> waiting for ${plan.rollouts.length} deployments and ${plan.pods.length} bare pods`);
-  await Promise.all([
-    ...plan.rollouts.map((r) => cluster.waitForRollout(r.namespace, r.deployment)),
-    ...plan.pods.map((p) => cluster.waitForPodReady(p.namespace, p.pod)),
-  ]);
+  await Promise.all([...plan.rollouts.map((r) => cluster.waitForRollout(r.namespace, r.deployment)), ...plan.pods.map((p) => cluster.waitForPodReady(p.namespace, p.pod))]);
   // MathFanBoy calls before its targets are ready: only what it logs from now on is judged.
   const rolledOutAt = new Date();
 
@@ -91,7 +88,8 @@ async function run(variants: Variant[], results: string, printFindings: boolean)
   for (const variant of variants)
     for (const workload of workloadsIn(variant)) {
       const missing = missingSidecars((await podOf(variant, workload)).spec as PodSpecLike, sidecarsWanted(variant, workload));
-      if (missing.length) uninjected.push(`${NAMESPACE[variant]}/${workload} has no ${missing.join(' and no ')}: kubectl -n ${NAMESPACE[variant]} rollout restart deployment/${workload}`);
+      if (missing.length)
+        uninjected.push(`${NAMESPACE[variant]}/${workload} has no ${missing.join(' and no ')}: kubectl -n ${NAMESPACE[variant]} rollout restart deployment/${workload}`);
     }
   if (uninjected.length)
     throw new Error(
@@ -128,7 +126,9 @@ async function run(variants: Variant[], results: string, printFindings: boolean)
         ? noSidecarFacts(workload, spec)
         : [
             // Dapr's mTLS is on alone, off under the mesh (make kind-combined reinstalls Dapr so).
-            ...(WITH_DAPR[variant] && workload !== 'redis' ? daprFacts(workload, spec, { appPort: APP_PORT, mtls: !MESHED[variant], configurations, meshed: MESHED[variant] }) : []),
+            ...(WITH_DAPR[variant] && workload !== 'redis'
+              ? daprFacts(workload, spec, { appPort: APP_PORT, mtls: !MESHED[variant], configurations, meshed: MESHED[variant] })
+              : []),
             ...(MESHED[variant] ? linkerdFacts(workload, spec) : []),
           ];
       injection.items.push(...facts.map((f) => ({ pass: f.pass, text: `${variant}: ${f.text}` })));

@@ -16,37 +16,35 @@ export class Cluster {
   }
 
   /** Waits until the Deployment has all its replicas updated and available. */
-  async waitForRollout(namespace: string, name: string, timeoutMs = 180_000): Promise<void> {
-    const deadline = Date.now() + timeoutMs;
-    for (;;) {
-      // Not there yet (404) is worth waiting for; anything else (no API server, no permission) is not.
-      const d = await this.apps.readNamespacedDeployment({ name, namespace }).catch((error: unknown) => {
-        if ((error as { code?: number }).code === 404) return undefined;
-        throw new Error(`the API server could not be asked for deployment ${namespace}/${name}: ${reasonOf(error)}`);
-      });
-      const wanted = d?.spec?.replicas ?? 1;
-      const s = d?.status;
-      if (d && (s?.observedGeneration ?? 0) >= (d.metadata?.generation ?? 0) && s?.updatedReplicas === wanted && s?.availableReplicas === wanted) return;
-      if (Date.now() > deadline) throw new Error(`deployment ${namespace}/${name} not rolled out after ${timeoutMs / 1000} s`);
-      await new Promise((r) => setTimeout(r, 2000));
-    }
+  waitForRollout(namespace: string, name: string, timeoutMs = 180_000): Promise<void> {
+    return waitFor(
+      `deployment ${namespace}/${name}`,
+      timeoutMs,
+      () => this.apps.readNamespacedDeployment({ name, namespace }),
+      (d) => {
+        const wanted = d?.spec?.replicas ?? 1;
+        const s = d?.status;
+        const done = d !== undefined && (s?.observedGeneration ?? 0) >= (d.metadata?.generation ?? 0) && s?.updatedReplicas === wanted && s?.availableReplicas === wanted;
+        return done || 'not rolled out';
+      },
+    );
   }
 
   /** Waits until a bare pod is Ready (its image pulled, its container started). */
-  async waitForPodReady(namespace: string, name: string, timeoutMs = 180_000): Promise<void> {
-    const deadline = Date.now() + timeoutMs;
-    for (;;) {
-      const pod = await this.core.readNamespacedPod({ name, namespace }).catch((error: unknown) => {
-        if ((error as { code?: number }).code === 404) return undefined;
-        throw new Error(`the API server could not be asked for pod ${namespace}/${name}: ${reasonOf(error)}`);
-      });
-      if (pod?.status?.conditions?.some((c) => c.type === 'Ready' && c.status === 'True')) return;
-      if (Date.now() > deadline) {
-        const waiting = pod?.status?.containerStatuses?.map((c) => c.state?.waiting?.reason).filter(Boolean).join(', ');
-        throw new Error(`pod ${namespace}/${name} not Ready after ${timeoutMs / 1000} s${waiting ? ` (${waiting})` : ''}: kubectl -n ${namespace} describe pod ${name}`);
-      }
-      await new Promise((r) => setTimeout(r, 2000));
-    }
+  waitForPodReady(namespace: string, name: string, timeoutMs = 180_000): Promise<void> {
+    return waitFor(
+      `pod ${namespace}/${name}`,
+      timeoutMs,
+      () => this.core.readNamespacedPod({ name, namespace }),
+      (pod) => {
+        if (pod?.status?.conditions?.some((c) => c.type === 'Ready' && c.status === 'True')) return true;
+        const waiting = pod?.status?.containerStatuses
+          ?.map((c) => c.state?.waiting?.reason)
+          .filter(Boolean)
+          .join(', ');
+        return `not Ready${waiting ? ` (${waiting})` : ''}`;
+      },
+    );
   }
 
   /** The running pod with label app=<app>. */
@@ -113,6 +111,24 @@ export class Cluster {
       items?: Array<{ metadata?: { name?: string } }>;
     };
     return (list.items ?? []).map((c) => c.metadata?.name ?? '');
+  }
+}
+
+/**
+ * Reads an object every 2 s until `check` says true, or throws what it last said once the time is up.
+ * Not there yet (404) is worth waiting for; anything else (no API server, no permission) is not.
+ */
+async function waitFor<T>(what: string, timeoutMs: number, read: () => Promise<T>, check: (object: T | undefined) => true | string): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const object = await read().catch((error: unknown) => {
+      if ((error as { code?: number }).code === 404) return undefined;
+      throw new Error(`the API server could not be asked for ${what}: ${reasonOf(error)}`);
+    });
+    const verdict = check(object);
+    if (verdict === true) return;
+    if (Date.now() > deadline) throw new Error(`${what} ${verdict} after ${timeoutMs / 1000} s`);
+    await new Promise((r) => setTimeout(r, 2000));
   }
 }
 

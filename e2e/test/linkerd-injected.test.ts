@@ -2,13 +2,14 @@
 // project's overlays (../shared/linkerd/, see its README), and on today's manifests with what
 // Linkerd added to each pod: no Linkerd pod spec here is written by hand. Needs ../shared: where it
 // is absent (a user's clone) these tests are skipped with one line; under CI they fail instead.
-import { describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import {
   additionsByWorkload,
   driftFrom,
   hasLinkerdOutput,
   INJECTED_OVERLAYS,
   type InjectedOverlay,
+  type LinkerdAdditions,
   linkerdInjected,
   linkerdInput,
   NO_LINKERD_OUTPUT,
@@ -20,7 +21,7 @@ import {
 import { LINKERD, type Variant } from '@calc/probe-matrix';
 import { daprFacts, linkerdFacts, missingSidecars, noSidecarFacts, type PodSpecLike } from '../src/injection.js';
 import { APP_PORT, sidecarsWanted } from '../src/platform.js';
-import { configurationsIn, inject, render } from './support/dapr-inject.js';
+import { inject, render } from './support/dapr-inject.js';
 
 const present = hasLinkerdOutput();
 // CI always has ../shared: there, its absence fails this file instead of skipping it.
@@ -42,10 +43,7 @@ function failingFacts(variant: Variant, workload: string, pod: Untyped, configur
   const facts =
     !wanted.dapr && !wanted.mesh
       ? noSidecarFacts(workload, spec)
-      : [
-          ...(wanted.dapr ? daprFacts(workload, spec, { appPort: APP_PORT, mtls: false, configurations, meshed: true }) : []),
-          ...(wanted.mesh ? linkerdFacts(workload, spec) : []),
-        ];
+      : [...(wanted.dapr ? daprFacts(workload, spec, { appPort: APP_PORT, mtls: false, configurations, meshed: true }) : []), ...(wanted.mesh ? linkerdFacts(workload, spec) : [])];
   return [...facts.filter((f) => !f.pass).map((f) => f.text), ...missingSidecars(spec, wanted).map((s) => `${workload}: no ${s}`)];
 }
 
@@ -65,7 +63,9 @@ function todayAsGiven(overlay: InjectedOverlay): Untyped[] {
 
 /** daprd's DAPR_TRUST_ANCHORS is a throwaway CA each dapr-inject run makes (in a cluster, sentry's): not the manifests'. */
 function withoutTrustAnchors(objects: Untyped[]): Untyped[] {
-  return JSON.parse(JSON.stringify(objects), (key, value) => (key === 'value' && typeof value === 'string' && value.startsWith('-----BEGIN CERTIFICATE-----') ? 'a trust anchor' : value));
+  return JSON.parse(JSON.stringify(objects), (key, value) =>
+    key === 'value' && typeof value === 'string' && value.startsWith('-----BEGIN CERTIFICATE-----') ? 'a trust anchor' : value,
+  );
 }
 
 describe.runIf(present).each(INJECTED_OVERLAYS)("%s, as Linkerd's own injector left it", (overlay) => {
@@ -111,14 +111,18 @@ describe.runIf(present).each(INJECTED_OVERLAYS)("%s, as Linkerd's own injector l
 });
 
 describe.runIf(present)("what Linkerd's injector adds, as the e2e and the docs state it", () => {
-  const additions = additionsByWorkload('k8s-dapr/overlays/with-linkerd');
-  const multiplication = additions.get('multiplication')!;
+  let additions: Map<string, LinkerdAdditions>;
+  let multiplication: LinkerdAdditions;
+  beforeAll(() => {
+    additions = additionsByWorkload('k8s-dapr/overlays/with-linkerd');
+    multiplication = additions.get('multiplication')!;
+  });
 
   it('two init containers, proxy-init then the proxy as a native sidecar, and no regular container', () => {
     expect(multiplication.initContainers.map((c) => c.name)).toEqual([LINKERD.proxyInitContainer, LINKERD.proxyContainer]);
-    expect(multiplication.initContainers[1].restartPolicy).toBe('Always');
+    expect(multiplication.initContainers[1]!.restartPolicy).toBe('Always');
     expect(multiplication.containers).toEqual([]);
-    expect(multiplication.initContainers[0].securityContext.capabilities.add).toEqual([...LINKERD.proxyInitCapabilities]);
+    expect(multiplication.initContainers[0]!.securityContext.capabilities.add).toEqual([...LINKERD.proxyInitCapabilities]);
   });
 
   it("the e2e's Linkerd facts hold on it, and each fails on its own when what it checks is taken away", () => {
@@ -131,9 +135,13 @@ describe.runIf(present)("what Linkerd's injector adds, as the e2e and the docs s
   });
 
   it("proxy-init's rules name the proxy's ports and user as the local stand-in's do", () => {
-    const args: string[] = multiplication.initContainers[0].args;
+    const args: string[] = multiplication.initContainers[0]!.args;
     const flag = (name: string) => args[args.indexOf(name) + 1];
-    expect([flag('--incoming-proxy-port'), flag('--outgoing-proxy-port'), flag('--proxy-uid')]).toEqual([String(LINKERD.inboundPort), String(LINKERD.outboundPort), String(LINKERD.proxyUid)]);
+    expect([flag('--incoming-proxy-port'), flag('--outgoing-proxy-port'), flag('--proxy-uid')]).toEqual([
+      String(LINKERD.inboundPort),
+      String(LINKERD.outboundPort),
+      String(LINKERD.proxyUid),
+    ]);
     expect(flag('--inbound-ports-to-ignore')?.split(',')).toContain(String(LINKERD.adminPort));
   });
 

@@ -24,7 +24,12 @@ const DEFAULTS = {
  * them (../shared/linkerd, beside the checkout).
  */
 const CRDS = [
-  { project: `Dapr ${PINNED.dapr}`, group: 'dapr.io', path: join(ROOT, 'tools', 'dapr', '.build', `dapr-v${PINNED.dapr}`, 'charts', 'dapr', 'crds'), fix: 'make dapr-source fetches them' },
+  {
+    project: `Dapr ${PINNED.dapr}`,
+    group: 'dapr.io',
+    path: join(ROOT, 'tools', 'dapr', '.build', `dapr-v${PINNED.dapr}`, 'charts', 'dapr', 'crds'),
+    fix: 'make dapr-source fetches them',
+  },
   { project: `Linkerd ${PINNED.linkerd}`, group: 'linkerd.io', path: linkerdCrdsFile(), fix: "they come with ../shared/linkerd, beside the project's checkout" },
 ];
 
@@ -81,7 +86,15 @@ function main(): number {
     try {
       const objects = parseObjects(load());
       count = objects.length;
-      problems = [...schemaProblems(schemas, source, objects, missing.map((c) => c.group)), ...conventionProblems(source, objects)];
+      problems = [
+        ...schemaProblems(
+          schemas,
+          source,
+          objects,
+          missing.map((c) => c.group),
+        ),
+        ...conventionProblems(source, objects),
+      ];
     } catch (error) {
       problems = [{ source, object: '-', path: '', message: (error as Error).message }];
     }

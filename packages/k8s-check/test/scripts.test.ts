@@ -25,7 +25,7 @@ describe('shell scripts', () => {
 });
 
 describe('a clone made with Git for Windows (core.autocrlf true)', () => {
-  it('still checks out every script with LF line ends (a CRLF script fails in bash: $\'\\r\': command not found)', () => {
+  it("still checks out every script with LF line ends (a CRLF script fails in bash: $'\\r': command not found)", () => {
     const attributes = execFileSync('git', ['check-attr', 'eol', 'text', '--', ...SCRIPTS, 'Makefile', 'versions.env'], { cwd: ROOT, encoding: 'utf8' });
     const eol = attributes.split('\n').filter((line) => line.includes(': eol: '));
     expect(eol).toHaveLength(SCRIPTS.length + 2);
@@ -52,7 +52,30 @@ describe('make kind-lab on a machine without Docker, kind, kubectl or helm', () 
 });
 
 /** A PATH holding the basic tools the scripts use, plus the given stand-ins. */
-const BASICS = ['bash', 'sh', 'grep', 'sed', 'awk', 'date', 'id', 'uname', 'df', 'cat', 'dirname', 'printf', 'mkdir', 'rm', 'mv', 'cut', 'du', 'sort', 'touch', 'tee', 'openssl', 'git'];
+const BASICS = [
+  'bash',
+  'sh',
+  'grep',
+  'sed',
+  'awk',
+  'date',
+  'id',
+  'uname',
+  'df',
+  'cat',
+  'dirname',
+  'printf',
+  'mkdir',
+  'rm',
+  'mv',
+  'cut',
+  'du',
+  'sort',
+  'touch',
+  'tee',
+  'openssl',
+  'git',
+];
 const pathWith = (stubs: Record<string, string>) => standInPath(BASICS, stubs);
 
 /**
@@ -124,7 +147,7 @@ describe('make kind-images, with stand-ins for docker and kind that record what 
   });
 });
 
-describe('make kind-up on a cgroup v1 host (WSL2 with a distribution\'s dockerd, RHEL 8, Ubuntu 20.04, Amazon Linux 2)', () => {
+describe("make kind-up on a cgroup v1 host (WSL2 with a distribution's dockerd, RHEL 8, Ubuntu 20.04, Amazon Linux 2)", () => {
   // Kubernetes 1.35's kubelet refuses cgroup v1 unless failCgroupV1 is false (k8s.io/kubernetes
   // pkg/kubelet/apis/config/v1beta1/defaults.go), and kind v0.31.0's config never sets it (kubernetes-sigs/kind#4077).
   const up = (cgroup: string) => {
@@ -407,11 +430,15 @@ describe("make kind-linkerd where proxy-init's nft mode fails (some WSL2 kernels
   // helm --wait times out: Linkerd's own control-plane pods are meshed, and their linkerd-init fails.
   const failing = (mode = '') => {
     const base = KIND_PATH_STUBS();
-    return kindStep('linkerd', { KIND_RUN_DIR: mkdtempSync(join(tmpdir(), 'kind-run-')), LINKERD_IPTABLES_MODE: mode }, {
-      ...base,
-      helm: `case "$1 $3" in "upgrade linkerd-control-plane") echo "Error: resource Deployment/linkerd/linkerd-destination not ready. status: InProgress, message: Available: 0/1" >&2; exit 1 ;; esac`,
-      kubectl: `case "$1" in get) echo "iptables-nft-save v1.8.9: Could not fetch rule set generation id: Invalid argument" ;; esac`,
-    });
+    return kindStep(
+      'linkerd',
+      { KIND_RUN_DIR: mkdtempSync(join(tmpdir(), 'kind-run-')), LINKERD_IPTABLES_MODE: mode },
+      {
+        ...base,
+        helm: `case "$1 $3" in "upgrade linkerd-control-plane") echo "Error: resource Deployment/linkerd/linkerd-destination not ready. status: InProgress, message: Available: 0/1" >&2; exit 1 ;; esac`,
+        kubectl: `case "$1" in get) echo "iptables-nft-save v1.8.9: Could not fetch rule set generation id: Invalid argument" ;; esac`,
+      },
+    );
   };
 
   it("prints linkerd-init's own message and the switch to legacy mode", () => {

@@ -36,7 +36,7 @@ export function layer4Section(reports: readonly Layer4Report[]): Section {
       pass: r.pass,
       text: `**${r.variant}**: Redis holds percentage:calls = **${r.counted ?? 'nothing'}** (MathFanBoy alone made ${r.fanboyCalls} calls to percentage), so percentage's own connection works${
         r.denied
-          ? `; Redis's proxy closed **${r.denied.counted}** connections it did not authorize (the matrix expects ${r.denied.expected}): opaque TCP, no request to count, only connections`
+          ? `; Redis's proxy cut off **${r.denied.counted}** connections it did not authorize, at accept and unread (the matrix expects ${r.denied.expected}): opaque TCP, no request to count, only connections (Linkerd decides the same way on an opaque port: linkerd2-proxy detect.rs, policy/tcp.rs)`
           : '; no sidecar in front of Redis: Dapr has none for a TCP server, and every pod reaches it'
       }`,
     })),

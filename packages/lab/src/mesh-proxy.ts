@@ -257,8 +257,12 @@ export function proxyConfig(o: ProxyOptions): string {
   const outbound = (name: string, port: number, mode: 'http' | 'tcp') => `frontend ${name}
   bind 127.0.0.1:${port}
   mode ${mode}
-${mode === 'tcp' && opaque ? `  use_backend ${name}_opaque if { dst -f ${o.meshedList} } { dst_port ${opaque.join(' ')} }
-` : ''}  use_backend ${name}_mtls if { dst -f ${o.meshedList} }
+${
+  mode === 'tcp' && opaque
+    ? `  use_backend ${name}_opaque if { dst -f ${o.meshedList} } { dst_port ${opaque.join(' ')} }
+`
+    : ''
+}  use_backend ${name}_mtls if { dst -f ${o.meshedList} }
   default_backend ${name}_plaintext
 ${
   mode === 'tcp' && opaque

@@ -39,7 +39,7 @@ describe("Linkerd's proxy counters (metric names and labels pinned from linkerd2
     expect(linkerdStats(sample)).toEqual({ requests: 34, failures: 2, denials: 4 });
   });
 
-  it("its success rate is over the 30 requests it answered (24 + 2 of them inbound classified), not 30 less the denials", () => {
+  it('its success rate is over the 30 requests it answered (24 + 2 of them inbound classified), not 30 less the denials', () => {
     expect(successRate({ variant: 'mesh', service: 'multiplication', sidecar: 'linkerd-proxy', ...linkerdStats(sample) })).toBe(`${((100 * 28) / 30).toFixed(1)} %`);
   });
 });
