@@ -57,7 +57,8 @@ describe('docs/walkthrough.md, run as a reader runs it', () => {
     const script = /node -e '(const s=require\("net"\)[^']*)' redis/.exec(DOC)?.[1];
     expect(script).toBeDefined();
     expect(shell(`./lab exec dapr/intruder -- node -e "$script" redis`, { script: script! }).output.trim()).toBe('+PONG');
-    expect(shell(`./lab exec mesh/intruder -- node -e "$script" redis`, { script: script! }).output.trim()).toBe('closed');
+    // Cut off unread: a clean close, or (the client had sent its PING) a reset, which Linkerd's proxy usually gives.
+    expect(shell(`./lab exec mesh/intruder -- node -e "$script" redis`, { script: script! }).output.trim()).toMatch(/^(closed|ECONNRESET)$/);
   });
 
   it('the mesh cuts an unauthorized Redis connection off at accept, before any byte, as Linkerd does on an opaque port', () => {
