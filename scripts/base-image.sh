@@ -26,7 +26,7 @@ if [ ! -s "${ROOTFS}" ]; then
     say "installing debootstrap (apt-get, as root)"
     DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends debootstrap >/dev/null
   }
-  mirror=$(debian_mirror)
+  mirror=$(debian_mirror) || fail "no Debian mirror to debootstrap from"
   work=$(mktemp -d)
   trap 'rm -rf "${work}"' EXIT
   say "debootstrap --variant=minbase bookworm from ${mirror} (a few minutes, once)"

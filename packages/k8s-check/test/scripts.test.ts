@@ -455,3 +455,26 @@ describe("make kind-linkerd where proxy-init's nft mode fails (some WSL2 kernels
     expect(byDefault.some((c) => c.includes('iptablesMode'))).toBe(false);
   });
 });
+
+describe('the Debian mirror a debootstrap uses (scripts/debian-mirror.sh)', () => {
+  const mirror = (files: Record<string, string>, env: Record<string, string> = {}) => {
+    const apt = mkdtempSync(join(tmpdir(), 'apt-'));
+    execFileSync('mkdir', ['-p', join(apt, 'sources.list.d')]);
+    for (const [name, text] of Object.entries(files)) writeFileSync(join(apt, name), text);
+    return spawnSync('bash', ['-c', `source ${ROOT}scripts/debian-mirror.sh && debian_mirror`], { env: { PATH: process.env.PATH, APT_DIR: apt, ...env }, encoding: 'utf8' });
+  };
+
+  it("is the first one apt's sources name, deb822 or one-line", () => {
+    expect(mirror({ 'sources.list.d/debian.sources': 'Types: deb\nURIs: http://mirror.example/debian\nSuites: bookworm\n' }).stdout.trim()).toBe('http://mirror.example/debian');
+    expect(mirror({ 'sources.list': 'deb [arch=amd64] http://other.example/debian/ bookworm main\n' }).stdout.trim()).toBe('http://other.example/debian');
+  });
+
+  it('where apt names none, stops and names the variable to set (no mirror of our own choosing)', () => {
+    const none = mirror({});
+    expect(none.status).toBe(1);
+    expect(none.stdout).toBe('');
+    expect(none.stderr).toContain("no Debian mirror in apt's sources");
+    expect(none.stderr).toContain('set DEBIAN_MIRROR');
+    expect(mirror({}, { DEBIAN_MIRROR: 'http://set.example/debian' }).stdout.trim()).toBe('http://set.example/debian');
+  });
+});
