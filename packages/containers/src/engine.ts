@@ -18,12 +18,21 @@ export type Engine = { available: true; dockerHost: string } | { available: fals
  */
 export function useEngine(): Engine {
   const up = spawnSync(`${ROOT}scripts/engine.sh`, ['up'], { encoding: 'utf8' });
-  if (up.status !== 0) return { available: false, reason: (up.stderr || up.stdout).trim().split('\n').at(-1) ?? 'scripts/engine.sh up failed' };
+  if (up.status !== 0) return noEngine((up.stderr || up.stdout).trim().split('\n').at(-1) || 'scripts/engine.sh up failed');
   const env = spawnSync(`${ROOT}scripts/engine.sh`, ['env'], { encoding: 'utf8' });
   const dockerHost = /DOCKER_HOST=(\S+)/.exec(env.stdout)?.[1] ?? process.env.DOCKER_HOST ?? '';
   if (dockerHost) process.env.DOCKER_HOST = dockerHost;
   process.env.TESTCONTAINERS_RYUK_DISABLED = 'true';
   return { available: true, dockerHost: dockerHost || 'the docker CLI default' };
+}
+
+/**
+ * No engine: on a developer's machine the container tests say so loudly and are skipped; under CI
+ * (CI=true), where the project promises they run, that is an error that fails their files.
+ */
+export function noEngine(reason: string, ci = process.env.CI === 'true'): Engine {
+  if (ci) throw new Error(`the container tests must run under CI, and no container engine answers: ${reason}`);
+  return { available: false, reason };
 }
 
 /** The docker CLI on the engine above; throws with its output when it fails. */
