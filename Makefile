@@ -39,7 +39,7 @@ typecheck: deps ## type-check every package, tests included
 	turbo run typecheck --output-logs=errors-only
 
 .PHONY: test
-test: build typecheck lint lab-tools k8s-tools lint-tools browser-tools dapr-injector ## typecheck, lint + every test (units, services as processes, the whole lab and its walkthrough, manifests, Dapr's injector on them, the images as containers, the report in Chromium)
+test: build typecheck lint lab-tools k8s-tools lint-tools browser-tools dapr-injector bench-tools ## typecheck, lint + every test (units, services as processes, the whole lab and its walkthrough, manifests, Dapr's injector on them, the images as containers, the report in Chromium)
 	scripts/build-images.sh --if-engine
 	node scripts/run-tests.mjs
 
@@ -84,8 +84,17 @@ clean: ## remove build outputs (keeps the toolchain and dependencies)
 
 # The sidecar benchmark on the local lab's network (root, like the lab). QUICK=1: a short run that checks the harness.
 QUICK ?=
+FORTIO_VERSION := $(shell sed -n 's/^FORTIO_VERSION=//p' versions.env)
+FORTIO := tools/bin/fortio
+$(FORTIO): versions.env
+	@echo "==> installing fortio $(FORTIO_VERSION) into tools/bin (go install, pinned)"
+	GOBIN=$(CURDIR)/tools/bin go install fortio.org/fortio@$(FORTIO_VERSION)
+	@touch $@
+.PHONY: bench-tools
+bench-tools: $(FORTIO) ## install fortio (the benchmark's cross-check; make bench and make test do it first)
+
 .PHONY: bench
-bench: build lab-tools ## sidecar overhead: direct, dapr, mesh, dapr+mesh; results/bench/bench.md (QUICK=1 for a 1-minute check)
+bench: build lab-tools bench-tools ## sidecar overhead: direct, dapr, mesh, dapr+mesh; results/bench/bench.md (QUICK=1 for a 1-minute check)
 	node packages/bench/dist/cli.js $(if $(QUICK),--quick)
 
 # The soak: the mesh-agnostic set on loopback (no root) at 1,000 requests per second. make test runs 30 s of it.

@@ -1,6 +1,5 @@
 #!/usr/bin/env node
 // make bench: the sidecar overhead benchmark on the local lab's network, paired (see method.ts). QUICK=1 (--quick) checks the harness.
-import { spawnSync } from 'node:child_process';
 import { existsSync, rmSync } from 'node:fs';
 import { cpus } from 'node:os';
 import { join } from 'node:path';
@@ -12,7 +11,6 @@ import {
   ensureRoot,
   ensureSystemTools,
   EXIT,
-  hasCommand,
   LabError,
   Interruptible,
   PodRuntime,
@@ -23,6 +21,7 @@ import {
   type PodRef,
 } from '@calc/lab';
 import { serviceCommand } from '@calc/launcher';
+import { PINNED } from '@calc/probe-matrix';
 import type { Scenario } from './analysis.js';
 import { compareFiles } from './compare.js';
 import { runFortio, type FortioResult } from './fortio.js';
@@ -35,17 +34,16 @@ import { REQUEST_BODY, restartDaprds, startScenarios, type ScenarioSetup } from 
 const ROOT = fileURLToPath(new URL('../../../', import.meta.url));
 const RESULTS = join(ROOT, 'results', 'bench');
 const WORK = join(ROOT, '.run', 'bench');
-const FORTIO_VERSION = 'v1.66.0';
-const FORTIO = join(ROOT, 'tools', 'bin', 'fortio');
+const FORTIO_VERSION = PINNED.fortio;
+/** Where make bench-tools installs fortio (a test points FORTIO_BIN elsewhere). */
+const FORTIO = process.env.FORTIO_BIN ?? join(ROOT, 'tools', 'bin', 'fortio');
 
 const say = (line: string) => process.stdout.write(`${line}\n`);
 
+/** fortio, installed before by make bench-tools (make bench and make test do it): nothing is downloaded here. */
 function ensureFortio(): void {
   if (existsSync(FORTIO) && trySh(FORTIO, ['version'])?.trim() === FORTIO_VERSION.slice(1)) return;
-  if (!hasCommand('go')) throw new LabError('MISSING_TOOL', 'Go is needed to install fortio (https://go.dev/dl/)');
-  say(`installing fortio ${FORTIO_VERSION} into tools/bin (go install, pinned)`);
-  const built = spawnSync('go', ['install', `fortio.org/fortio@${FORTIO_VERSION}`], { env: { ...process.env, GOBIN: join(ROOT, 'tools', 'bin') }, stdio: 'inherit' });
-  if (built.status !== 0) throw new LabError('MISSING_TOOL', `go install fortio.org/fortio@${FORTIO_VERSION} failed`);
+  throw new LabError('MISSING_TOOL', `fortio ${FORTIO_VERSION} is not at ${FORTIO}: make bench-tools installs it`);
 }
 
 const FULL: Settings = {

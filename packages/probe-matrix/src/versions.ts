@@ -8,7 +8,7 @@ import { existsSync, readFileSync } from 'node:fs';
 const IN_REPOSITORY = new URL('../../../versions.env', import.meta.url);
 export const VERSIONS_FILE = existsSync(IN_REPOSITORY) ? IN_REPOSITORY : new URL('./versions.env', import.meta.url);
 
-function read(): { dapr: string; linkerd: string } {
+function read(): { dapr: string; linkerd: string; fortio: string } {
   const values = Object.fromEntries(
     readFileSync(VERSIONS_FILE, 'utf8')
       .split('\n')
@@ -20,7 +20,7 @@ function read(): { dapr: string; linkerd: string } {
     if (!value) throw new Error(`${VERSIONS_FILE.pathname} has no ${name}`);
     return value;
   };
-  return { dapr: need('DAPR_VERSION'), linkerd: need('LINKERD_VERSION') };
+  return { dapr: need('DAPR_VERSION'), linkerd: need('LINKERD_VERSION'), fortio: need('FORTIO_VERSION') };
 }
 
 /** The pinned versions: `PINNED.dapr` (e.g. 1.18.3), `PINNED.linkerd` (e.g. edge-26.8.3). */
