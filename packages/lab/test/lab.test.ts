@@ -1,6 +1,6 @@
 import { execFile, execFileSync, spawn } from 'node:child_process';
-import { existsSync, readdirSync, readFileSync, readlinkSync } from 'node:fs';
-import { join } from 'node:path';
+import { existsSync, readdirSync, readFileSync, readlinkSync, rmSync } from 'node:fs';
+import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { CLAIMS, PROBES } from '@calc/probe-matrix';
@@ -42,7 +42,11 @@ describe('make lab: the three variants for real, the probe matrix, findings', ()
   let run: Awaited<ReturnType<typeof cli>>;
   let findings: any;
   beforeAll(async () => {
+    // An earlier run's findings must not stand in for this one's: gone before, and a run that wrote
+    // none fails every test below with its own error.
+    rmSync(dirname(FINDINGS), { recursive: true, force: true });
     run = await cli('run');
+    if (!existsSync(FINDINGS)) throw new Error(`make lab wrote no findings (exit ${run.code}):\n${run.stderr || run.stdout.slice(-3000)}`);
     findings = JSON.parse(readFileSync(FINDINGS, 'utf8'));
   });
 
