@@ -87,7 +87,16 @@ describe('the Dapr + Linkerd overlay, with Dapr installed with mTLS off', () => 
 
   it('daprd runs without mTLS and without an access-control Configuration (but on multiplication-acl), and survives start-up', () => {
     expect(injected.injector.mtlsEnabled).toBe(false);
-    for (const { deployment, pod } of injected.pods.filter((p) => p.patched)) {
+    const patched = injected.pods.filter((p) => p.patched);
+    // Every Deployment but Redis: a loop over none would check nothing.
+    expect(patched.map((p) => p.deployment).sort()).toEqual(
+      injected.pods
+        .map((p) => p.deployment)
+        .filter((d) => d !== 'redis')
+        .sort(),
+    );
+    expect(patched.length).toBeGreaterThanOrEqual(9);
+    for (const { deployment, pod } of patched) {
       const facts = daprFacts(deployment, pod.spec, { appPort: APP_PORT, mtls: false, configurations: configurationsIn(manifests) });
       expect(
         facts.filter((f) => !f.pass).map((f) => f.text),

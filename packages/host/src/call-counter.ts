@@ -1,6 +1,7 @@
-// percentage counts its calls in Redis, as a plain TCP client speaking Redis's protocol (no library):
-// the lab's layer-4 workload, which a mesh can authorize and Dapr cannot (Dapr handles HTTP and gRPC only).
-import { createConnection, type Socket } from 'node:net';
+// percentage counts its calls in Redis, a plain TCP server: the lab's layer-4 workload, which a mesh
+// can authorize and Dapr cannot (Dapr handles HTTP and gRPC only). The client is Redis's own
+// (@redis/client), set up so that counting never delays or fails a calculation.
+import { createClient } from '@redis/client';
 import { ConfigError } from '@calc/config';
 import { PERCENTAGE_CALLS_KEY } from '@calc/core';
 import type { Logger } from './log.js';
@@ -24,52 +25,54 @@ export function redisAddressOf(raw: string): RedisAddress {
   return { host: url.hostname, port: url.port ? Number(url.port) : 6379 };
 }
 
+/** How long to wait before reconnecting, after the n-th attempt in a row failed: 100 ms doubling, at most 5 s. */
+export const reconnectDelayMs = (retries: number) => Math.min(100 * 2 ** retries, 5000);
+
 /**
- * `INCR percentage:calls` on one kept-open connection, fire and forget: the count is a side effect,
- * so a Redis that cannot be reached (or a mesh that closes the connection) is logged, never fails a
- * calculation. The next call connects again.
+ * `INCR percentage:calls` per call, fire and forget, on one connection the client keeps (and makes
+ * again, with backoff, when it drops): the count is a side effect, so a Redis that cannot be reached,
+ * or a mesh that cuts the connection off, is logged once per outage and never fails a calculation.
+ * No offline queue: a count made while Redis is away is dropped at once, not held in memory and
+ * replayed later.
  */
 export class CallCounter {
-  private socket: Socket | undefined;
+  private readonly client;
   private failing = false;
+  private closed = false;
 
   constructor(
     private readonly at: RedisAddress,
     private readonly log: Logger,
-  ) {}
+  ) {
+    this.client = createClient({
+      socket: { host: at.host, port: at.port, noDelay: true, reconnectStrategy: reconnectDelayMs },
+      disableOfflineQueue: true,
+      // No CLIENT SETINFO on connecting: Redis 7.0 (the lab's) does not know it.
+      disableClientInfo: true,
+    });
+    this.client.on('error', (error: Error) => this.report(error.message));
+    this.client.on('ready', () => {
+      if (!this.failing) return;
+      this.failing = false;
+      this.log.info({ redis: this.at }, 'call counter: Redis answers again');
+    });
+    this.client.connect().catch((error: Error) => this.report(error.message));
+  }
 
   increment(): void {
-    (this.socket ?? this.connect()).write(`INCR ${CALLS_KEY}\r\n`);
+    // Not connected (yet, or Redis is away: the client's error event has said so): dropped at once.
+    if (!this.client.isReady) return;
+    this.client.incr(CALLS_KEY).catch((error: Error) => this.report(error.message));
   }
 
   close(): void {
-    this.socket?.end();
-    this.socket = undefined;
-  }
-
-  private connect(): Socket {
-    const socket = createConnection(this.at);
-    socket.setNoDelay(true);
-    socket.setEncoding('utf8');
-    // Replies are `:<count>`; one starting with `-` is Redis's error.
-    socket.on('data', (reply: string) => {
-      if (reply.startsWith('-')) this.report(reply.trim());
-      else if (this.failing) {
-        this.failing = false;
-        this.log.info({ redis: this.at }, 'call counter: Redis answers again');
-      }
-    });
-    socket.on('error', (error) => this.report(error.message));
-    socket.on('close', () => {
-      if (this.socket === socket) this.socket = undefined;
-    });
-    this.socket = socket;
-    return socket;
+    this.closed = true;
+    if (this.client.isOpen) this.client.destroy();
   }
 
   /** Logged once per outage, not once per call. */
   private report(problem: string): void {
-    if (this.failing) return;
+    if (this.failing || this.closed) return;
     this.failing = true;
     this.log.warn({ redis: this.at, problem }, 'call counter: Redis did not take the count');
   }
