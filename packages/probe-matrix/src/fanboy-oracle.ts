@@ -1,4 +1,4 @@
-import { compute, OPERATION_SERVICES, type CallOutcome } from '@calc/core';
+import { OPERATION_SERVICES, type CallOutcome } from '@calc/core';
 
 /**
  * MathFanBoy's calls, read back from its `json` output (MATHFANBOY_FORMAT=json): one CallOutcome per
@@ -52,6 +52,19 @@ export function isDeliberateError({ service, operands, status, code, downstream 
 }
 
 /**
+ * The oracle's own arithmetic, written here and not taken from the business core (@calc/core's
+ * compute), so that a wrong operation there is caught here. Percentage is multiplication then
+ * division by 100, as the services chain it.
+ */
+const EXPECTED: Record<(typeof OPERATION_SERVICES)[number], (op1: number, op2: number) => number> = {
+  addition: (a, b) => a + b,
+  subtraction: (a, b) => a - b,
+  multiplication: (a, b) => a * b,
+  division: (a, b) => a / b,
+  percentage: (a, b) => (a * b) / 100,
+};
+
+/**
  * What is wrong with a call MathFanBoy made, or undefined if it is right: a result must be exact, and
  * the only errors expected are the deliberate ones — percentage's 502 carrying division's 422
  * DIVISION_BY_ZERO (its own zero divisor), and division's 422 when op2 was 0. Judged on the record's
@@ -62,7 +75,7 @@ export function faultIn(call: CallOutcome): string | undefined {
   const { op1, op2 } = operands;
   const name = `${service}(${op1}, ${op2})`;
   if (call.result !== undefined) {
-    const expected = service === 'percentage' ? compute('division', { op1: compute('multiplication', operands), op2: 100 }) : compute(service, operands);
+    const expected = EXPECTED[service](op1, op2);
     return Object.is(call.result, expected) ? undefined : `${name} gave ${call.result}, expected ${expected}`;
   }
   if (isDeliberateError(call)) return undefined;
