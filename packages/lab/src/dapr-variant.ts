@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { stringify } from 'yaml';
 import { serviceCommand } from '@calc/launcher';
 import { DAPR_GRPC_PORT, DAPR_HTTP_PORT, DAPR_INTERNAL_GRPC_PORT, DAPR_METRICS_PORT, type Variant } from '@calc/probe-matrix';
 import type { Authority } from './pki.js';
@@ -69,16 +70,12 @@ export function daprdCommand(bin: DaprBinaries, o: DaprdOptions): string[] {
 }
 
 /** Sentry's own configuration (what the `daprsystem` Configuration holds on Kubernetes). */
-const SENTRY_CONFIG = `apiVersion: dapr.io/v1alpha1
-kind: Configuration
-metadata:
-  name: daprsystem
-spec:
-  mtls:
-    enabled: true
-    workloadCertTTL: 24h
-    allowedClockSkew: 15m
-`;
+const SENTRY_CONFIG = stringify({
+  apiVersion: 'dapr.io/v1alpha1',
+  kind: 'Configuration',
+  metadata: { name: 'daprsystem' },
+  spec: { mtls: { enabled: true, workloadCertTTL: '24h', allowedClockSkew: '15m' } },
+});
 
 /**
  * A daprd Configuration. Every sidecar gets name resolution (on Kubernetes that is built in; here
@@ -87,30 +84,20 @@ spec:
  * multiplication: mathfanboy and percentage).
  */
 export function daprConfiguration(name: string, { allowed = [] as readonly string[], namespace = NAMESPACE.dapr } = {}): string {
-  const allow = (appId: string) => `      - appId: ${appId}
-        defaultAction: allow
-        trustDomain: ${TRUST_DOMAIN}
-        namespace: ${namespace}
-`;
-  const policy =
-    allowed.length > 0
-      ? `  accessControl:
-    defaultAction: deny
-    trustDomain: ${TRUST_DOMAIN}
-    policies:
-${allowed.map(allow).join('')}`
-      : '';
-  return `apiVersion: dapr.io/v1alpha1
-kind: Configuration
-metadata:
-  name: ${name}
-  namespace: ${namespace}
-spec:
-  nameResolution:
-    component: nameformat
-    configuration:
-      format: "${daprHostOf('{appid}', namespace)}:${DAPR_INTERNAL_GRPC_PORT}"
-${policy}`;
+  const accessControl = {
+    defaultAction: 'deny',
+    trustDomain: TRUST_DOMAIN,
+    policies: allowed.map((appId) => ({ appId, defaultAction: 'allow', trustDomain: TRUST_DOMAIN, namespace })),
+  };
+  return stringify({
+    apiVersion: 'dapr.io/v1alpha1',
+    kind: 'Configuration',
+    metadata: { name, namespace },
+    spec: {
+      nameResolution: { component: 'nameformat', configuration: { format: `${daprHostOf('{appid}', namespace)}:${DAPR_INTERNAL_GRPC_PORT}` } },
+      ...(allowed.length > 0 ? { accessControl } : {}),
+    },
+  });
 }
 
 /** Starts Sentry in its pod and waits for it; returns its address for daprd's --sentry-address. */

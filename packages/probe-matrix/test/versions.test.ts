@@ -1,11 +1,17 @@
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
-import { LINKERD, PINNED } from '../src/index.js';
+import { LINKERD, PINNED, parseVersions } from '../src/index.js';
 
 const file = (path: string) => readFileSync(fileURLToPath(new URL(`../../../${path}`, import.meta.url)), 'utf8');
 
 describe('versions.env, the one place the Dapr and Linkerd versions are written', () => {
+  it('is read as Node reads a .env file: comments and quotes as the shell takes them', () => {
+    const text = '# pins\nDAPR_VERSION="1.18.3"\nLINKERD_VERSION=edge-26.8.3 # the edge release\nFORTIO_VERSION=\'v1.66.0\'\n';
+    expect(parseVersions(text)).toEqual({ dapr: '1.18.3', linkerd: 'edge-26.8.3', fortio: 'v1.66.0' });
+    expect(() => parseVersions('DAPR_VERSION=1\n', 'x.env')).toThrow('x.env has no LINKERD_VERSION');
+  });
+
   it('is what the TypeScript reads', () => {
     expect(PINNED.dapr).toMatch(/^\d+\.\d+\.\d+$/);
     expect(PINNED.linkerd).toMatch(/^edge-\d+\.\d+\.\d+$/);
