@@ -103,7 +103,7 @@ describe('make lab: the three variants for real, the probe matrix, findings', ()
     expect(markdown).toContain('| ✅ | mesh | intruder | pod IP : app port | multiplication | 403 empty | 403 empty | mesh-denies-unmeshed |');
   });
 
-  it("denies as Linkerd does: 403, empty body, no l5d-proxy-error; counted in the proxy's own statistics", () => {
+  it("the stand-in denies as Linkerd's source says Linkerd does (linkerd.ts: 403, empty body, no l5d-proxy-error), and counts it in its own statistics", () => {
     const denied = PROBES.filter((p) => p.variant === 'mesh' && 'status' in p.expected && p.expected.status === 403);
     expect(
       denied

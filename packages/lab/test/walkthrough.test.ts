@@ -61,7 +61,7 @@ describe('docs/walkthrough.md, run as a reader runs it', () => {
     expect(shell(`./lab exec mesh/intruder -- node -e "$script" redis`, { script: script! }).output.trim()).toMatch(/^(closed|ECONNRESET)$/);
   });
 
-  it('the mesh cuts an unauthorized Redis connection off at accept, before any byte, as Linkerd does on an opaque port', () => {
+  it("the stand-in cuts an unauthorized Redis connection off at accept, before any byte, as Linkerd's source says Linkerd does on an opaque port", () => {
     // A client that sends nothing: Linkerd decides on an opaque port without reading (linkerd2-proxy
     // detect.rs, policy/tcp.rs), so it is closed at once. A stand-in that waited for the client's
     // first bytes (up to its 2 s inspect delay) would still hold it open when this client gives up.

@@ -10,7 +10,8 @@ export const CLAIMS = {
   'mesh-denies-meshed': 'A meshed caller without authorization is denied by the callee proxy, whatever the route: 403 with an empty body (no l5d-proxy-error reaches the app).',
   'mesh-denies-unmeshed': 'A caller outside the mesh has no identity and is denied, whatever the route: interception is transparent.',
   'mesh-default-open': 'Without a policy the default (all-unauthenticated) lets anyone in: the policy is what closes the door.',
-  'mesh-probe-gap': "Probe-path gap: an unauthenticated GET to the pod's probe paths is allowed even under a policy.",
+  'mesh-probe-gap':
+    "Probe-path gap: an unauthenticated GET to the pod's probe paths is allowed even under a policy. Linkerd's behaviour, read in its source: its policy controller gives every HTTP Server without routes of its own a probe route for the pod's probe paths, authorized from the probe networks (0.0.0.0/0 by default; linkerd2 policy-controller/k8s/index/src/inbound/index.rs, default_inbound_http_routes). The local stand-in reproduces it by construction; only make kind-lab shows Linkerd's own proxy do it.",
   'call-graph-deputy':
     "A policy on multiplication alone does not protect multiplication: the intruder calls a percentage with no policy of its own, and percentage calls multiplication under its own, allowed identity (a confused deputy; the 422 RESULT_NOT_FINITE is multiplication's answer).",
   'call-graph-mesh-closed':

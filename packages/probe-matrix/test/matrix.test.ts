@@ -65,7 +65,7 @@ describe('judge', () => {
     expect(judge(probe('dapr-addition-sidecar'), { status: 200 }).pass).toBe(false);
   });
 
-  it("judges a mesh denial as Linkerd's: 403, empty body, no l5d-proxy-error reaching the caller", () => {
+  it("judges a mesh denial by Linkerd's denial as its source pins it (linkerd.ts): 403, empty body, no l5d-proxy-error reaching the caller", () => {
     const denial = probe('mesh-intruder-pod-ip');
     expect(judge(denial, { status: 403, bodyBytes: 0 })).toMatchObject({ pass: true, expectedText: '403 empty', observedText: '403 empty' });
     // What the stand-in used to answer, and what Linkerd never shows an app.
