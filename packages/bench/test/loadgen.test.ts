@@ -38,7 +38,8 @@ describe('the open-loop load generator, against a real server on loopback', () =
     expect(result.latencyUs.p50).toBeGreaterThan(300_000);
     // Timed from the actual send (when the connection takes it), as fortio does, the backlog disappears.
     expect(result.serviceUs.p50).toBeGreaterThan(45_000);
-    expect(result.serviceUs.max).toBeLessThan(150_000);
+    // Far below the backlog's second and more (a busy machine may stretch a 50 ms answer, not queue 25 of them).
+    expect(result.serviceUs.max).toBeLessThan(500_000);
   });
 
   it('reports failed requests as errors', async () => {

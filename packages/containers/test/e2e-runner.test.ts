@@ -46,6 +46,7 @@ describe.skipIf(!engine.available)("the e2e runner's image, run as its Job runs 
     expect(run.status, run.stdout + run.stderr).toBe(3);
     expect(run.stderr).toMatch(/^calc-e2e: error: the API server could not be asked for deployment dapr-calculator\/\w+: /m);
     expect(run.stderr).not.toMatch(/\n\s+at /);
-    expect(run.seconds).toBeLessThan(30);
+    // It does not wait out the 180 s a rollout may take: an unanswered API server is not worth waiting for.
+    expect(run.seconds).toBeLessThan(90);
   });
 });

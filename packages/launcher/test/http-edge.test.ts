@@ -65,7 +65,8 @@ describe('the HTTP edge of every service, as real processes', () => {
     const answer = await rawHttp(portOf('division'), head('/divide', [JSON_TYPE, 'Transfer-Encoding: chunked']), { feed: () => chunk, waitMs: 10_000 });
     expect([answer.status, answer.json?.error?.code]).toEqual([413, 'PAYLOAD_TOO_LARGE']);
     expect(answer.closedByServer).toBe(true);
-    expect(answer.ms).toBeLessThan(5000);
+    // As soon as it grows past the limit: told by what the client got to send, not by a clock.
+    expect(answer.sent).toBeLessThan(50 * 1024 * 1024);
   });
 
   it('Expect: 100-continue: no 100 for a body over the limit (straight 413), a 100 for one within it', async () => {
@@ -87,10 +88,11 @@ describe('the HTTP edge of every service, as real processes', () => {
   });
 
   // Node's default would hold this client 300 s (checked every 30 s).
-  it('a client that sends half a body gets 408 + JSON within about 10 s, and the connection closes', async () => {
-    const answer = await rawHttp(portOf('subtraction'), `${head('/subtract', [JSON_TYPE, 'Content-Length: 17'])}{"op1":`, { waitMs: 20_000 });
+  it('a client that sends half a body gets 408 + JSON after the 10 s request timeout, not before, and the connection closes', async () => {
+    const answer = await rawHttp(portOf('subtraction'), `${head('/subtract', [JSON_TYPE, 'Content-Length: 17'])}{"op1":`, { waitMs: 45_000 });
     expect([answer.status, answer.json?.error?.code, answer.closedByServer]).toEqual([408, 'REQUEST_TIMEOUT', true]);
     expect(answer.ms).toBeGreaterThan(9_000);
-    expect(answer.ms).toBeLessThan(15_000);
-  }, 25_000);
+    // Three times the promise, far below Node's default: a busy machine is late, not wrong.
+    expect(answer.ms).toBeLessThan(30_000);
+  }, 50_000);
 });

@@ -52,8 +52,14 @@ describe('start-up errors end the process with a clear message', () => {
 
 describe('graceful shutdown', () => {
   it('on SIGTERM, finishes the request in flight, then exits 0', async () => {
-    // A slow stand-in for multiplication, so a percentage request is in flight when SIGTERM lands.
-    const slow = createServer((_req, res) => setTimeout(() => res.writeHead(200, { 'content-type': 'application/json' }).end('{"result": 2000}'), 400));
+    // A slow stand-in for multiplication, so a percentage request is in flight when SIGTERM lands;
+    // it says when the request has reached it, so SIGTERM is sent on that event, not after a guessed delay.
+    let reached: () => void = () => {};
+    const arrived = new Promise<void>((resolve) => (reached = resolve));
+    const slow = createServer((_req, res) => {
+      reached();
+      setTimeout(() => res.writeHead(200, { 'content-type': 'application/json' }).end('{"result": 2000}'), 400);
+    });
     await new Promise<void>((resolve) => slow.listen(0, '127.0.0.1', resolve));
     const set = await startMeshSet({ env: { PERCENTAGE_FAULT_RATE: '0' } });
     const percentage = await launch({
@@ -71,7 +77,7 @@ describe('graceful shutdown', () => {
     });
     try {
       const inFlight = postJson(`http://127.0.0.1:${percentage.port}/percentage`, '{"op1": 40, "op2": 50}');
-      await new Promise((r) => setTimeout(r, 100));
+      await arrived;
       const exit = percentage.stop();
       const res = await inFlight;
       expect([res.status, res.json]).toEqual([200, { result: 20 }]);
