@@ -1,12 +1,12 @@
+import { readFileSync } from 'node:fs';
 import request from 'supertest';
 import express from 'express';
 import { describe, expect, it } from 'vitest';
 import { appTokenGuard, createDaprInvoker, toDownstreamError, type DaprInvoke } from '../src/index.js';
 
-/** An error exactly as DaprClient 3.18 (HTTP) builds it for a status ≥ 400. */
-function sdkError(status: number, statusText: string, text: string): Error {
-  return new Error(JSON.stringify({ error: statusText, error_msg: text, status }));
-}
+/** Errors the real DaprClient 3.18 threw through real daprd 1.18.3 in the local lab (the file says how they were captured). */
+const CAPTURED = JSON.parse(readFileSync(new URL('./fixtures/sdk-errors.json', import.meta.url), 'utf8')).errors as Record<'acl-denial' | 'callee-422', { message: string }>;
+const captured = (name: keyof typeof CAPTURED) => new Error(CAPTURED[name].message);
 
 describe('createDaprInvoker (at the DaprClient seam; real daprd runs in the local lab)', () => {
   it('invokes the app ID with the route as method and returns the result', async () => {
@@ -25,19 +25,22 @@ describe('createDaprInvoker (at the DaprClient seam; real daprd runs in the loca
 
   it('maps a status the sidecar passes through from the callee app', async () => {
     const body = { error: { code: 'DIVISION_BY_ZERO', message: 'cannot divide by zero' } };
-    const client: DaprInvoke = { invoker: { invoke: async () => Promise.reject(sdkError(422, 'Unprocessable Entity', JSON.stringify(body))) } };
+    const client: DaprInvoke = { invoker: { invoke: async () => Promise.reject(captured('callee-422')) } };
     await expect(createDaprInvoker(client).call('division', { op1: 1, op2: 0 })).rejects.toMatchObject({ service: 'division', status: 422, body });
   });
 
   it("maps daprd's own access-control denial", () => {
-    const denial = { errorCode: 'ERR_DIRECT_INVOKE', message: 'fail to invoke, id: multiplication, err: access control policy has denied access' };
-    const error = toDownstreamError('multiplication', sdkError(403, 'Forbidden', JSON.stringify(denial)));
-    expect(error).toMatchObject({ status: 403, body: denial });
-    expect(error.toApiError().message).toBe(`multiplication answered 403 ERR_DIRECT_INVOKE: ${denial.message}`);
+    const error = toDownstreamError('multiplication', captured('acl-denial'));
+    expect(error).toMatchObject({ status: 403, body: { errorCode: 'ERR_DIRECT_INVOKE' } });
+    expect(error.toApiError().message).toMatch(
+      /^multiplication answered 403 ERR_DIRECT_INVOKE: failed to invoke, id: multiplication, err: .*access control policy has denied access to id: spiffe:\/\/public\/ns\/dapr-calculator\/addition/,
+    );
   });
 
   it('keeps a non-JSON error text as is, and treats anything else as no answer', () => {
-    expect(toDownstreamError('addition', sdkError(500, 'Internal', 'plain text'))).toMatchObject({ status: 500, body: 'plain text' });
+    // The captured shape, with a body that is not JSON in place of the callee's.
+    const plain = { ...JSON.parse(CAPTURED['callee-422'].message), error: 'Internal Server Error', error_msg: 'plain text', status: 500 };
+    expect(toDownstreamError('addition', new Error(JSON.stringify(plain)))).toMatchObject({ status: 500, body: 'plain text' });
     expect(toDownstreamError('addition', new Error('connect ECONNREFUSED 127.0.0.1:3500'))).toMatchObject({ status: undefined });
   });
 
