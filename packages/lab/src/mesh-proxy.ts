@@ -82,8 +82,10 @@ export const INBOUND_FRONTENDS = {
   http: ['inbound_mtls', 'inbound_plaintext'],
   /** Opaque TCP ports: every connection, then the mTLS ones after their handshake. */
   tcp: ['inbound_tcp', 'inbound_tcp_mtls'],
-  /** daprd's gRPC port with Dapr's mTLS off, request by request. */
-  grpc: ['inbound_grpc_mtls', 'inbound_grpc_plaintext'],
+  /** daprd's port, where the proxy found HTTP/2 (gRPC, Dapr's mTLS off): request by request. */
+  grpc: ['inbound_grpc_authorized', 'inbound_grpc_unauthorized', 'inbound_grpc_plaintext'],
+  /** daprd's port, where the proxy found anything else (Dapr's own TLS): connections only. */
+  grpcPortOpaque: ['inbound_grpc_opaque'],
 } as const;
 
 /** One counter summed over some frontends; a frontend the proxy does not have counts 0. */
@@ -194,7 +196,11 @@ export interface ProxyOptions {
   tcp?: boolean;
   /** The ports carried as opaque TCP (natRules' tcpPorts): to a meshed destination, through its opaque transport port. */
   opaquePorts?: readonly number[];
-  /** The gRPC port behind the gRPC inbound (natRules' grpcPorts: daprd's 50002), if any. */
+  /**
+   * A port with no protocol hint (natRules' grpcPorts: daprd's 50002), whose traffic the proxy
+   * classifies as it arrives, as Linkerd's protocol detection does: HTTP/2 (gRPC) request by
+   * request, anything else (Dapr's own TLS) as opaque TCP.
+   */
   grpcPort?: number;
   /** A file holding DENIAL_RESPONSE, required with allowList. */
   denialFile?: string;
@@ -305,24 +311,51 @@ backend inbound_tcp_original
   server original-destination 0.0.0.0:0
 `
     : '';
-  // gRPC, as Linkerd treats a Server with proxyProtocol gRPC: each request authorized; a denial is
-  // gRPC's PERMISSION_DENIED (HTTP 200, grpc-status 7, content-length 0), counted like the others.
+  // daprd's port, as Linkerd treats a port with no protocol hint: it reads the first bytes (after
+  // its own mTLS) and carries HTTP/2 request by request, anything else as opaque TCP
+  // (linkerd2-proxy linkerd/app/inbound/src/detect.rs). A denied gRPC request gets gRPC's
+  // PERMISSION_DENIED (HTTP 200, grpc-status 7, content-length 0), counted like the others; an
+  // unauthorized opaque connection is cut off. The caller's identity is known where the mesh's TLS
+  // ends, so authorized and unauthorized HTTP/2 go on to frontends of their own.
   const grpcDeny = `http-request deny deny_status 200 errorfile ${o.grpcDenialFile}`;
-  const grpcMtlsRule = o.allowList ? `${enforced}  acl authorized ssl_c_s_dn(CN) -m str -f ${o.allowList}\n  ${grpcDeny} if policy_enforced !authorized\n` : '';
-  const grpcPlaintextRule = o.allowList ? `${enforced}  ${grpcDeny} if policy_enforced\n` : '';
+  const denyAll = o.allowList ? `${enforced}  ${grpcDeny} if policy_enforced\n` : '';
+  const authorizedAcl = o.allowList ? `  acl authorized ssl_c_s_dn(CN) -m str -f ${o.allowList}\n` : '';
+  const h2 = 'req.payload(0,24) -m bin 505249202a20485454502f322e300d0a0d0a534d0d0a0d0a';
+  // The reject waits, as the accept does, for the bytes that tell HTTP/2 (its 24-byte preface) from the rest.
+  const detect = (identified: boolean) => `  mode tcp
+  tcp-request inspect-delay 5s
+${enforced}  acl h2 ${h2}
+${identified ? authorizedAcl : ''}${o.allowList ? `  tcp-request content reject if policy_enforced${identified ? ' !authorized' : ''} !h2\n` : ''}  tcp-request content accept if { req.len ge 24 }
+${identified ? `  use_backend grpc_to_authorized if h2${o.allowList ? ' authorized' : ''}\n  use_backend grpc_to_unauthorized if h2\n` : '  use_backend grpc_to_plaintext if h2\n'}  default_backend grpc_to_opaque`;
+  const hop = (name: string) => `backend grpc_to_${name}
+  mode tcp
+  server ${name} abns@grpc-${name} send-proxy-v2
+`;
+  const h2Frontend = (name: string, rule: string) => `frontend inbound_grpc_${name}
+  bind abns@grpc-${name} accept-proxy proto h2
+  mode http
+${rule}  default_backend grpc_app
+`;
   const grpc = o.grpcPort
     ? `
-# gRPC inbound (daprd's port ${o.grpcPort}, Dapr's mTLS off): HTTP/2 inside the mesh's mTLS, request by request.
+# daprd's port ${o.grpcPort}: no protocol hint, classified as it arrives (HTTP/2, or opaque).
 ${splitByTls('inbound_grpc', INBOUND_GRPC_PORT)}
 frontend inbound_grpc_mtls
-  bind abns@inbound_grpc-mtls accept-proxy ${mtls} verify required proto h2
-  mode http
-${grpcMtlsRule}  default_backend grpc_app
+  bind abns@inbound_grpc-mtls accept-proxy ${mtls} verify required
+${detect(true)}
 
-frontend inbound_grpc_plaintext
-  bind abns@inbound_grpc-plaintext accept-proxy proto h2
-  mode http
-${grpcPlaintextRule}  default_backend grpc_app
+frontend inbound_grpc_plaintext_detect
+  bind abns@inbound_grpc-plaintext accept-proxy
+${detect(false)}
+
+${['authorized', 'unauthorized', 'plaintext', 'opaque'].map(hop).join('\n')}
+${h2Frontend('authorized', '')}
+${h2Frontend('unauthorized', denyAll)}
+${h2Frontend('plaintext', denyAll)}
+frontend inbound_grpc_opaque
+  bind abns@grpc-opaque accept-proxy
+  mode tcp
+  default_backend inbound_tcp_original
 
 backend grpc_app
   mode http

@@ -30,7 +30,8 @@ const SENTRY_PORT = 50001;
 /**
  * Meshes every pod of a variant with a sidecar: iptables, a certificate for its ServiceAccount, the
  * proxy, with its policy if it carries one. With Dapr in the pods too (dapr-mesh), daprd's port 50002
- * is a gRPC port the mesh authorizes request by request, or opaque TCP where Dapr's own mTLS is on.
+ * has no protocol hint: the proxy finds gRPC there (authorized request by request) where Dapr's mTLS
+ * is off, and Dapr's own TLS (opaque TCP) where it is on.
  * Returns the function that starts one pod's proxy.
  */
 function meshOf(runtime: PodRuntime<Pod>, workDir: string, authority: Authority, variant: MeshedVariant): (pod: Pod) => void {
@@ -68,7 +69,7 @@ function meshOf(runtime: PodRuntime<Pod>, workDir: string, authority: Authority,
   const withDapr = variant === 'dapr-mesh';
   return (pod: Pod) => {
     // Redis's port is opaque TCP in every pod, as Linkerd's default opaque ports (and the kind Server) have it.
-    const tcpPorts = [REDIS_PORT, ...(withDapr ? [SENTRY_PORT] : []), ...(withDapr && pod.daprMtls ? [DAPR_INTERNAL_GRPC_PORT] : [])];
+    const tcpPorts = [REDIS_PORT, ...(withDapr ? [SENTRY_PORT] : [])];
     startMeshSidecar(runtime, pod, {
       dir,
       authority,
@@ -78,7 +79,8 @@ function meshOf(runtime: PodRuntime<Pod>, workDir: string, authority: Authority,
       services: vips,
       appPort: APP_PORT,
       tcpPorts,
-      ...(withDapr && !pod.daprMtls && !pod.redis ? { grpcPort: DAPR_INTERNAL_GRPC_PORT } : {}),
+      // daprd's port on every pod, with no protocol hint: gRPC where Dapr's mTLS is off, its TLS where on.
+      ...(withDapr && !pod.redis ? { grpcPort: DAPR_INTERNAL_GRPC_PORT } : {}),
       statsSocket: statsSocketOf(workDir, pod.workload, variant),
       ...(pod.policy ? { policy: policyOf(pod) } : {}),
     });

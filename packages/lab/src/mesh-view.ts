@@ -1,5 +1,6 @@
 // dapr/dapr#1852, measured: what the mesh's proxy records of Dapr's own traffic (daprd to daprd on
-// 50002), with Dapr's mTLS off (the mesh sees every gRPC request) and on (only connections: TLS in TLS).
+// 50002). The port has the same setting on both pods (no protocol hint): the proxy classifies what
+// arrives, and finds gRPC requests where Dapr's mTLS is off, only connections (TLS in TLS) where on.
 import type { Section } from '@calc/probe-matrix';
 import { frontendStats, INBOUND_FRONTENDS, sumOver, type FrontendStats } from './mesh-proxy.js';
 import { statsSocketOf } from './mesh-variant.js';
@@ -25,8 +26,8 @@ async function viewOf(workDir: string, workload: string, daprMtls: boolean): Pro
     requests: sumOver(f, grpc, (x) => x.requests),
     responses: Object.fromEntries(classes.map((k) => [k, sumOver(f, grpc, (x) => x.responses[k])])) as FrontendStats['responses'],
     denied: sumOver(f, grpc, (x) => x.denied),
-    // Each opaque connection once: the mTLS frontend counts those past the handshake.
-    connections: sumOver(f, ['inbound_tcp_mtls'], (x) => x.sessions),
+    // Each connection the proxy found no HTTP/2 in, once.
+    connections: sumOver(f, INBOUND_FRONTENDS.grpcPortOpaque, (x) => x.sessions),
   };
 }
 
@@ -38,7 +39,7 @@ export async function readMeshView(workDir: string): Promise<MeshView[]> {
 export function meshViewSection(views: readonly MeshView[]): Section {
   const [off, on] = [views.find((v) => !v.daprMtls), views.find((v) => v.daprMtls)];
   return {
-    title: "What the mesh saw of Dapr's own traffic (daprd to daprd, port 50002): dapr/dapr#1852",
+    title: "What the mesh saw of Dapr's own traffic (daprd to daprd, port 50002, no protocol hint on either pod: the proxy classifies what arrives): dapr/dapr#1852",
     items: [
       {
         pass: off !== undefined && off.requests > 0,

@@ -156,6 +156,8 @@ describe('make lab: the three variants for real, the probe matrix, findings', ()
     expect(off.denied).toBe(1);
     expect(on).toMatchObject({ requests: 0, denied: 0 });
     expect(on.connections).toBeGreaterThan(0);
+    // The same port setting on both (no protocol hint): what the proxy found there, both ways.
+    expect(off.connections).toBe(0);
   });
 
   it('shows what the injection did: interception rules in every meshed pod, none in Dapr pods or intruders', () => {
