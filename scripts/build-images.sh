@@ -49,6 +49,8 @@ build() {
 args=()
 if [ "${mode}" = --from-host ]; then
   [ -x tools/node/node_modules/.bin/pnpm ] || fail "the toolchain is missing: run 'make deps' first"
+  # The project's Node 24 for pnpm, whichever node the caller's PATH has (run outside make, too).
+  PATH="${PWD}/tools/node/node_modules/.bin:${PATH}"
   base=$(scripts/base-image.sh)
   args+=(--build-arg SOURCE=host --build-arg "NODE_IMAGE=${base}")
 fi

@@ -74,9 +74,11 @@ rootfs() {
   local name=$1 packages=$2 tarball="tools/images/${1}.tar.gz" dir
   if [ ! -s "${tarball}" ]; then
     command -v debootstrap >/dev/null || DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends debootstrap >/dev/null
+    local mirror
+    mirror=$(debian_mirror) || fail "no Debian mirror to debootstrap from"
     dir=$(mktemp -d)
     say "debootstrap ${name}: ${packages}"
-    debootstrap --variant=minbase --include="${packages}" bookworm "${dir}" "$(debian_mirror)" >"${dir}.log" 2>&1 || { tail -5 "${dir}.log" >&2; fail "debootstrap failed"; }
+    debootstrap --variant=minbase --include="${packages}" bookworm "${dir}" "${mirror}" >"${dir}.log" 2>&1 || { tail -5 "${dir}.log" >&2; fail "debootstrap failed"; }
     rm -rf "${dir}"/var/cache/apt/* "${dir}"/var/lib/apt/lists/* "${dir}"/usr/share/doc/* "${dir}"/usr/share/man/*
     mkdir -p tools/images
     tar -C "${dir}" -czf "${tarball}.part" . && mv "${tarball}.part" "${tarball}"
