@@ -140,9 +140,12 @@ distinguished_name = dn
 [anchor]
 basicConstraints = critical,CA:TRUE
 keyUsage = critical,keyCertSign,cRLSign
+subjectKeyIdentifier = hash
 [issuer]
 basicConstraints = critical,CA:TRUE,pathlen:0
 keyUsage = critical,keyCertSign,cRLSign
+subjectKeyIdentifier = hash
+authorityKeyIdentifier = keyid:always
 CNF
     openssl ecparam -name prime256v1 -genkey -noout -out ca.key
     openssl req -new -key ca.key -subj "/CN=root.linkerd.cluster.local" -config ca.cnf -out ca.csr

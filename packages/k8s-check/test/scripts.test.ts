@@ -423,6 +423,10 @@ describe("Linkerd's trust anchor and issuer (make kind-linkerd)", () => {
     }
     expect(x509(join(dir, 'issuer.crt'), '-text')).toMatch(/NIST CURVE: P-256[\s\S]*CA:TRUE, pathlen:0/);
     expect(x509(join(dir, 'ca.crt'), '-subject')).toContain('root.linkerd.cluster.local');
+    // Key identifiers chain them, as the certificates Linkerd's own docs make (step) do.
+    const keyId = (file: string, name: string) => new RegExp(`${name}: *\\n *([0-9A-F:]+)`).exec(x509(join(dir, file), '-text'))?.[1];
+    expect(keyId('issuer.crt', 'Authority Key Identifier')).toBe(keyId('ca.crt', 'Subject Key Identifier'));
+    expect(keyId('ca.crt', 'Subject Key Identifier')).toMatch(/^[0-9A-F]{2}(:[0-9A-F]{2})+$/);
   });
 
   it('are kept on a rerun, and made anew when any of them is missing (not only the issuer key)', () => {
