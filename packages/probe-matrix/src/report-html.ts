@@ -24,7 +24,7 @@ export interface FindingsJson {
     pass: boolean;
     observed: { status?: number; answer?: string };
   }>;
-  claims: Array<{ claim: string; text: string; pass: boolean; finding: boolean }>;
+  claims: Array<{ claim: string; text: string; ran?: boolean; pass: boolean; finding: boolean }>;
   /** The article's lists and what tests each item (report.ts, articleLines). */
   article?: string[];
   sections: Section[];
@@ -170,7 +170,7 @@ ${rows.map((r, i) => `<tr ${rowAttributes(i)}>${r.map((c) => `<td>${c}</td>`).jo
 const STYLE = `
 body { font: 14px/1.45 system-ui, sans-serif; margin: 24px; color: #1f2328; max-width: 1560px; }
 h1 { font-size: 22px; margin: 0 0 4px; } h2 { font-size: 17px; margin: 28px 0 8px; }
-.verdict { font-weight: 600; } .ok { color: #1a7f37; font-weight: 700; } .bad { color: #cf222e; font-weight: 700; }
+.verdict { font-weight: 600; } .ok { color: #1a7f37; font-weight: 700; } .bad { color: #cf222e; font-weight: 700; } .skip { color: #57606a; }
 .panels { display: flex; flex-wrap: wrap; gap: 16px; }
 .panel text { font-size: 13px; text-anchor: middle; fill: #1f2328; } .panel text.title { text-anchor: start; font-weight: 600; font-size: 14px; }
 .panel text.small { font-size: 11px; }
@@ -239,7 +239,7 @@ export function renderReport(f: FindingsJson): string {
 <span>upper lane: app to app (past any sidecar); lower lane: sidecar to sidecar</span></p>
 <div class="panels">${variants.map((v) => panelSvg(v, f, numberOf)).join('\n')}</div>
 <h2>Probe matrix</h2>${matrix}
-<h2>Claims</h2><ul>${f.claims.map((c) => `<li>${mark(c.pass)} <strong>${escapeHtml(c.claim)}</strong>${c.finding ? ' (finding)' : ''}: ${inline(c.text)}</li>`).join('')}</ul>
+<h2>Claims</h2><ul>${f.claims.map((c) => `<li>${c.ran === false ? '<span class="skip">not run here:</span>' : mark(c.pass)} <strong>${escapeHtml(c.claim)}</strong>${c.finding ? ' (finding)' : ''}: ${inline(c.text)}</li>`).join('')}</ul>
 <h2>The article's lists, and what tests each item</h2><ul>${(f.article ?? []).map((line) => `<li>${inline(line.replace(/^- /, ''))}</li>`).join('')}</ul>
 ${sections}
 <h2>Notes</h2><ul>${f.notes.map((n) => `<li>${inline(n)}</li>`).join('')}</ul>

@@ -60,12 +60,16 @@ export function formatTable(verdicts: Verdict[]): string {
   return alignColumns([['', 'variant', 'caller', 'route', 'target', 'expected', 'observed'], ...verdicts.map(row)]).join('\n');
 }
 
-export function claimResults(verdicts: Verdict[]): Array<{ claim: ClaimId; text: string; pass: boolean; finding: boolean }> {
+/** Each claim and how its rows came out; a claim none of whose rows ran on this platform is not run, not failed. */
+export function claimResults(verdicts: Verdict[]): Array<{ claim: ClaimId; text: string; ran: boolean; pass: boolean; finding: boolean }> {
   return (Object.keys(CLAIMS) as ClaimId[]).map((claim) => {
     const rows = verdicts.filter((v) => v.probe.claim === claim);
-    return { claim, text: CLAIMS[claim], pass: rows.length > 0 && rows.every((v) => v.pass), finding: rows.some((v) => v.probe.finding) };
+    return { claim, text: CLAIMS[claim], ran: rows.length > 0, pass: rows.length > 0 && rows.every((v) => v.pass), finding: rows.some((v) => v.probe.finding) };
   });
 }
+
+/** A claim's mark: ✅ held, ❌ a row differs, ⏭ none of its rows ran here. */
+export const claimMark = (c: { ran: boolean; pass: boolean }) => (!c.ran ? '⏭ not run here:' : c.pass ? '✅' : '❌');
 
 /** The article's lists, each item with what tests it here (claims and how they came out, a section) or why nothing does. */
 export function articleLines(f: Pick<Findings, 'verdicts' | 'sections'>): string[] {
@@ -87,7 +91,7 @@ function markdown(f: Findings): string {
     '| --- | --- | --- | --- | --- | --- | --- | --- |',
     ...f.verdicts.map((v) => `| ${row(v).join(' | ')} | ${v.probe.claim} |`),
   ];
-  const claims = claimResults(f.verdicts).map((c) => `- ${c.pass ? '✅' : '❌'} **${c.claim}**${c.finding ? ' (finding)' : ''}: ${c.text}`);
+  const claims = claimResults(f.verdicts).map((c) => `- ${claimMark(c)} **${c.claim}**${c.finding ? ' (finding)' : ''}: ${c.text}`);
   const sections = f.sections.map(
     (s) => `## ${s.title}\n\n${s.items.map((i) => `- ${i.pass ? '✅' : '❌'} ${i.text}${(i.lines ?? []).map((l) => `\n  - \`${l}\``).join('')}`).join('\n')}\n`,
   );

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { ARTICLE, CLAIMS, judge, LINKERD, PROBES, workloadsOf } from '../src/index.js';
+import { ARTICLE, CLAIMS, claimMark, claimResults, judge, LINKERD, PROBES, workloadsOf } from '../src/index.js';
+import { asExpected } from './as-expected.js';
 
 describe('the probe matrix', () => {
   it('has unique ids, and every row tests a known claim', () => {
@@ -91,5 +92,25 @@ describe("the article's lists", () => {
     // Every claim answers one of the article's items, but the two gaps the lab found beyond it.
     const covered = new Set<string>(ARTICLE.flatMap((i) => i.claims ?? []));
     expect(Object.keys(CLAIMS).filter((c) => !covered.has(c))).toEqual(['mesh-probe-gap', 'call-graph-deputy']);
+  });
+});
+
+describe('claims on a platform that runs only some rows (the air-gapped kind: Dapr only; make kind-e2e: no dapr-mesh)', () => {
+  const daprOnly = PROBES.filter((p) => p.variant === 'dapr').map((p) => judge(p, asExpected(p)));
+
+  it('a claim none of whose rows ran is "not run here", never failed', () => {
+    const results = claimResults(daprOnly);
+    const mesh = results.find((c) => c.claim === 'mesh-allows')!;
+    expect(mesh).toMatchObject({ ran: false, pass: false });
+    expect(claimMark(mesh)).toBe('⏭ not run here:');
+    expect(results.filter((c) => c.ran && !c.pass)).toEqual([]);
+    expect(results.filter((c) => c.ran).length).toBeGreaterThanOrEqual(8);
+  });
+
+  it('a claim one of whose rows differs is still ❌', () => {
+    const [first, ...rest] = daprOnly;
+    const wrong = judge(first!.probe, { status: 599 });
+    const claim = claimResults([wrong, ...rest]).find((c) => c.claim === first!.probe.claim)!;
+    expect(claimMark(claim)).toBe('❌');
   });
 });
