@@ -27,10 +27,10 @@ import {
 } from '@calc/probe-matrix';
 import { Cluster } from './cluster.js';
 import { judgeFanBoyLog } from './fanboy-log.js';
-import { daprFacts, linkerdFacts, missingSidecars, noSidecarFacts, type PodSpecLike } from './injection.js';
+import { injectionFacts, missingSidecars, type PodSpecLike } from './injection.js';
 import { framedFindings } from './findings-frame.js';
 import { buildPlan, DEFAULT_VARIANTS, formatPlan } from './plan.js';
-import { APP_PORT, containerOf, kindAddressing, NAMESPACE, probeCommand, sidecarsWanted } from './platform.js';
+import { containerOf, kindAddressing, NAMESPACE, probeCommand, sidecarsWanted } from './platform.js';
 
 const ROOT = fileURLToPath(new URL('../../', import.meta.url));
 const RESULTS = `${ROOT}results/kind`;
@@ -122,15 +122,7 @@ async function run(variants: Variant[], results: string, printFindings: boolean)
     const configurations = WITH_DAPR[variant] ? await cluster.daprConfigurations(NAMESPACE[variant]) : [];
     for (const workload of workloadsIn(variant)) {
       const spec = (await podOf(variant, workload)).spec as PodSpecLike;
-      const facts = sidecarless(variant, workload)
-        ? noSidecarFacts(workload, spec)
-        : [
-            // Dapr's mTLS is on alone, off under the mesh (make kind-combined reinstalls Dapr so).
-            ...(WITH_DAPR[variant] && workload !== 'redis'
-              ? daprFacts(workload, spec, { appPort: APP_PORT, mtls: !MESHED[variant], configurations, meshed: MESHED[variant] })
-              : []),
-            ...(MESHED[variant] ? linkerdFacts(workload, spec) : []),
-          ];
+      const facts = injectionFacts(variant, workload, spec, configurations);
       injection.items.push(...facts.map((f) => ({ pass: f.pass, text: `${variant}: ${f.text}` })));
     }
     const fanboy = await podOf(variant, 'mathfanboy');

@@ -1,4 +1,5 @@
-import { DAPR_GRPC_PORT, DAPR_HTTP_PORT, DAPR_INTERNAL_GRPC_PORT, DAPR_METRICS_PORT, LINKERD } from '@calc/probe-matrix';
+import { DAPR_GRPC_PORT, DAPR_HTTP_PORT, DAPR_INTERNAL_GRPC_PORT, DAPR_METRICS_PORT, LINKERD, type Variant } from '@calc/probe-matrix';
+import { APP_PORT, sidecarsWanted } from './platform.js';
 import { daprdArgs, daprdOf, daprdStartupProblems, flagValue, hasFlag } from './daprd-rules.js';
 
 /** The parts of a pod spec the injection checks read: a live pod's, or one Dapr's injector made. */
@@ -117,4 +118,18 @@ export function noSidecarFacts(workload: string, spec: PodSpecLike): InjectionFa
 export function missingSidecars(spec: PodSpecLike, want: { dapr: boolean; mesh: boolean }): string[] {
   const names = [...(spec.initContainers ?? []), ...spec.containers].map((c) => c.name);
   return [...(want.dapr && !names.includes('daprd') ? ['daprd'] : []), ...(want.mesh && !names.includes(LINKERD.proxyContainer) ? [LINKERD.proxyContainer] : [])];
+}
+
+/**
+ * Every injection fact the e2e checks of one pod of the matrix, by the sidecars it should carry:
+ * none (the intruder), daprd, Linkerd's proxy, or both. Dapr's mTLS is on alone and off under the
+ * mesh (make kind-combined reinstalls Dapr so).
+ */
+export function injectionFacts(variant: Variant, workload: string, spec: PodSpecLike, configurations: readonly string[]): InjectionFact[] {
+  const wanted = sidecarsWanted(variant, workload);
+  if (!wanted.dapr && !wanted.mesh) return noSidecarFacts(workload, spec);
+  return [
+    ...(wanted.dapr ? daprFacts(workload, spec, { appPort: APP_PORT, mtls: !wanted.mesh, configurations, meshed: wanted.mesh }) : []),
+    ...(wanted.mesh ? linkerdFacts(workload, spec) : []),
+  ];
 }

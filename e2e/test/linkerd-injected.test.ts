@@ -19,8 +19,8 @@ import {
   withLinkerd,
 } from '@calc/k8s-check';
 import { LINKERD, type Variant } from '@calc/probe-matrix';
-import { daprFacts, linkerdFacts, missingSidecars, noSidecarFacts, type PodSpecLike } from '../src/injection.js';
-import { APP_PORT, sidecarsWanted } from '../src/platform.js';
+import { injectionFacts, linkerdFacts, missingSidecars, type PodSpecLike } from '../src/injection.js';
+import { sidecarsWanted } from '../src/platform.js';
 import { inject, render } from './support/dapr-inject.js';
 
 const present = hasLinkerdOutput();
@@ -36,15 +36,11 @@ const VARIANT_OF: Record<InjectedOverlay, Variant> = {
   'k8s-dapr/overlays/with-linkerd': 'dapr-mesh',
 };
 
-/** Every check the e2e makes of one live pod, as it makes them (e2e/src/cli.ts): the failing ones. */
+/** Every check the e2e makes of one live pod (e2e/src/cli.ts calls the same two): the failing ones. */
 function failingFacts(variant: Variant, workload: string, pod: Untyped, configurations: readonly string[]): string[] {
   const spec = pod.spec as PodSpecLike;
-  const wanted = sidecarsWanted(variant, workload);
-  const facts =
-    !wanted.dapr && !wanted.mesh
-      ? noSidecarFacts(workload, spec)
-      : [...(wanted.dapr ? daprFacts(workload, spec, { appPort: APP_PORT, mtls: false, configurations, meshed: true }) : []), ...(wanted.mesh ? linkerdFacts(workload, spec) : [])];
-  return [...facts.filter((f) => !f.pass).map((f) => f.text), ...missingSidecars(spec, wanted).map((s) => `${workload}: no ${s}`)];
+  const facts = injectionFacts(variant, workload, spec, configurations);
+  return [...facts.filter((f) => !f.pass).map((f) => f.text), ...missingSidecars(spec, sidecarsWanted(variant, workload)).map((s) => `${workload}: no ${s}`)];
 }
 
 /** Today's rendering as Linkerd was given it: for with-linkerd, after Dapr's injector (mTLS off), as the API server calls the webhooks. */

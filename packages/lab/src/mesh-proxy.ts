@@ -14,8 +14,9 @@ const OUTBOUND_TCP_PORT = 4150;
 const INBOUND_TCP_PORT = 4153;
 /**
  * Where a meshed caller's proxy sends opaque TCP, with mTLS and the original destination in a PROXY
- * header: the stand-in's Linkerd opaque transport (Linkerd's callers dial the destination's inbound
- * port with a transport header naming the target port; here HTTP holds 4143, so a port of its own).
+ * header: the stand-in's Linkerd opaque transport (Linkerd's outbound proxy dials the inbound port its
+ * destination service names, with a transport header carrying the original port: linkerd2-proxy
+ * linkerd/app/outbound/src/tcp/opaque_transport.rs; here HTTP holds 4143, so a port of its own).
  * The original port then only ever sees callers without an identity, so a policy decides there at
  * accept, as Linkerd does on an opaque port (linkerd2-proxy linkerd/app/inbound/src/detect.rs).
  */
