@@ -105,7 +105,7 @@ soak: build ## 10 minutes at 1,000 requests per second on the mesh-agnostic set:
 
 # Kubernetes: offline proof here; the kind lab for users with Docker, kind, kubectl and helm.
 .PHONY: k8s-tools
-k8s-tools: ## install kustomize and the Kubernetes 1.35.0 OpenAPI document (pinned, into tools/)
+k8s-tools: ## install kustomize and the pinned Kubernetes's OpenAPI document (pinned, into tools/)
 	scripts/k8s-tools.sh
 
 .PHONY: lint-tools browser-tools

@@ -11,8 +11,10 @@ KUSTOMIZE_VERSION=v5.8.2 # v5.8.3 needs Go 1.27
 # k8s.io/kubectl's go.mod: the kind lab renders with `kubectl apply -k`, and make test checks that
 # each renders every overlay as the pinned one does (packages/k8s-check KUBECTL_KUSTOMIZE).
 KUBECTL_KUSTOMIZE_VERSIONS=(v5.6.0 v5.7.1 v5.8.1)
-KUBERNETES_VERSION=v1.35.0
-openapi="tools/k8s/kubernetes-openapi-${KUBERNETES_VERSION}.json"
+# KUBERNETES_VERSION: the project's pin.
+# shellcheck source=versions.env
+source versions.env
+openapi="tools/k8s/kubernetes-openapi-v${KUBERNETES_VERSION}.json"
 
 if [ ! -x tools/bin/kustomize ] || ! tools/bin/kustomize version | grep -q "${KUSTOMIZE_VERSION}"; then
   command -v go >/dev/null || { echo "error: Go is needed to install kustomize (https://go.dev/dl/)" >&2; exit 1; }
@@ -30,9 +32,9 @@ for version in "${KUBECTL_KUSTOMIZE_VERSIONS[@]}"; do
 done
 
 if [ ! -s "${openapi}" ]; then
-  echo "==> fetching the Kubernetes ${KUBERNETES_VERSION} OpenAPI document (k8s.io/kubernetes Go module, ~19 MB)"
+  echo "==> fetching the Kubernetes v${KUBERNETES_VERSION} OpenAPI document (k8s.io/kubernetes Go module, ~19 MB)"
   # Outside any module, so no go.mod of this project is involved.
-  module_dir=$(cd "$(mktemp -d)" && go mod download -json "k8s.io/kubernetes@${KUBERNETES_VERSION}" |
+  module_dir=$(cd "$(mktemp -d)" && go mod download -json "k8s.io/kubernetes@v${KUBERNETES_VERSION}" |
     sed -n 's/^[[:space:]]*"Dir": "\(.*\)",$/\1/p')
   mkdir -p tools/k8s
   cp "${module_dir}/api/openapi-spec/swagger.json" "${openapi}"

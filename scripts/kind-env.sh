@@ -3,15 +3,14 @@
 # The kind lab's pins and paths, sourced by scripts/kind.sh, kind-preflight.sh and kind-prefetch.sh.
 CLUSTER=calculator-lab
 KIND_VERSION=v0.31.0
-# kind v0.31.0's default image: Kubernetes 1.35.0 (Linkerd edge-26.8.3's chart asks for >=1.31.0).
-KUBERNETES_VERSION=1.35.0
+# DAPR_VERSION, LINKERD_VERSION and KUBERNETES_VERSION: the project's pins.
+# shellcheck source=versions.env
+source versions.env
+# kind v0.31.0's default image, of the pinned Kubernetes.
 NODE_IMAGE=kindest/node:v${KUBERNETES_VERSION}@sha256:452d707d4862f52530247495d180205e029056831160e22870e37e3f6c1ac31f
 # The kubectl minors whose built-in kustomize (v5.6.0 in 1.33, v5.7.1 in 1.34 and 1.35, v5.8.1 in
 # 1.36) make test checks against the pinned one, overlay by overlay.
 KUBECTL_MIN_MINOR=33 KUBECTL_MAX_MINOR=36
-# DAPR_VERSION and LINKERD_VERSION: the project's pins.
-# shellcheck source=versions.env
-source versions.env
 DAPR_VALUES=k8s-dapr/dapr-values.yaml
 DAPR_REPO=https://dapr.github.io/helm-charts
 LINKERD_REPO=https://helm.linkerd.io/edge

@@ -113,7 +113,7 @@ check_kind() {
   found+=("kind ${version}")
   if [ "${version}" = "${KIND_VERSION}" ]; then return; fi
   if (($(minor_of "${version}") < $(minor_of "${KIND_VERSION}"))); then
-    problem "kind ${version}: the pinned node image (Kubernetes 1.35.0) is kind ${KIND_VERSION}'s; install kind ${KIND_VERSION}"
+    problem "kind ${version}: the pinned node image (Kubernetes ${KUBERNETES_VERSION}) is kind ${KIND_VERSION}'s; install kind ${KIND_VERSION}"
   else
     warning "kind ${version}: the lab pins ${KIND_VERSION}; a newer kind usually runs its node image, untested here"
   fi

@@ -5,9 +5,11 @@ import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { cpuTable, harnessCheck, tabulate, writeReport, type LoadResult, type LoadSpec, type RunRecord } from '@calc/bench';
-import { PINNED } from '@calc/probe-matrix';
+import { PINNED, variantOf } from '@calc/probe-matrix';
 import { Cluster } from './cluster.js';
-import { APP_PORT, containerOf, DAPR_HTTP_PORT, execTargetOf, NAMESPACE, shellSpec } from './platform.js';
+import { APP_PORT, containerOf, DAPR_HTTP_PORT, execTargetOf, shellSpec } from './platform.js';
+
+const NAMESPACE = { dapr: variantOf('dapr').namespace, mesh: variantOf('mesh').namespace };
 
 const ROOT = fileURLToPath(new URL('../../', import.meta.url));
 const BUNDLE = readFileSync(fileURLToPath(import.meta.resolve('@calc/bench/loadgen-bundle')), 'utf8');

@@ -1,5 +1,5 @@
-import { DAPR_GRPC_PORT, DAPR_HTTP_PORT, DAPR_INTERNAL_GRPC_PORT, DAPR_METRICS_PORT, LINKERD, type Variant } from '@calc/probe-matrix';
-import { APP_PORT, sidecarsWanted } from './platform.js';
+import { DAPR_GRPC_PORT, DAPR_HTTP_PORT, DAPR_INTERNAL_GRPC_PORT, DAPR_METRICS_PORT, sidecarsOf, VARIANTS, type Mesh, type VariantRecord } from '@calc/probe-matrix';
+import { APP_PORT } from './platform.js';
 import { daprdArgs, daprdOf, daprdStartupProblems, flagValue, hasFlag } from './daprd-rules.js';
 
 /** The parts of a pod spec the injection checks read: a live pod's, or one Dapr's injector made. */
@@ -25,19 +25,20 @@ export interface InjectionFact {
 }
 
 /**
- * Linkerd: proxy-init rewrites iptables, so it asks for NET_ADMIN and NET_RAW; the proxy itself runs
- * as a native sidecar (an init container that keeps running) or a regular container.
+ * The mesh: its init container rewrites iptables, so it asks for capabilities (Linkerd's proxy-init:
+ * NET_ADMIN and NET_RAW); the proxy itself runs as a native sidecar (an init container that keeps
+ * running) or a regular container.
  */
-export function linkerdFacts(workload: string, spec: PodSpecLike): InjectionFact[] {
+export function meshFacts(mesh: Mesh, workload: string, spec: PodSpecLike): InjectionFact[] {
   const init = spec.initContainers ?? [];
-  const proxyInit = init.find((c) => c.name === LINKERD.proxyInitContainer);
+  const proxyInit = init.find((c) => c.name === mesh.proxyInitContainer);
   const caps = proxyInit?.securityContext?.capabilities?.add ?? [];
-  const proxy = [...init, ...spec.containers].some((c) => c.name === LINKERD.proxyContainer);
+  const proxy = [...init, ...spec.containers].some((c) => c.name === mesh.proxyContainer);
   return [
-    { pass: proxy, text: `${workload}: ${LINKERD.proxyContainer} injected (${proxy ? 'yes' : 'no'})` },
+    { pass: proxy, text: `${workload}: ${mesh.proxyContainer} injected (${proxy ? 'yes' : 'no'})` },
     {
-      pass: proxyInit !== undefined && LINKERD.proxyInitCapabilities.every((c) => caps.includes(c)),
-      text: `${workload}: ${LINKERD.proxyInitContainer} asks for ${LINKERD.proxyInitCapabilities.join(' and ')} to rewrite iptables (capabilities: ${caps.join(', ') || 'none'})`,
+      pass: proxyInit !== undefined && mesh.proxyInitCapabilities.every((c) => caps.includes(c)),
+      text: `${workload}: ${mesh.proxyInitContainer} asks for ${mesh.proxyInitCapabilities.join(' and ')} to rewrite iptables (capabilities: ${caps.join(', ') || 'none'})`,
     },
   ];
 }
@@ -59,12 +60,12 @@ export interface DaprExpectations {
   mtls: boolean;
   /** The Dapr Configurations in the namespace, if known: a --config naming none of them makes daprd exit. */
   configurations?: readonly string[];
-  /** Whether the pod is meshed too: the mesh's own init containers are then expected beside daprd. */
-  meshed?: boolean;
+  /** The mesh the pod is in too, if any: its own init containers are then expected beside daprd. */
+  mesh?: Mesh;
 }
 
-/** The init containers Linkerd's injector adds to every meshed pod: proxy-init, then the proxy as a native sidecar. */
-const MESH_INIT_CONTAINERS: readonly string[] = [LINKERD.proxyInitContainer, LINKERD.proxyContainer];
+/** The init containers a mesh's injector adds to every meshed pod (Linkerd's: proxy-init, then the proxy as a native sidecar). */
+const meshInitContainers = (mesh: Mesh): readonly string[] => [mesh.proxyInitContainer, mesh.proxyContainer];
 
 /**
  * Dapr: only daprd is added (as a container, or a native sidecar), nothing rewrites the pod's
@@ -72,7 +73,7 @@ const MESH_INIT_CONTAINERS: readonly string[] = [LINKERD.proxyInitContainer, LIN
  */
 export function daprFacts(workload: string, spec: PodSpecLike, expect: DaprExpectations): InjectionFact[] {
   const all = [...(spec.initContainers ?? []), ...spec.containers].map((c) => c.name);
-  const mesh = expect.meshed ? MESH_INIT_CONTAINERS : [];
+  const mesh = expect.mesh ? meshInitContainers(expect.mesh) : [];
   const others = (spec.initContainers ?? []).map((c) => c.name).filter((name) => name !== 'daprd' && !mesh.includes(name));
   const daprd = daprdOf(spec);
   if (!daprd) return [{ pass: false, text: `${workload}: no daprd (containers ${all.join(', ')})` }];
@@ -102,10 +103,13 @@ export function daprFacts(workload: string, spec: PodSpecLike, expect: DaprExpec
   ];
 }
 
+/** Every sidecar container the project knows: daprd, and each mesh's. */
+const SIDECAR_CONTAINERS = new Set(['daprd', ...VARIANTS.flatMap((v) => (v.mesh ? meshInitContainers(v.mesh) : []))]);
+
 /** The intruder must carry no sidecar of either kind. */
 export function noSidecarFacts(workload: string, spec: PodSpecLike): InjectionFact[] {
   const all = [...(spec.initContainers ?? []), ...spec.containers].map((c) => c.name);
-  const sidecars = all.filter((n) => n === 'daprd' || n.startsWith('linkerd-'));
+  const sidecars = all.filter((n) => SIDECAR_CONTAINERS.has(n));
   return [{ pass: sidecars.length === 0, text: `${workload}: no sidecar (${all.join(', ')})` }];
 }
 
@@ -115,21 +119,24 @@ export function noSidecarFacts(workload: string, spec: PodSpecLike): InjectionFa
  * control plane, linkerd-proxy-injector-webhook-config), so a pod created while an injector was not
  * yet serving starts without its sidecar, and every probe on it would mislead.
  */
-export function missingSidecars(spec: PodSpecLike, want: { dapr: boolean; mesh: boolean }): string[] {
+export function missingSidecars(variant: VariantRecord, workload: string, spec: PodSpecLike): string[] {
+  const want = sidecarsOf(variant, workload);
   const names = [...(spec.initContainers ?? []), ...spec.containers].map((c) => c.name);
-  return [...(want.dapr && !names.includes('daprd') ? ['daprd'] : []), ...(want.mesh && !names.includes(LINKERD.proxyContainer) ? [LINKERD.proxyContainer] : [])];
+  const proxy = variant.mesh?.proxyContainer;
+  return [...(want.dapr && !names.includes('daprd') ? ['daprd'] : []), ...(want.mesh && proxy && !names.includes(proxy) ? [proxy] : [])];
 }
 
 /**
  * Every injection fact the e2e checks of one pod of the matrix, by the sidecars it should carry:
- * none (the intruder), daprd, Linkerd's proxy, or both. Dapr's mTLS is on alone and off under the
- * mesh (make kind-combined reinstalls Dapr so).
+ * none (the intruder), daprd, the mesh's proxy, or both; daprd with Dapr's mTLS as the variant has
+ * it (make kind-combined reinstalls Dapr with it off).
  */
-export function injectionFacts(variant: Variant, workload: string, spec: PodSpecLike, configurations: readonly string[]): InjectionFact[] {
-  const wanted = sidecarsWanted(variant, workload);
-  if (!wanted.dapr && !wanted.mesh) return noSidecarFacts(workload, spec);
+export function injectionFacts(variant: VariantRecord, workload: string, spec: PodSpecLike, configurations: readonly string[]): InjectionFact[] {
+  const wanted = sidecarsOf(variant, workload);
+  const mesh = wanted.mesh ? variant.mesh : undefined;
+  if (!wanted.dapr && !mesh) return noSidecarFacts(workload, spec);
   return [
-    ...(wanted.dapr ? daprFacts(workload, spec, { appPort: APP_PORT, mtls: !wanted.mesh, configurations, meshed: wanted.mesh }) : []),
-    ...(wanted.mesh ? linkerdFacts(workload, spec) : []),
+    ...(wanted.dapr ? daprFacts(workload, spec, { appPort: APP_PORT, mtls: variant.dapr?.mtls === true, configurations, ...(mesh ? { mesh } : {}) }) : []),
+    ...(mesh ? meshFacts(mesh, workload, spec) : []),
   ];
 }

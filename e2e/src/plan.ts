@@ -1,5 +1,5 @@
-import { PROBES, describeExpected, dialsPodIp, probeSpec, type Probe, type Variant } from '@calc/probe-matrix';
-import { barePodsOf, containerOf, deploymentsOf, execTargetOf, kindAddressing, NAMESPACE, shellSpec } from './platform.js';
+import { PROBES, describeExpected, dialsPodIp, probeSpec, variantOf, type Probe, type VariantRecord } from '@calc/probe-matrix';
+import { barePodsOf, containerOf, deploymentsOf, execTargetOf, kindAddressing, shellSpec } from './platform.js';
 
 export interface PlannedProbe {
   probe: Probe;
@@ -22,24 +22,28 @@ export interface Plan {
 export const KIND_PROBES = PROBES.filter((p) => p.localOnly === undefined);
 
 /** The variants of a kind run: Dapr and the mesh (make kind-e2e), or Dapr + mesh and the mesh (make kind-combined, after which dapr-calculator is meshed). */
-export const DEFAULT_VARIANTS: Variant[] = ['dapr', 'mesh'];
+export const DEFAULT_VARIANTS: readonly VariantRecord[] = [variantOf('dapr'), variantOf('mesh')];
 
-export function buildPlan(variants: Variant[] = DEFAULT_VARIANTS): Plan {
-  const probes = KIND_PROBES.filter((p) => variants.includes(p.variant)).map((probe) => ({
-    probe,
-    namespace: NAMESPACE[probe.variant],
-    caller: `app=${probe.caller}`,
-    container: containerOf(probe.caller),
-    ...(dialsPodIp(probe.route) ? { needsIpOf: probe.target } : {}),
-  }));
-  const workloads = (v: Variant) => [...new Set(probes.filter((p) => p.probe.variant === v).flatMap((p) => [p.probe.caller, p.probe.target]))].sort();
-  const rollouts = variants.flatMap((v) => deploymentsOf(workloads(v)).map((deployment) => ({ namespace: NAMESPACE[v], deployment })));
-  const pods = variants.flatMap((v) => barePodsOf(workloads(v)).map((pod) => ({ namespace: NAMESPACE[v], pod })));
-  return { rollouts, pods, probes };
+/** What a kind run does for the variants: the rollouts to wait for, and each probe's pod and container. `probes` defaults to the matrix's. */
+export function buildPlan(variants: readonly VariantRecord[] = DEFAULT_VARIANTS, probes: readonly Probe[] = KIND_PROBES): Plan {
+  const namespaceOf = (name: string) => variantOf(name, variants).namespace;
+  const planned = probes
+    .filter((p) => variants.some((v) => v.name === p.variant))
+    .map((probe) => ({
+      probe,
+      namespace: namespaceOf(probe.variant),
+      caller: `app=${probe.caller}`,
+      container: containerOf(probe.caller),
+      ...(dialsPodIp(probe.route) ? { needsIpOf: probe.target } : {}),
+    }));
+  const workloads = (v: VariantRecord) => [...new Set(planned.filter((p) => p.probe.variant === v.name).flatMap((p) => [p.probe.caller, p.probe.target]))].sort();
+  const rollouts = variants.flatMap((v) => deploymentsOf(workloads(v)).map((deployment) => ({ namespace: v.namespace, deployment })));
+  const pods = variants.flatMap((v) => barePodsOf(workloads(v)).map((pod) => ({ namespace: v.namespace, pod })));
+  return { rollouts, pods, probes: planned };
 }
 
 /** The plan as the kubectl commands that do the same, for `--dry-run`: copy-pastable against a cluster. */
-export function formatPlan(plan: Plan): string {
+export function formatPlan(plan: Plan, variants: readonly VariantRecord[] = DEFAULT_VARIANTS): string {
   const lines = ['# 1. wait for every rollout'];
   for (const r of plan.rollouts) lines.push(`kubectl -n ${r.namespace} rollout status deployment/${r.deployment} --timeout=180s`);
   for (const p of plan.pods) lines.push(`kubectl -n ${p.namespace} wait --for=condition=Ready pod/${p.pod} --timeout=180s`);
@@ -51,7 +55,7 @@ export function formatPlan(plan: Plan): string {
     '# 3. the probe matrix: each probe from inside its caller pod, with its expected outcome',
   );
   for (const p of plan.probes) {
-    const specArg = shellSpec(probeSpec(p.probe, kindAddressing()), p.namespace, p.needsIpOf);
+    const specArg = shellSpec(probeSpec(p.probe, kindAddressing(new Map(), variants)), p.namespace, p.needsIpOf);
     lines.push(
       `# [${p.probe.id}] ${p.probe.variant}: ${p.probe.caller} → ${p.probe.route} → ${p.probe.target}; expect ${describeExpected(p.probe.expected)} (${p.probe.claim})`,
       `kubectl -n ${p.namespace} exec ${execTargetOf(p.probe.caller)} -c ${p.container} -- node --input-type=module -e "$PROBE" ${specArg}`,

@@ -1,23 +1,23 @@
 import { DEFAULT_PORT, type OperationService } from '@calc/core';
-import { DAPR_HTTP_PORT, DAPR_INTERNAL_GRPC_PORT, MESHED, NAMESPACE, WITH_DAPR, type Addressing, type Variant } from '@calc/probe-matrix';
+import { DAPR_HTTP_PORT, DAPR_INTERNAL_GRPC_PORT, INTRUDER, VARIANTS, variantOf, type Addressing, type VariantRecord } from '@calc/probe-matrix';
 
 /** How the kind deployment names things: what k8s-dapr/ and k8s-linkerd/ create. */
 export const APP_PORT = 8080;
-export { DAPR_HTTP_PORT, DAPR_INTERNAL_GRPC_PORT, NAMESPACE };
+export { DAPR_HTTP_PORT, DAPR_INTERNAL_GRPC_PORT };
 
 /** Every workload is labelled app=<workload>; the intruder's container is named after it, the others "app". */
 export function containerOf(workload: string): string {
-  return workload === 'intruder' ? 'intruder' : 'app';
+  return workload === INTRUDER ? INTRUDER : 'app';
 }
 
 /** Deployments to wait for, per variant: every workload of the matrix except the intruder pod. */
 export function deploymentsOf(workloads: string[]): string[] {
-  return workloads.filter((w) => w !== 'intruder');
+  return workloads.filter((w) => w !== INTRUDER);
 }
 
 /** Bare pods to wait for (Ready): the intruder, whose image may still be pulling when the e2e starts. */
 export function barePodsOf(workloads: string[]): string[] {
-  return workloads.filter((w) => w === 'intruder');
+  return workloads.filter((w) => w === INTRUDER);
 }
 
 /** The Service port of a workload: its base service's port (multiplication-nopolicy keeps 5003). */
@@ -30,11 +30,11 @@ function servicePortOf(workload: string): number {
  * The kind cluster's addresses: pod IPs as the cluster assigned them (`__IP__` in a printed plan,
  * for a `$(kubectl … podIP)` substitution), Services by their cluster DNS names.
  */
-export function kindAddressing(podIps: ReadonlyMap<string, string> = new Map()): Addressing {
+export function kindAddressing(podIps: ReadonlyMap<string, string> = new Map(), variants: readonly VariantRecord[] = VARIANTS): Addressing {
   return {
     appPort: APP_PORT,
     podIpOf: (_variant, workload) => podIps.get(workload) ?? '__IP__',
-    serviceOf: (variant, workload) => ({ host: `${workload}.${NAMESPACE[variant]}.svc.cluster.local`, port: servicePortOf(workload) }),
+    serviceOf: (variant, workload) => ({ host: `${workload}.${variantOf(variant, variants).namespace}.svc.cluster.local`, port: servicePortOf(workload) }),
   };
 }
 
@@ -45,7 +45,7 @@ export function probeCommand(probeSource: string, spec: Record<string, unknown>)
 
 /** For printed plans: what `kubectl exec` targets for a caller (the intruder is a bare Pod). */
 export function execTargetOf(caller: string): string {
-  return caller === 'intruder' ? 'pod/intruder' : `deploy/${caller}`;
+  return caller === INTRUDER ? `pod/${INTRUDER}` : `deploy/${caller}`;
 }
 
 /**
@@ -57,9 +57,4 @@ export function shellSpec(spec: object, namespace: string, podIpOf?: string): st
   if (!podIpOf) return `'${json.replaceAll("'", "'\\''")}'`;
   const ip = `$(kubectl -n ${namespace} get pod -l app=${podIpOf} -o jsonpath='{.items[0].status.podIP}')`;
   return `"${json.replaceAll('"', '\\"').replace('__IP__', ip)}"`;
-}
-
-/** The sidecars a workload's pod carries in a variant: the intruder none, Redis only the mesh's (Dapr has no sidecar for a TCP server). */
-export function sidecarsWanted(variant: Variant, workload: string): { dapr: boolean; mesh: boolean } {
-  return { dapr: WITH_DAPR[variant] && workload !== 'redis' && workload !== 'intruder', mesh: MESHED[variant] && workload !== 'intruder' };
 }

@@ -18,9 +18,8 @@ import {
   type Untyped,
   withLinkerd,
 } from '@calc/k8s-check';
-import { LINKERD, type Variant } from '@calc/probe-matrix';
-import { injectionFacts, linkerdFacts, missingSidecars, type PodSpecLike } from '../src/injection.js';
-import { sidecarsWanted } from '../src/platform.js';
+import { LINKERD, sidecarsOf, variantOf, type VariantRecord } from '@calc/probe-matrix';
+import { injectionFacts, meshFacts, missingSidecars, type PodSpecLike } from '../src/injection.js';
 import { inject, render } from './support/dapr-inject.js';
 
 const present = hasLinkerdOutput();
@@ -29,25 +28,25 @@ if (!present && process.env.CI === 'true') throw new Error(NO_LINKERD_OUTPUT);
 if (!present) console.warn(NO_LINKERD_OUTPUT);
 
 /** The variant each overlay deploys, and Dapr's mTLS as the kind lab installs Dapr for it. */
-const VARIANT_OF: Record<InjectedOverlay, Variant> = {
-  'k8s-linkerd': 'mesh',
-  'k8s-linkerd/overlays/no-policy': 'mesh',
-  'k8s-linkerd/overlays/server-authorization': 'mesh',
-  'k8s-dapr/overlays/with-linkerd': 'dapr-mesh',
+const VARIANT_OF: Record<InjectedOverlay, VariantRecord> = {
+  'k8s-linkerd': variantOf('mesh'),
+  'k8s-linkerd/overlays/no-policy': variantOf('mesh'),
+  'k8s-linkerd/overlays/server-authorization': variantOf('mesh'),
+  'k8s-dapr/overlays/with-linkerd': variantOf('dapr-mesh'),
 };
 
 /** Every check the e2e makes of one live pod (e2e/src/cli.ts calls the same two): the failing ones. */
-function failingFacts(variant: Variant, workload: string, pod: Untyped, configurations: readonly string[]): string[] {
+function failingFacts(variant: VariantRecord, workload: string, pod: Untyped, configurations: readonly string[]): string[] {
   const spec = pod.spec as PodSpecLike;
   const facts = injectionFacts(variant, workload, spec, configurations);
-  return [...facts.filter((f) => !f.pass).map((f) => f.text), ...missingSidecars(spec, sidecarsWanted(variant, workload)).map((s) => `${workload}: no ${s}`)];
+  return [...facts.filter((f) => !f.pass).map((f) => f.text), ...missingSidecars(variant, workload, spec).map((s) => `${workload}: no ${s}`)];
 }
 
 /** Today's rendering as Linkerd was given it: for with-linkerd, after Dapr's injector (mTLS off), as the API server calls the webhooks. */
 function todayAsGiven(overlay: InjectedOverlay): Untyped[] {
   const rendered = render(overlay);
   const objects = parseObjects(rendered);
-  if (VARIANT_OF[overlay] !== 'dapr-mesh') return objects;
+  if (!VARIANT_OF[overlay].dapr) return objects;
   const patched = new Map(inject(rendered, false).pods.map((p) => [p.deployment, p]));
   return objects.map((o) => {
     const p = patched.get(o.metadata.name);
@@ -72,7 +71,7 @@ describe.runIf(present).each(INJECTED_OVERLAYS)("%s, as Linkerd's own injector l
     const configurations = objects.filter((o) => o.kind === 'Configuration').map((o) => o.metadata.name as string);
     const pods = podsByWorkload(objects);
     // The e2e's workloads, all there: a check that ran on none would prove nothing.
-    expect(pods.size).toBeGreaterThanOrEqual(variant === 'dapr-mesh' ? 11 : 9);
+    expect(pods.size).toBeGreaterThanOrEqual(variant.dapr ? 11 : 9);
     expect(pods.has('intruder')).toBe(true);
     const failing = [...pods].flatMap(([workload, pod]) => failingFacts(variant, workload, pod, configurations));
     expect(failing, failing.join('\n')).toEqual([]);
@@ -80,9 +79,9 @@ describe.runIf(present).each(INJECTED_OVERLAYS)("%s, as Linkerd's own injector l
 
   it('the same pods before Linkerd injected them are caught as missing their proxy', () => {
     const before = podsByWorkload(linkerdInput(overlay));
-    const meshed = [...before.keys()].filter((w) => sidecarsWanted(variant, w).mesh);
+    const meshed = [...before.keys()].filter((w) => sidecarsOf(variant, w).mesh);
     expect(meshed.length).toBeGreaterThanOrEqual(8);
-    for (const workload of meshed) expect(missingSidecars(before.get(workload)!.spec, sidecarsWanted(variant, workload)), workload).toEqual([LINKERD.proxyContainer]);
+    for (const workload of meshed) expect(missingSidecars(variant, workload, before.get(workload)!.spec), workload).toEqual([LINKERD.proxyContainer]);
   });
 
   it("today's manifests, with what Linkerd's injector added to each pod, pass the same checks", () => {
@@ -123,11 +122,11 @@ describe.runIf(present)("what Linkerd's injector adds, as the e2e and the docs s
 
   it("the e2e's Linkerd facts hold on it, and each fails on its own when what it checks is taken away", () => {
     const pod = podsByWorkload(linkerdInjected('k8s-linkerd')).get('multiplication')!;
-    expect(linkerdFacts('multiplication', pod.spec).map((f) => f.pass)).toEqual([true, true]);
+    expect(meshFacts(LINKERD, 'multiplication', pod.spec).map((f) => f.pass)).toEqual([true, true]);
     const init = pod.spec.initContainers as Untyped[];
     const withoutRaw = init.map((c) => (c.name === LINKERD.proxyInitContainer ? { ...c, securityContext: { capabilities: { add: ['NET_ADMIN'] } } } : c));
-    expect(linkerdFacts('multiplication', { ...pod.spec, initContainers: withoutRaw }).map((f) => f.pass)).toEqual([true, false]);
-    expect(linkerdFacts('multiplication', { ...pod.spec, initContainers: [] }).map((f) => f.pass)).toEqual([false, false]);
+    expect(meshFacts(LINKERD, 'multiplication', { ...pod.spec, initContainers: withoutRaw }).map((f) => f.pass)).toEqual([true, false]);
+    expect(meshFacts(LINKERD, 'multiplication', { ...pod.spec, initContainers: [] }).map((f) => f.pass)).toEqual([false, false]);
   });
 
   it("proxy-init's rules name the proxy's ports and user as the local stand-in's do", () => {

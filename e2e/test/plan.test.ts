@@ -1,7 +1,7 @@
 import { execFile } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
-import { PROBES, probeSpec } from '@calc/probe-matrix';
+import { LINKERD, PROBES, probeSpec, variantOf } from '@calc/probe-matrix';
 import { daprFacts, noSidecarFacts } from '../src/injection.js';
 import { buildPlan, formatPlan } from '../src/plan.js';
 import { kindAddressing } from '../src/platform.js';
@@ -14,10 +14,10 @@ describe('the e2e plan (the same matrix as the local lab, addressed the Kubernet
     const plan = buildPlan();
     expect(plan.probes.map((p) => p.probe.id)).toEqual(PROBES.filter((p) => p.variant !== 'dapr-mesh').map((p) => p.id));
     // After make kind-combined: every dapr-mesh row but those only the local lab can run.
-    const combined = buildPlan(['dapr-mesh']).probes.map((p) => p.probe.id);
+    const combined = buildPlan([variantOf('dapr-mesh')]).probes.map((p) => p.probe.id);
     expect(combined).toEqual(PROBES.filter((p) => p.variant === 'dapr-mesh' && !p.localOnly).map((p) => p.id));
     expect(combined).toContain('dapr-mesh-mathfanboy-sidecar-acl');
-    expect(buildPlan(['dapr-mesh']).rollouts).toContainEqual({ namespace: 'dapr-calculator', deployment: 'multiplication-acl' });
+    expect(buildPlan([variantOf('dapr-mesh')]).rollouts).toContainEqual({ namespace: 'dapr-calculator', deployment: 'multiplication-acl' });
     expect(plan.rollouts).toContainEqual({ namespace: 'dapr-calculator', deployment: 'multiplication-token' });
     expect(plan.rollouts).toContainEqual({ namespace: 'rest-calculator', deployment: 'multiplication-nopolicy' });
     expect(plan.rollouts.some((r) => r.deployment === 'intruder')).toBe(false);
@@ -32,7 +32,7 @@ describe('the e2e plan (the same matrix as the local lab, addressed the Kubernet
   });
 
   it('looks up the pod IP of every target a probe dials by pod IP (the app port, 50002, Redis)', () => {
-    for (const planned of [...buildPlan().probes, ...buildPlan(['dapr-mesh']).probes]) {
+    for (const planned of [...buildPlan().probes, ...buildPlan([variantOf('dapr-mesh')]).probes]) {
       const spec = probeSpec(planned.probe, kindAddressing(planned.needsIpOf ? new Map([[planned.needsIpOf, '10.244.0.9']]) : new Map()));
       expect(JSON.stringify(spec), planned.probe.id).not.toContain('__IP__');
     }
@@ -89,7 +89,7 @@ describe('injection facts, read from pod specs', () => {
     expect(failing({ ...good, initContainers: [{ name: 'linkerd-init' }] })).toEqual([expect.stringContaining('init containers besides daprd: linkerd-init')]);
     // In a meshed pod the mesh's two are expected (linkerd-injected.test.ts runs this on Linkerd's own output); another is not.
     const meshed = (initContainers: Array<{ name: string }>) =>
-      daprFacts('multiplication', { ...good, initContainers }, { ...expect_, meshed: true })
+      daprFacts('multiplication', { ...good, initContainers }, { ...expect_, mesh: LINKERD })
         .filter((f) => !f.pass)
         .map((f) => f.text);
     expect(meshed([{ name: 'linkerd-init' }, { name: 'linkerd-proxy' }])).toEqual([]);

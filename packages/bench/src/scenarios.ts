@@ -1,7 +1,7 @@
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { serviceCommand } from '@calc/launcher';
-import { PROBE_BODY } from '@calc/probe-matrix';
+import { LINKERD, PROBE_BODY } from '@calc/probe-matrix';
 import {
   APP_PORT,
   createAuthority,
@@ -97,12 +97,12 @@ export async function startScenarios(runtime: PodRuntime, workDir: string, bin: 
   createNetwork(pods, `${hosts}\n`);
 
   const daprCa = createAuthority(join(workDir, 'pki', 'dapr'), 'cluster.local');
-  const meshCa = createAuthority(join(workDir, 'pki', 'mesh'), 'root.linkerd.cluster.local');
+  const meshCa = createAuthority(join(workDir, 'pki', 'mesh'), LINKERD.trustRoot);
   const configDir = join(workDir, 'dapr');
   const resourcesDir = join(configDir, 'resources');
   mkdirSync(resourcesDir, { recursive: true });
   const config = join(configDir, 'bench.yaml');
-  writeFileSync(config, daprConfiguration('bench', { namespace: NAMESPACE }));
+  writeFileSync(config, daprConfiguration('bench', NAMESPACE));
   const sentryAddress = await startSentry(runtime, PODS.sentry, configDir, daprCa, bin);
   const trustAnchors = readFileSync(daprCa.rootCert, 'utf8');
   const quiet = { LOG_LEVEL: 'warn', PORT: String(APP_PORT) };

@@ -6,8 +6,10 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Wait, type StartedNetwork, type StartedTestContainer } from 'testcontainers';
 import { OPERATION_SERVICES, type ServiceName } from '@calc/core';
-import { daprConfiguration, daprdCommand, daprHostOf, judgeCalls, newAppToken } from '@calc/lab';
-import { NAMESPACE, parseCallRecord } from '@calc/probe-matrix';
+import { daprConfiguration, daprdCommand, daprHostOf, newAppToken } from '@calc/lab';
+import { judgeFanBoy, parseCallRecord, variantOf } from '@calc/probe-matrix';
+
+const { namespace } = variantOf('dapr');
 import { daprdImage, imageOf, LabContainer, labNetwork, removeLeftovers, useEngine, waitForLines } from '../src/index.js';
 
 const engine = useEngine();
@@ -22,11 +24,11 @@ describe.skipIf(!engine.available)('the Dapr-aware set in containers, a daprd be
 
   /** One pod: the app (with the network aliases the pod's Service names would give) and its daprd in its namespace. */
   async function startPod(service: ServiceName, daprd: string): Promise<void> {
-    writeFileSync(join(configDir, `${service}.yaml`), daprConfiguration(service));
+    writeFileSync(join(configDir, `${service}.yaml`), daprConfiguration(service, namespace));
     const app = await new LabContainer(imageOf('dapr', service))
       .withReadOnlyRoot()
       .withNetwork(network)
-      .withNetworkAliases(service, daprHostOf(service, NAMESPACE.dapr))
+      .withNetworkAliases(service, daprHostOf(service, namespace))
       .withEnvironment({ APP_API_TOKEN: token, ...(service === 'mathfanboy' ? { MATHFANBOY_FORMAT: 'json', MATHFANBOY_INTERVAL_MS: '100' } : {}) })
       .withWaitStrategy(Wait.forLogMessage(/"msg":"listening"/))
       .start();
@@ -35,7 +37,7 @@ describe.skipIf(!engine.available)('the Dapr-aware set in containers, a daprd be
       .withReadOnlyRoot()
       .withNetworkMode(`container:${app.getId()}`)
       .withBindMounts([{ source: configDir, target: '/config', mode: 'ro' }])
-      .withEnvironment({ NAMESPACE: NAMESPACE.dapr, APP_API_TOKEN: token })
+      .withEnvironment({ NAMESPACE: namespace, APP_API_TOKEN: token })
       .withEntrypoint(daprdCommand({ daprd: '/daprd', sentry: '' }, { appId: service, appPort: 8080, config: `/config/${service}.yaml`, resourcesDir: '/config/resources' }))
       .withWaitStrategy(Wait.forLogMessage(/dapr initialized\. Status: Running/))
       .start();
@@ -62,8 +64,8 @@ describe.skipIf(!engine.available)('the Dapr-aware set in containers, a daprd be
   });
 
   it('MathFanBoy calls every service by app ID through daprd; every result is right, the only errors are the deliberate ones', async () => {
-    const enough = (lines: string[]) => judgeCalls('dapr', lines).calls >= 40 && judgeCalls('dapr', lines).byService.percentage.errors > 0;
-    const report = judgeCalls('dapr', await waitForLines(apps.get('mathfanboy')!, (l) => parseCallRecord(l) !== undefined, enough, 60_000));
+    const enough = (lines: string[]) => judgeFanBoy('dapr', lines).calls >= 40 && judgeFanBoy('dapr', lines).byService.percentage.errors > 0;
+    const report = judgeFanBoy('dapr', await waitForLines(apps.get('mathfanboy')!, (l) => parseCallRecord(l) !== undefined, enough, 60_000));
     expect(report.calls).toBeGreaterThanOrEqual(40);
     expect(report.faults).toEqual([]);
     for (const service of OPERATION_SERVICES) expect(report.byService[service].calls, service).toBeGreaterThan(0);

@@ -3,8 +3,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Wait, type StartedNetwork, type StartedTestContainer } from 'testcontainers';
 import { OPERATION_SERVICES, urlVariableOf } from '@calc/core';
-import { judgeCalls } from '@calc/lab';
-import { parseCallRecord } from '@calc/probe-matrix';
+import { judgeFanBoy, parseCallRecord } from '@calc/probe-matrix';
 import { imageOf, LabContainer, labNetwork, removeLeftovers, useEngine, waitForLines } from '../src/index.js';
 
 const engine = useEngine();
@@ -47,8 +46,8 @@ describe.skipIf(!engine.available)('the mesh-agnostic set in containers', () => 
 
   it('MathFanBoy calls every service by its URL and every result is right; the only errors are the deliberate ones', async () => {
     // Enough: 40 calls, among them one of percentage's deliberate 502s (division's 422 inside).
-    const enough = (lines: string[]) => judgeCalls('mesh', lines).calls >= 40 && judgeCalls('mesh', lines).byService.percentage.errors > 0;
-    const report = judgeCalls('mesh', await waitForLines(fanboy, (l) => parseCallRecord(l) !== undefined, enough, 60_000));
+    const enough = (lines: string[]) => judgeFanBoy('mesh', lines).calls >= 40 && judgeFanBoy('mesh', lines).byService.percentage.errors > 0;
+    const report = judgeFanBoy('mesh', await waitForLines(fanboy, (l) => parseCallRecord(l) !== undefined, enough, 60_000));
     expect(report.calls).toBeGreaterThanOrEqual(40);
     expect(report.faults).toEqual([]);
     for (const service of OPERATION_SERVICES) expect(report.byService[service].calls, service).toBeGreaterThan(0);

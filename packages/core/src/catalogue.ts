@@ -32,7 +32,7 @@ export function urlVariableOf(service: OperationService): string {
 }
 
 /** Every service is built twice: Dapr-aware (calls through daprd) and mesh-agnostic (calls URLs). */
-export type Variant = 'dapr' | 'mesh';
+export type ServiceSet = 'dapr' | 'mesh';
 
 /** The Redis key percentage increments once per call it serves, when it is given REDIS_URL. */
 export const PERCENTAGE_CALLS_KEY = 'percentage:calls';

@@ -12,7 +12,7 @@ import { SchemaSet } from './schemas.js';
 import { conventionProblems, schemaProblems, type Problem } from './validate.js';
 
 const ROOT = fileURLToPath(new URL('../../../', import.meta.url));
-export const KUBERNETES_VERSION = '1.35.0';
+export const KUBERNETES_VERSION = PINNED.kubernetes;
 const DEFAULTS = {
   openapi: join(ROOT, 'tools', 'k8s', `kubernetes-openapi-v${KUBERNETES_VERSION}.json`),
   kustomize: KUSTOMIZE,

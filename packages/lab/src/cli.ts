@@ -19,7 +19,7 @@ const USAGE = `usage: ./lab <command>   (the same as node packages/lab/dist/cli.
   exec <variant>/<pod> -- CMD  run CMD inside the pod, as its apps run; names resolve as in the cluster
                                (multiplication, multiplication-dapr, pod IPs), e.g.
                                ./lab exec dapr/intruder -- curl -s http://multiplication-dapr/healthz
-  policy <dapr|mesh> <on|off>  remove or restore multiplication's authorization policy
+  policy <variant> <on|off>    remove or restore multiplication's authorization policy (dapr, mesh, dapr-mesh)
   probe                        run the probe matrix against the running lab; results/lab/report.html
   metrics                      what each sidecar counted (requests, success rate, denials) next to MathFanBoy's count
 

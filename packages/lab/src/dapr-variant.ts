@@ -3,13 +3,13 @@ import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { stringify } from 'yaml';
 import { serviceCommand } from '@calc/launcher';
-import { DAPR_GRPC_PORT, DAPR_HTTP_PORT, DAPR_INTERNAL_GRPC_PORT, DAPR_METRICS_PORT, type Variant } from '@calc/probe-matrix';
+import { DAPR_GRPC_PORT, DAPR_HTTP_PORT, DAPR_INTERNAL_GRPC_PORT, DAPR_METRICS_PORT, variantOf, type VariantRecord } from '@calc/probe-matrix';
 import type { Authority } from './pki.js';
 import { natRules } from './mesh-proxy.js';
 import type { PodRuntime } from './pods.js';
 import { sh } from './shell.js';
 import { startRedis, redisUrlOf } from './redis.js';
-import { APP_PORT, DAPR_PODS, DAPR_SERVICES, FANBOY_ENV, NAMESPACE, SENTRY, allowedCallersOf, daprHostOf, type Pod, type PodRef } from './topology.js';
+import { APP_PORT, FANBOY_ENV, PODS_OF, SENTRY, allowedCallersOf, daprHostOf, servicesOf, type Pod, type PodRef } from './topology.js';
 
 const CONTROL_PLANE_TRUST_DOMAIN = 'cluster.local';
 const CONTROL_PLANE_NAMESPACE = 'dapr-system';
@@ -18,7 +18,7 @@ const TRUST_DOMAIN = 'public';
 const SENTRY_PORT = 50001;
 
 /** The identity Sentry gives an app's daprd, which the callee's ACL matches (its SPIFFE ID). */
-export function daprIdentityOf(appId: string, namespace: string = NAMESPACE.dapr): string {
+export function daprIdentityOf(appId: string, namespace: string): string {
   return `spiffe://${TRUST_DOMAIN}/ns/${namespace}/${appId}`;
 }
 const SENTRY_HEALTHZ_PORT = 8080;
@@ -83,7 +83,7 @@ const SENTRY_CONFIG = stringify({
  * also carries an access-control list: deny by default, allow `allowed` (the article's, on
  * multiplication: mathfanboy and percentage).
  */
-export function daprConfiguration(name: string, { allowed = [] as readonly string[], namespace = NAMESPACE.dapr } = {}): string {
+export function daprConfiguration(name: string, namespace: string, allowed: readonly string[] = []): string {
   const accessControl = {
     defaultAction: 'deny',
     trustDomain: TRUST_DOMAIN,
@@ -157,14 +157,15 @@ export function startDaprPod(runtime: PodRuntime<Pod>, pod: Pod, o: DaprPodOptio
   const resourcesDir = join(o.configDir, 'resources');
   mkdirSync(resourcesDir, { recursive: true });
   const config = join(o.configDir, `${pod.workload}.yaml`);
-  writeFileSync(config, daprConfiguration(pod.workload, { allowed: o.acl ? allowedCallersOf(pod) : [] }));
+  const { namespace } = variantOf(pod.variant);
+  writeFileSync(config, daprConfiguration(pod.workload, namespace, o.acl ? allowedCallersOf(pod) : []));
   // The app API token goes to both: daprd adds it to every call it makes to the app, the app checks it.
   const token: Record<string, string> = pod.appToken ? { APP_API_TOKEN: o.appToken } : {};
   if (pod.service)
     runtime.start(pod, 'app', serviceCommand(pod.service, 'dapr'), {
       PORT: String(APP_PORT),
       ...(pod.service === 'mathfanboy' ? FANBOY_ENV : {}),
-      ...(pod.service === 'percentage' ? { REDIS_URL: redisUrlOf(pod.variant as Variant) } : {}),
+      ...(pod.service === 'percentage' ? { REDIS_URL: redisUrlOf(pod.variant) } : {}),
       ...pod.appEnv,
       ...token,
     });
@@ -175,7 +176,7 @@ export function startDaprPod(runtime: PodRuntime<Pod>, pod: Pod, o: DaprPodOptio
     resourcesDir,
     ...(o.mtls ? { sentryAddress: o.mtls.sentryAddress } : {}),
   });
-  runtime.start(pod, 'daprd', command, { NAMESPACE: NAMESPACE.dapr, ...(o.mtls ? { DAPR_TRUST_ANCHORS: o.mtls.trustAnchors } : {}), ...token });
+  runtime.start(pod, 'daprd', command, { NAMESPACE: namespace, ...(o.mtls ? { DAPR_TRUST_ANCHORS: o.mtls.trustAnchors } : {}), ...token });
 }
 
 /** Ready: the app answers on its port, and daprd reports healthy (which it may do before the app is up). */
@@ -188,18 +189,19 @@ export async function daprPodsReady(runtime: PodRuntime<Pod>, pods: Pod[]): Prom
   );
 }
 
-/** Every Dapr pod's app and daprd (Dapr's mTLS on), and Redis; waits until each sidecar is healthy. */
-export async function startDaprVariant(runtime: PodRuntime<Pod>, workDir: string, bin: DaprBinaries, mtls: DaprMtls): Promise<void> {
+/** Every pod's app and daprd of a variant with Dapr alone (Dapr's mTLS on), and Redis; waits until each sidecar is healthy. */
+export async function startDaprVariant(runtime: PodRuntime<Pod>, workDir: string, variant: VariantRecord, bin: DaprBinaries, mtls: DaprMtls): Promise<void> {
+  const pods = PODS_OF[variant.name]!;
   // The base manifests' Services, as kube-proxy makes them, for whoever calls by name (daprd does not).
-  const services = DAPR_SERVICES.map((s) => ({ vip: s.vip, port: s.port, podIp: s.pod.ip, targetPort: s.targetPort }));
-  for (const pod of DAPR_PODS) sh('ip', ['netns', 'exec', pod.ns, 'iptables-restore'], natRules({ podIp: pod.ip, meshed: false, services, appPort: APP_PORT }));
+  const services = servicesOf(variant.name).map((s) => ({ vip: s.vip, port: s.port, podIp: s.pod.ip, targetPort: s.targetPort }));
+  for (const pod of pods) sh('ip', ['netns', 'exec', pod.ns, 'iptables-restore'], natRules({ podIp: pod.ip, meshed: false, services, appPort: APP_PORT }));
 
-  const options = { bin, configDir: join(workDir, 'dapr'), mtls, appToken: newAppToken() };
+  const options = { bin, configDir: join(workDir, variant.name), ...(variant.dapr?.mtls ? { mtls } : {}), appToken: newAppToken() };
   // Redis first: percentage counts its calls there from its first call on.
-  await Promise.all(DAPR_PODS.filter((p) => p.redis).map((pod) => startRedis(runtime, pod)));
+  await Promise.all(pods.filter((p) => p.redis).map((pod) => startRedis(runtime, pod)));
   // MathFanBoy starts calling at once, so it starts last: every callee is up by then.
-  const pods = DAPR_PODS.filter((p) => p.sidecar && p.service !== undefined);
-  const [servers, clients] = [pods.filter((p) => p.service !== 'mathfanboy'), pods.filter((p) => p.service === 'mathfanboy')];
+  const apps = pods.filter((p) => p.sidecar && p.service !== undefined);
+  const [servers, clients] = [apps.filter((p) => p.service !== 'mathfanboy'), apps.filter((p) => p.service === 'mathfanboy')];
   for (const pod of servers) startDaprPod(runtime, pod, { ...options, acl: pod.policy === true });
   await daprPodsReady(runtime, servers);
   for (const pod of clients) startDaprPod(runtime, pod, { ...options, acl: pod.policy === true });

@@ -12,4 +12,3 @@ export * from './mesh-sidecar.js';
 export * from './root.js';
 export * from './interrupt.js';
 export * from './workload-user.js';
-export { judgeCalls, type FanBoyReport } from './fanboy-check.js';

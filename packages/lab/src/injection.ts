@@ -1,8 +1,9 @@
 // What each pod's "injection" did, read back from the pods themselves: the nat rules in its network
 // namespace, and the processes beside its app. Claim 4 of the article, shown locally; kind checks
 // the same from the live pod specs (linkerd-init's capabilities, Dapr's one added container).
-import { LINKERD, MESHED, type Section } from '@calc/probe-matrix';
-import type { PodProcess } from './pods.js';
+import { LINKERD, sidecarsOf, VARIANTS, variantOf, type Section } from '@calc/probe-matrix';
+import { basename } from 'node:path';
+import { processesIn } from './running-lab.js';
 import { trySh } from './shell.js';
 import type { Pod } from './topology.js';
 
@@ -22,6 +23,9 @@ export interface InjectionReport {
   problems: string[];
 }
 
+/** The programs that run beside an app as its sidecars, by the name the findings give them. */
+const SIDECAR_PROGRAMS: Record<string, string> = { daprd: 'daprd', haproxy: 'proxy' };
+
 /** The pod's nat rules, as iptables-save prints them (`-A CHAIN …`). */
 function natRulesOf(pod: Pod): string[] {
   return (trySh('ip', ['netns', 'exec', pod.ns, 'iptables-save', '-t', 'nat']) ?? '').split('\n').filter((line) => line.startsWith('-A '));
@@ -31,7 +35,7 @@ function natRulesOf(pod: Pod): string[] {
  * Every meshed pod intercepts both ways (the mesh's init step, which needs NET_ADMIN); no Dapr pod
  * and no intruder intercepts anything: Dapr only adds a process.
  */
-export function readInjection(pods: readonly Pod[], processes: readonly PodProcess[]): InjectionReport {
+export function readInjection(pods: readonly Pod[]): InjectionReport {
   const problems: string[] = [];
   const report = pods.map((pod): PodInjection => {
     const rules = natRulesOf(pod);
@@ -40,10 +44,13 @@ export function readInjection(pods: readonly Pod[], processes: readonly PodProce
       pod: `${pod.variant}/${pod.workload}`,
       interception: { inbound: redirects('PREROUTING'), outbound: redirects('OUTPUT') },
       serviceRules: rules.filter((r) => r.includes('-j DNAT')).length,
-      sidecars: processes.filter((p) => p.pod.ns === pod.ns && (p.name === 'daprd' || p.name === 'proxy')).map((p) => p.name),
+      sidecars: processesIn(pod)
+        .map((p) => SIDECAR_PROGRAMS[basename(p.argv[0] ?? '')])
+        .filter((name): name is string => name !== undefined)
+        .sort(),
     };
     const intercepts = injection.interception.inbound.length > 0 && injection.interception.outbound.length > 0;
-    const meshed = pod.variant !== 'system' && MESHED[pod.variant] && pod.sidecar;
+    const meshed = pod.variant !== 'system' && sidecarsOf(variantOf(pod.variant), pod.workload).mesh;
     if (meshed && !intercepts) problems.push(`${injection.pod} is meshed but does not intercept both ways`);
     if (!meshed && injection.interception.inbound.length + injection.interception.outbound.length > 0) problems.push(`${injection.pod} intercepts traffic, yet it is not meshed`);
     return injection;
@@ -67,7 +74,7 @@ export function injectionSection(report: InjectionReport): Section {
       {
         pass: report.pass,
         text: `**mesh**: every meshed pod's traffic is redirected to its proxy both ways by rules in the pod's own network namespace, which only a process with NET_ADMIN can write: Linkerd's \`${LINKERD.proxyInitContainer}\` asks for ${LINKERD.proxyInitCapabilities.join(' and ')} to do it (checked on kind from the pod specs). **dapr**: no rule in any pod; the injection adds only a process, daprd, which the app has to call. **dapr-mesh**: both, the mesh's rules and daprd.${report.problems.length ? ` Wrong: ${report.problems.join('; ')}` : ''}`,
-        lines: [...of('mesh'), ...of('dapr'), ...of('dapr-mesh')].map(line),
+        lines: VARIANTS.flatMap((v) => of(v.name)).map(line),
       },
     ],
   };

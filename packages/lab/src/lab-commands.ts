@@ -2,25 +2,24 @@
 import { spawnSync } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { formatSidecarTable, formatTable, VARIANTS, writeFindings, type Findings, type Variant } from '@calc/probe-matrix';
+import { callerCounts, formatSidecarTable, judgeFanBoy, outcomeLine, runExperiment, VARIANTS, type Check, type Step, type Variant } from '@calc/probe-matrix';
 import { EXIT, LabError } from './errors.js';
-import { judgeCalls } from './fanboy-check.js';
+import { localPlatform, NOTES } from './local-platform.js';
 import { LOG_DIR, RESULTS_DIR, WORK_DIR } from './paths.js';
 import { PodRuntime } from './pods.js';
 import { podsTable } from './pods-table.js';
-import { policyStates, setPolicyOf, type PolicyVariant } from './policy.js';
-import { runProbes } from './run-probes.js';
-import { callerCounts, NOTES, say, versions } from './run.js';
+import { formatPolicyStates, policyStates, setPolicyOf } from './policy.js';
+import { say } from './run.js';
 import { podNamed, processesIn, requireUp } from './running-lab.js';
 import { readSidecarStats } from './sidecar-metrics.js';
-import { podOf } from './topology.js';
+import { podOf, type Pod } from './topology.js';
 import { asWorkload, workloadUser } from './workload-user.js';
 
 export async function pods(): Promise<number> {
   requireUp();
   const policy = await policyStates();
   for (const line of podsTable()) say(line);
-  say(`\npolicy on multiplication now: dapr ${policy.dapr ? 'on' : 'OFF'}, mesh ${policy.mesh ? 'on' : 'OFF'} (./lab policy <dapr|mesh> <on|off>)`);
+  say(`\npolicy on multiplication now: ${formatPolicyStates(policy)} (${POLICY_USAGE.replace('usage: ', '')})`);
   return EXIT.ok;
 }
 
@@ -35,10 +34,13 @@ export function exec(name: string | undefined, command: string[]): number {
   return ran.status ?? EXIT.cannotRun;
 }
 
+const POLICY_USAGE = `usage: ./lab policy <${VARIANTS.map((v) => v.name).join('|')}> <on|off>`;
+
 export async function policy(variant: string | undefined, state: string | undefined): Promise<number> {
-  if ((variant !== 'dapr' && variant !== 'mesh') || (state !== 'on' && state !== 'off')) throw new LabError('USAGE', 'usage: ./lab policy <dapr|mesh> <on|off>');
+  const record = VARIANTS.find((v) => v.name === variant);
+  if (!record || (state !== 'on' && state !== 'off')) throw new LabError('USAGE', POLICY_USAGE);
   requireUp();
-  say(`==> ${await setPolicyOf(variant, state === 'on')}`);
+  say(`==> ${await setPolicyOf(record, state === 'on')}`);
   return EXIT.ok;
 }
 
@@ -46,43 +48,39 @@ export async function policy(variant: string | undefined, state: string | undefi
 export async function probe(): Promise<number> {
   requireUp();
   const started = performance.now();
-  const runtime = new PodRuntime(LOG_DIR, workloadUser(), false);
-  const verdicts = await runProbes(runtime);
+  const runtime = new PodRuntime<Pod>(LOG_DIR, workloadUser(), false);
   const policy = await policyStates();
-  const stats = await readSidecarStats(runtime, WORK_DIR);
-  const callers = callerCounts(VARIANTS.map(fanboyCalls));
-  const off = (Object.keys(policy) as PolicyVariant[]).filter((v) => !policy[v]);
-  const findings: Findings = {
-    platform: 'local',
-    generatedAt: new Date().toISOString(),
-    durationSeconds: (performance.now() - started) / 1000,
-    versions: versions(runningDaprd()),
-    verdicts,
-    sections: [
-      {
-        title: 'Policies',
-        items: (['dapr', 'mesh'] as PolicyVariant[]).map((v) => ({ pass: policy[v], text: `**${v}**: multiplication's policy is ${policy[v] ? 'on' : '**off** (./lab policy)'}` })),
-      },
-      { title: 'What the sidecars saw, since make lab-up', items: [{ pass: true, text: 'Per service, inbound:', lines: formatSidecarTable(stats, callers) }] },
-    ],
-    data: { policy, sidecars: stats },
-    notes: [`./lab probe against a lab left up by make lab-up${off.length ? `, with the policy switched off in: ${off.join(', ')}` : ''}.`, ...NOTES],
-    pass: verdicts.every((v) => v.pass),
+  const off = Object.keys(policy).filter((v) => !policy[v]);
+  const policies: Check = {
+    key: 'policy',
+    section: {
+      title: 'Policies',
+      items: Object.entries(policy).map(([v, on]) => ({ pass: on, text: `**${v}**: multiplication's policy is ${on ? 'on' : '**off** (./lab policy)'}` })),
+    },
+    data: policy,
   };
-  writeFindings(RESULTS_DIR, findings);
-  say(formatTable(verdicts));
-  const failed = verdicts.filter((v) => !v.pass).length;
-  say(
-    `\n==> ${failed ? `${failed} cell(s) differ from the matrix` : 'every cell as expected'}; policy on multiplication: dapr ${policy.dapr ? 'on' : 'OFF'}, mesh ${policy.mesh ? 'on' : 'OFF'}; results/lab/report.html`,
-  );
-  return failed ? EXIT.mismatch : EXIT.ok;
+  const platform = localPlatform({
+    runtime,
+    daprd: runningDaprd(),
+    stopFanBoys: false,
+    checks: async () => [policies],
+    notes: [`./lab probe against a lab left up by make lab-up${off.length ? `, with the policy switched off in: ${off.join(', ')}` : ''}.`, ...NOTES],
+  });
+  const findings = await runExperiment(platform, VARIANTS, { results: RESULTS_DIR, step: quietly, startedAt: started });
+  const failed = findings.verdicts.filter((v) => !v.pass).length;
+  const outcome = failed ? `${failed} cell(s) differ from the matrix` : outcomeLine(findings);
+  say(`\n==> ${outcome}; policy on multiplication: ${formatPolicyStates(policy)}; results/lab/report.html`);
+  return findings.pass ? EXIT.ok : EXIT.mismatch;
 }
+
+/** ./lab probe prints the table only, as it did before it shared the experiment. */
+const quietly: Step = async (_text, work) => work();
 
 /** What each sidecar counted since the lab came up, next to what MathFanBoy counted. */
 export async function metrics(): Promise<number> {
   requireUp();
   const stats = await readSidecarStats(new PodRuntime(LOG_DIR, workloadUser(), false), WORK_DIR);
-  const callers = callerCounts(VARIANTS.map(fanboyCalls));
+  const callers = callerCounts(VARIANTS.map((v) => fanboyCalls(v.name)));
   for (const line of formatSidecarTable(stats, callers)) say(line);
   say('\nrequests: what reached the sidecar (calls by pod IP to a Dapr app never do); success: answered, not 5xx; denied: refused by the policy');
   return EXIT.ok;
@@ -90,10 +88,11 @@ export async function metrics(): Promise<number> {
 
 function fanboyCalls(variant: Variant) {
   const log = join(LOG_DIR, podOf(variant, 'mathfanboy').ns, 'app.log');
-  return judgeCalls(variant, existsSync(log) ? readFileSync(log, 'utf8').split('\n') : []);
+  return judgeFanBoy(variant, existsSync(log) ? readFileSync(log, 'utf8').split('\n') : []);
 }
 
 /** The daprd binary the lab runs, for the versions line. */
 function runningDaprd(): string {
-  return processesIn(podOf('dapr', 'multiplication')).find((p) => p.argv[0]?.endsWith('/daprd'))?.argv[0] ?? 'daprd';
+  const dapr = VARIANTS.find((v) => v.dapr)!;
+  return processesIn(podOf(dapr.name, 'multiplication')).find((p) => p.argv[0]?.endsWith('/daprd'))?.argv[0] ?? 'daprd';
 }

@@ -1,5 +1,5 @@
 // Layer 4 beside the matrix: percentage's use of Redis as the store sees it, and the mesh's TCP denials as Redis's proxy counted them.
-import { LINKERD, type Section, type Variant, type Verdict } from '@calc/probe-matrix';
+import { closedByMesh, REDIS, type Section, type Variant, type VariantRecord, type Verdict } from '@calc/probe-matrix';
 import { frontendStats, INBOUND_FRONTENDS, sumOver } from './mesh-proxy.js';
 import { statsSocketOf } from './mesh-variant.js';
 import { callsCounted } from './redis.js';
@@ -16,15 +16,15 @@ export interface Layer4Report {
   pass: boolean;
 }
 
-export async function checkLayer4(workDir: string, variant: Variant, fanboyCalls: number, verdicts: readonly Verdict[]): Promise<Layer4Report> {
-  const counted = callsCounted(podOf(variant, 'redis'));
+export async function checkLayer4(workDir: string, { name: variant, mesh }: VariantRecord, fanboyCalls: number, verdicts: readonly Verdict[]): Promise<Layer4Report> {
+  const counted = callsCounted(podOf(variant, REDIS));
   const countedAll = counted !== undefined && counted >= fanboyCalls && counted > 0;
-  if (variant !== 'mesh') return { variant, counted, fanboyCalls, pass: countedAll };
-  const frontends = await frontendStats(statsSocketOf(workDir, 'redis'));
+  if (!mesh) return { variant, counted, fanboyCalls, pass: countedAll };
+  const frontends = await frontendStats(statsSocketOf(workDir, REDIS, variant));
+  const closed = closedByMesh(mesh).outcome;
   const denied = {
     counted: sumOver(frontends, INBOUND_FRONTENDS.tcp, (f) => f.denied),
-    expected: verdicts.filter((v) => v.probe.variant === 'mesh' && v.probe.target === 'redis' && 'outcome' in v.probe.expected && v.probe.expected.outcome === LINKERD.tcpDenial)
-      .length,
+    expected: verdicts.filter((v) => v.probe.variant === variant && v.probe.target === REDIS && 'outcome' in v.probe.expected && v.probe.expected.outcome === closed).length,
   };
   return { variant, counted, fanboyCalls, denied, pass: countedAll && denied.counted === denied.expected };
 }

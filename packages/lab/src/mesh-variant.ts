@@ -1,7 +1,7 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { OPERATION_SERVICES, urlVariableOf } from '@calc/core';
-import { DAPR_INTERNAL_GRPC_PORT, REDIS_PORT, type Variant } from '@calc/probe-matrix';
+import { DAPR_INTERNAL_GRPC_PORT, REDIS_PORT, INTRUDER, type Variant, type VariantRecord } from '@calc/probe-matrix';
 import { serviceCommand } from '@calc/launcher';
 import { DENIAL_RESPONSE, GRPC_DENIAL_RESPONSE, INBOUND_PORT, natRules, OUTBOUND_PORT, POLICY_ENFORCED } from './mesh-proxy.js';
 import { commonNameOf, startMeshSidecar } from './mesh-sidecar.js';
@@ -9,18 +9,15 @@ import type { Authority } from './pki.js';
 import type { PodRuntime } from './pods.js';
 import { sh } from './shell.js';
 import { redisUrlOf, startRedis } from './redis.js';
-import { APP_PORT, FANBOY_ENV, NAMESPACE, PODS_OF, allowedCallersOf, podOf, serviceAccountOf, serviceOf, servicesOf, type Pod } from './topology.js';
-
-/** The variants whose pods are meshed. */
-export type MeshedVariant = Exclude<Variant, 'dapr'>;
+import { APP_PORT, FANBOY_ENV, PODS_OF, allowedCallersOf, podOf, serviceAccountOf, serviceOf, servicesOf, type Pod } from './topology.js';
 
 /** Where a meshed pod's proxy serves its statistics (short: a Unix socket path has ~107 bytes). */
-export function statsSocketOf(workDir: string, workload: string, variant: MeshedVariant = 'mesh'): string {
+export function statsSocketOf(workDir: string, workload: string, variant: Variant = 'mesh'): string {
   return join(workDir, variant, `${workload}.sock`);
 }
 
 /** A pod's policy switch (see proxyConfig): `./lab policy mesh off` empties multiplication's in its running proxy. */
-export function policySwitchOf(workDir: string, workload: string, variant: MeshedVariant = 'mesh'): string {
+export function policySwitchOf(workDir: string, workload: string, variant: Variant = 'mesh'): string {
   return join(workDir, variant, `${workload}.policy`);
 }
 
@@ -34,10 +31,10 @@ const SENTRY_PORT = 50001;
  * is off, and Dapr's own TLS (opaque TCP) where it is on.
  * Returns the function that starts one pod's proxy.
  */
-function meshOf(runtime: PodRuntime<Pod>, workDir: string, authority: Authority, variant: MeshedVariant): (pod: Pod) => void {
+function meshOf(runtime: PodRuntime<Pod>, workDir: string, authority: Authority, { name: variant, namespace, dapr }: VariantRecord): (pod: Pod) => void {
   const dir = join(workDir, variant);
   mkdirSync(dir, { recursive: true });
-  const pods = PODS_OF[variant];
+  const pods = PODS_OF[variant]!;
   const meshedList = join(dir, 'meshed.lst');
   // Linkerd learns which destinations are meshed from its destination service; here, a list of addresses.
   const meshed = pods.filter((p) => p.sidecar);
@@ -47,7 +44,6 @@ function meshOf(runtime: PodRuntime<Pod>, workDir: string, authority: Authority,
   writeFileSync(denialFile, DENIAL_RESPONSE);
   const grpcDenialFile = join(dir, 'grpc-denial.http');
   writeFileSync(grpcDenialFile, GRPC_DENIAL_RESPONSE);
-  const namespace = NAMESPACE[variant];
   // A pod's policy (MeshTLSAuthentication of the ServiceAccounts allowed), on every port it serves.
   const policyOf = (pod: Pod) => {
     const allowList = join(dir, `${pod.workload}.allow`);
@@ -66,7 +62,7 @@ function meshOf(runtime: PodRuntime<Pod>, workDir: string, authority: Authority,
   for (const pod of pods.filter((p) => !p.sidecar))
     sh('ip', ['netns', 'exec', pod.ns, 'iptables-restore'], natRules({ podIp: pod.ip, meshed: false, services: vips, appPort: APP_PORT }));
 
-  const withDapr = variant === 'dapr-mesh';
+  const withDapr = dapr !== undefined;
   return (pod: Pod) => {
     // Redis's port is opaque TCP in every pod, as Linkerd's default opaque ports (and the kind Server) have it.
     const tcpPorts = [REDIS_PORT, ...(withDapr ? [SENTRY_PORT] : [])];
@@ -96,12 +92,12 @@ export async function startMeshedVariant(
   runtime: PodRuntime<Pod>,
   workDir: string,
   authority: Authority,
-  variant: MeshedVariant,
+  variant: VariantRecord,
   startApp: (pod: Pod) => void,
   ready: (pods: Pod[]) => Promise<unknown>,
 ): Promise<void> {
   const startProxy = meshOf(runtime, workDir, authority, variant);
-  const meshed = PODS_OF[variant].filter((p) => p.sidecar);
+  const meshed = PODS_OF[variant.name]!.filter((p) => p.sidecar);
   const start = (pods: Pod[]) => {
     for (const pod of pods) {
       startProxy(pod);
@@ -121,16 +117,16 @@ export async function startMeshedVariant(
 }
 
 /** Wires every mesh pod and starts the mesh-agnostic apps; waits until each is reachable. */
-export function startMeshVariant(runtime: PodRuntime<Pod>, workDir: string, authority: Authority): Promise<void> {
+export function startMeshVariant(runtime: PodRuntime<Pod>, workDir: string, variant: VariantRecord, authority: Authority): Promise<void> {
   const startApp = (pod: Pod) => {
     if (pod.service)
-      runtime.start(pod, 'app', serviceCommand(pod.service, 'mesh'), { PORT: String(APP_PORT), ...urlsFor(pod), ...(pod.service === 'mathfanboy' ? FANBOY_ENV : {}) });
+      runtime.start(pod, 'app', serviceCommand(pod.service, variant.serviceSet), { PORT: String(APP_PORT), ...urlsFor(pod), ...(pod.service === 'mathfanboy' ? FANBOY_ENV : {}) });
   };
   // Through the inbound proxy from outside the pod: the probe paths answer without an identity.
-  const intruder = podOf('mesh', 'intruder');
+  const intruder = podOf(variant.name, INTRUDER);
   const ready = (pods: Pod[]) =>
     Promise.all(pods.filter((p) => p.service !== 'mathfanboy').map((pod) => runtime.waitForHttp(intruder, `http://${pod.ip}:${APP_PORT}/readyz`, pod)));
-  return startMeshedVariant(runtime, workDir, authority, 'mesh', startApp, ready);
+  return startMeshedVariant(runtime, workDir, authority, variant, startApp, ready);
 }
 
 /** The mesh-agnostic set finds its peers by URL: the Service names, as on Kubernetes. */
@@ -138,9 +134,9 @@ function urlsFor(pod: Pod): Record<string, string> {
   const targets = pod.service === 'mathfanboy' ? OPERATION_SERVICES : pod.service === 'percentage' ? (['multiplication', 'division'] as const) : [];
   const urls = Object.fromEntries(
     targets.map((t) => {
-      const service = serviceOf('mesh', t);
+      const service = serviceOf(pod.variant, t);
       return [urlVariableOf(t), `http://${service.host}:${service.port}`];
     }),
   );
-  return pod.service === 'percentage' ? { ...urls, REDIS_URL: redisUrlOf('mesh') } : urls;
+  return pod.service === 'percentage' ? { ...urls, REDIS_URL: redisUrlOf(pod.variant) } : urls;
 }

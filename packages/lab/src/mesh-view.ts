@@ -1,7 +1,7 @@
 // dapr/dapr#1852, measured: what the mesh's proxy records of Dapr's own traffic (daprd to daprd on
 // 50002). The port has the same setting on both pods (no protocol hint): the proxy classifies what
 // arrives, and finds gRPC requests where Dapr's mTLS is off, only connections (TLS in TLS) where on.
-import type { Section } from '@calc/probe-matrix';
+import type { Section, Variant } from '@calc/probe-matrix';
 import { frontendStats, INBOUND_FRONTENDS, sumOver, type FrontendStats } from './mesh-proxy.js';
 import { statsSocketOf } from './mesh-variant.js';
 
@@ -16,12 +16,12 @@ export interface MeshView {
   connections: number;
 }
 
-async function viewOf(workDir: string, workload: string, daprMtls: boolean): Promise<MeshView> {
-  const f = await frontendStats(statsSocketOf(workDir, workload, 'dapr-mesh'));
+async function viewOf(workDir: string, variant: Variant, workload: string, daprMtls: boolean): Promise<MeshView> {
+  const f = await frontendStats(statsSocketOf(workDir, workload, variant));
   const grpc = INBOUND_FRONTENDS.grpc;
   const classes = ['1xx', '2xx', '3xx', '4xx', '5xx'] as const;
   return {
-    pod: `dapr-mesh/${workload}`,
+    pod: `${variant}/${workload}`,
     daprMtls,
     requests: sumOver(f, grpc, (x) => x.requests),
     responses: Object.fromEntries(classes.map((k) => [k, sumOver(f, grpc, (x) => x.responses[k])])) as FrontendStats['responses'],
@@ -31,8 +31,9 @@ async function viewOf(workDir: string, workload: string, daprMtls: boolean): Pro
   };
 }
 
-export async function readMeshView(workDir: string): Promise<MeshView[]> {
-  return Promise.all([viewOf(workDir, 'multiplication', false), viewOf(workDir, 'multiplication-daprmtls', true)]);
+/** In a variant with Dapr and the mesh: multiplication (Dapr's mTLS off) and the copy that keeps it on. */
+export async function readMeshView(workDir: string, variant: Variant): Promise<MeshView[]> {
+  return Promise.all([viewOf(workDir, variant, 'multiplication', false), viewOf(workDir, variant, 'multiplication-daprmtls', true)]);
 }
 
 /** Passes when the mesh saw requests where Dapr's mTLS is off, and connections but no request where it is on. */

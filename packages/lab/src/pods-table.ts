@@ -1,4 +1,4 @@
-import { alignColumns, MESHED, NAMESPACE, PROBES, VARIANTS } from '@calc/probe-matrix';
+import { alignColumns, PROBES, sidecarsOf, VARIANTS, variantOf } from '@calc/probe-matrix';
 import { daprIdentityOf } from './dapr-variant.js';
 import { identityOf } from './mesh-sidecar.js';
 import { PODS_OF, serviceAccountOf, type Pod } from './topology.js';
@@ -17,13 +17,16 @@ export function roleOf(pod: Pod): string {
 /** Dapr's SPIFFE ID where Dapr's mTLS is on; the mesh's identity where the pod is meshed (both in dapr-mesh, with Dapr's mTLS on). */
 function identityOfPod(pod: Pod): string {
   if (!pod.sidecar || pod.variant === 'system') return '— (none)';
-  const dapr = pod.variant === 'dapr' || pod.daprMtls ? daprIdentityOf(pod.workload) : undefined;
-  const mesh = MESHED[pod.variant] ? identityOf(serviceAccountOf(pod), NAMESPACE[pod.variant]) : undefined;
+  const variant = variantOf(pod.variant);
+  const carries = sidecarsOf(variant, pod.workload);
+  const dapr = carries.dapr && (variant.dapr?.mtls || pod.daprMtls) ? daprIdentityOf(pod.workload, variant.namespace) : undefined;
+  const mesh = carries.mesh ? identityOf(serviceAccountOf(pod), variant.namespace) : undefined;
   return [dapr, mesh].filter(Boolean).join(' + ');
 }
 
 function row(pod: Pod): string[] {
-  const sidecar = !pod.sidecar ? 'none' : pod.variant === 'dapr' ? 'daprd' : pod.variant === 'mesh' || pod.redis ? 'proxy (HAProxy)' : 'daprd + proxy';
+  const carries = sidecarsOf(variantOf(pod.variant), pod.workload);
+  const sidecar = carries.dapr && carries.mesh ? 'daprd + proxy' : carries.dapr ? 'daprd' : carries.mesh ? 'proxy (HAProxy)' : 'none';
   const policy = pod.policy ? 'yes' : '';
   return [`${pod.variant}/${pod.workload}`, pod.ip, sidecar, identityOfPod(pod), roleOf(pod), policy];
 }
@@ -31,5 +34,5 @@ function row(pod: Pod): string[] {
 /** `./lab pods`: every pod of every variant, aligned for a terminal. */
 export function podsTable(): string[] {
   const header = ['pod', 'IP', 'sidecar', 'identity', 'role', 'policy'];
-  return alignColumns([header, ...VARIANTS.flatMap((v) => PODS_OF[v]).map(row)]);
+  return alignColumns([header, ...VARIANTS.flatMap((v) => PODS_OF[v.name]!).map(row)]);
 }

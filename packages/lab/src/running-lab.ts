@@ -1,6 +1,6 @@
 // What the commands that work on a lab left up (`./lab pods|exec|policy|probe|metrics`) need of it.
 import { readFileSync } from 'node:fs';
-import { NAMESPACE, VARIANTS, type Variant } from '@calc/probe-matrix';
+import { VARIANTS } from '@calc/probe-matrix';
 import { LabError } from './errors.js';
 import { labNamespaces } from './network.js';
 import { trySh } from './shell.js';
@@ -18,10 +18,11 @@ export function requireUp(): void {
 /** `dapr/intruder`, `mesh/multiplication`: a pod by variant and workload, as `./lab pods` lists them. */
 export function podNamed(name: string): Pod {
   const [variant, workload] = name.split('/');
-  const pod = (VARIANTS as readonly string[]).includes(variant ?? '') ? PODS_OF[variant as Variant].find((p) => p.workload === workload) : undefined;
+  const pod = PODS_OF[variant ?? '']?.find((p) => p.workload === workload);
   if (!pod) {
-    const names = VARIANTS.flatMap((v) => PODS_OF[v].map((p) => `${p.variant}/${p.workload}`)).join(', ');
-    throw new LabError('USAGE', `no pod named ${name}: use <variant>/<pod>, one of ${names} (namespaces ${NAMESPACE.dapr}, ${NAMESPACE.mesh})`);
+    const names = VARIANTS.flatMap((v) => PODS_OF[v.name]!.map((p) => `${p.variant}/${p.workload}`)).join(', ');
+    const namespaces = [...new Set(VARIANTS.map((v) => v.namespace))].join(', ');
+    throw new LabError('USAGE', `no pod named ${name}: use <variant>/<pod>, one of ${names} (namespaces ${namespaces})`);
   }
   return pod;
 }

@@ -1,9 +1,9 @@
-import { DAPR_METRICS_PORT, daprdStats, type SidecarStats, type Variant } from '@calc/probe-matrix';
+import { countingSidecarOf, DAPR_METRICS_PORT, daprdStats, VARIANTS, type SidecarStats } from '@calc/probe-matrix';
 import { frontendStats, INBOUND_FRONTENDS, sumOver, type FrontendStats } from './mesh-proxy.js';
 import { statsSocketOf } from './mesh-variant.js';
 import type { PodRuntime } from './pods.js';
 import { LabError } from './errors.js';
-import { DAPR_MESH_PODS, DAPR_PODS, MESH_PODS, type Pod } from './topology.js';
+import { PODS_OF, type Pod } from './topology.js';
 
 const servicePods = (pods: Pod[]) => pods.filter((p) => p.sidecar && p.service !== undefined);
 
@@ -12,16 +12,16 @@ async function daprdOf(runtime: PodRuntime, pod: Pod): Promise<SidecarStats> {
   const scraped = await runtime.probe(pod, { kind: 'http', url: `http://127.0.0.1:${DAPR_METRICS_PORT}/metrics`, keepBody: true });
   if (scraped.status !== 200 || scraped.body === undefined)
     throw new LabError('COMMAND_FAILED', `could not read daprd's metrics in ${pod.ns}: ${scraped.status ?? scraped.outcome} ${scraped.detail ?? ''}`.trim());
-  return { variant: pod.variant as Variant, service: pod.workload, sidecar: 'daprd', ...daprdStats(scraped.body) };
+  return { variant: pod.variant, service: pod.workload, sidecar: 'daprd', ...daprdStats(scraped.body) };
 }
 
 /** The stand-in proxy's counters, from its statistics socket. */
 async function proxyOf(workDir: string, pod: Pod): Promise<SidecarStats> {
-  const frontends = await frontendStats(statsSocketOf(workDir, pod.workload));
+  const frontends = await frontendStats(statsSocketOf(workDir, pod.workload, pod.variant));
   // Where requests from other pods arrive: the app's HTTP port, with an identity and without.
   const total = (pick: (f: FrontendStats) => number) => sumOver(frontends, INBOUND_FRONTENDS.http, pick);
   return {
-    variant: 'mesh',
+    variant: pod.variant,
     service: pod.workload,
     sidecar: 'HAProxy (stand-in)',
     // HAProxy's req_tot counts the requests its policy denied too, as SidecarStats.requests wants.
@@ -31,11 +31,7 @@ async function proxyOf(workDir: string, pod: Pod): Promise<SidecarStats> {
   };
 }
 
-/** Every service's sidecar counts, in topology order: daprd in both Dapr variants (with the mesh, the mesh's own view is mesh-view.ts), the proxies. */
+/** Every service's sidecar counts, in topology order: daprd wherever Dapr is (with the mesh too, the mesh's own view is mesh-view.ts), else the proxy. */
 export async function readSidecarStats(runtime: PodRuntime, workDir: string): Promise<SidecarStats[]> {
-  return Promise.all([
-    ...servicePods(DAPR_PODS).map((pod) => daprdOf(runtime, pod)),
-    ...servicePods(MESH_PODS).map((pod) => proxyOf(workDir, pod)),
-    ...servicePods(DAPR_MESH_PODS).map((pod) => daprdOf(runtime, pod)),
-  ]);
+  return Promise.all(VARIANTS.flatMap((v) => servicePods(PODS_OF[v.name]!).map((pod) => (countingSidecarOf(v) === 'daprd' ? daprdOf(runtime, pod) : proxyOf(workDir, pod)))));
 }

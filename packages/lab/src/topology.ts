@@ -1,5 +1,5 @@
 import { ALL_SERVICES, DEFAULT_PORT, type OperationService, type ServiceName } from '@calc/core';
-import { ALLOWED_CALLERS, NAMESPACE, REDIS_PORT, WITH_DAPR, type Variant } from '@calc/probe-matrix';
+import { ALLOWED_CALLERS, INTRUDER, REDIS, REDIS_PORT, sidecarsOf, VARIANTS, variantOf, workloadsOf, type Variant, type VariantRecord } from '@calc/probe-matrix';
 
 /**
  * The local lab's "cluster": network namespaces as pods on one bridge, which itself lives in a
@@ -11,7 +11,6 @@ export const SUBNET_PREFIX_LENGTH = 16;
 /** Virtual "ClusterIP" addresses of the mesh variant's Services, DNAT-ed to pod IPs as kube-proxy would. */
 export const SERVICE_CIDR = '10.96.0.0/16';
 export const APP_PORT = 80;
-export { NAMESPACE };
 
 /** What the runtime and the network need of a pod: its namespace, address and name. */
 export interface PodRef {
@@ -49,40 +48,40 @@ export interface Pod extends PodRef {
 /** MathFanBoy in the lab: brisk, no periodic summary (the lab prints its own), one JSON record per call (the lab judges them). */
 export const FANBOY_ENV = { MATHFANBOY_INTERVAL_MS: '100', MATHFANBOY_SUMMARY_EVERY: '0', MATHFANBOY_FORMAT: 'json' };
 
-function podsOf(variant: Variant, subnet: number): Pod[] {
-  const pod = (workload: string, host: number, extra: Partial<Pod> = {}): Pod => ({
-    workload,
-    variant,
-    ns: `${PREFIX}-${variant}-${workload}`,
-    ip: `10.211.${subnet}.${host}`,
-    sidecar: true,
-    ...extra,
-  });
+/**
+ * The workloads beside the six services that the matrix's rows name, each one change from its
+ * service, with its host number on the variant's subnet. A variant runs those its probes name.
+ */
+// biome-ignore format: one workload per line
+const EXTRA_WORKLOADS: Record<string, { host: number } & Partial<Pod>> = {
+  'multiplication-loopback': { host: 17, service: 'multiplication', policy: true, appEnv: { HOST: '127.0.0.1' } },
+  'multiplication-token': { host: 18, service: 'multiplication', policy: true, appToken: true },
+  // With the mesh: the default policy, no authorization of its own.
+  'multiplication-nopolicy': { host: 21, service: 'multiplication', policy: false },
+  // The call graph before the fix: percentage's identity, no policy of its own.
+  'percentage-nopolicy': { host: 22, service: 'percentage', serviceAccount: 'percentage', policy: false },
+  // What a Dapr ACL does without Dapr's mTLS: it stays in place on this copy only.
+  'multiplication-acl': { host: 23, service: 'multiplication', serviceAccount: 'multiplication', policy: true, daprAcl: true },
+  // dapr/dapr#1852: Dapr's mTLS on under the mesh's. A caller (a daprd with no app) and a callee.
+  'percentage-daprmtls': { host: 24, serviceAccount: 'percentage', daprMtls: true },
+  'multiplication-daprmtls': { host: 25, service: 'multiplication', serviceAccount: 'multiplication', policy: true, daprMtls: true },
+};
+
+function podsOf(variant: VariantRecord, subnet: number): Pod[] {
+  const pod = (workload: string, host: number, extra: Partial<Pod> = {}): Pod => {
+    const carries = sidecarsOf(variant, workload);
+    return { workload, variant: variant.name, ns: `${PREFIX}-${variant.name}-${workload}`, ip: `10.211.${subnet}.${host}`, sidecar: carries.dapr || carries.mesh, ...extra };
+  };
   const services = ALL_SERVICES.map((service, i) => pod(service, 11 + i, { service, policy: service in ALLOWED_CALLERS }));
-  const extras =
-    variant === 'dapr'
-      ? [
-          pod('multiplication-loopback', 17, { service: 'multiplication', policy: true, appEnv: { HOST: '127.0.0.1' } }),
-          pod('multiplication-token', 18, { service: 'multiplication', policy: true, appToken: true }),
-          // Nothing injects Dapr into a TCP server: Dapr has no sidecar or policy for it.
-          pod('redis', 19, { redis: true, sidecar: false }),
-        ]
-      : variant === 'mesh'
-        ? [
-            pod('multiplication-nopolicy', 17, { service: 'multiplication', policy: false }),
-            // The call graph before the fix: percentage's identity, no policy of its own.
-            pod('percentage-nopolicy', 19, { service: 'percentage', serviceAccount: 'percentage', policy: false }),
-            pod('redis', 18, { redis: true, policy: true }),
-          ]
-        : [
-            // What a Dapr ACL does without Dapr's mTLS: it stays in place on this copy only.
-            pod('multiplication-acl', 17, { service: 'multiplication', serviceAccount: 'multiplication', policy: true, daprAcl: true }),
-            // dapr/dapr#1852: Dapr's mTLS on under the mesh's. A caller (a daprd with no app) and a callee.
-            pod('percentage-daprmtls', 18, { serviceAccount: 'percentage', daprMtls: true }),
-            pod('multiplication-daprmtls', 19, { service: 'multiplication', serviceAccount: 'multiplication', policy: true, daprMtls: true }),
-            pod('redis', 20, { redis: true, policy: true }),
-          ];
-  return [...services, ...extras, pod('intruder', 99, { sidecar: false })];
+  const extras = workloadsOf(variant.name)
+    .filter((w) => w in EXTRA_WORKLOADS)
+    .map((w) => {
+      const { host, ...traits } = EXTRA_WORKLOADS[w]!;
+      return pod(w, host, traits);
+    });
+  // Redis, the TCP store: under the mesh's policy where its pods are meshed; Dapr has none for it.
+  const redis = pod(REDIS, 19, { redis: true, policy: variant.mesh !== undefined });
+  return [...services, ...extras, redis, pod(INTRUDER, 99)];
 }
 
 /** Who may call a pod that carries a policy: its service's entry in ALLOWED_CALLERS. */
@@ -99,15 +98,12 @@ export function serviceAccountOf(pod: PodRef & { serviceAccount?: string }): str
 }
 
 export const SENTRY: Pod = { workload: 'sentry', variant: 'system', ns: `${PREFIX}-dapr-system-sentry`, ip: '10.211.0.2', sidecar: false };
-export const DAPR_PODS = podsOf('dapr', 0);
-export const MESH_PODS = podsOf('mesh', 1);
-/** Dapr and the mesh together, as the article recommends: Dapr's mTLS off, the mesh doing mTLS and authorization. */
-export const DAPR_MESH_PODS = podsOf('dapr-mesh', 2);
-export const PODS_OF: Record<Variant, Pod[]> = { dapr: DAPR_PODS, mesh: MESH_PODS, 'dapr-mesh': DAPR_MESH_PODS };
-export const ALL_PODS = [SENTRY, ...DAPR_PODS, ...MESH_PODS, ...DAPR_MESH_PODS];
+/** Every variant's pods, on a subnet of its own (10.211.<n>.0/24, n its place among the variants). */
+export const PODS_OF: Record<Variant, Pod[]> = Object.fromEntries(VARIANTS.map((v, i) => [v.name, podsOf(v, i)]));
+export const ALL_PODS = [SENTRY, ...VARIANTS.flatMap((v) => PODS_OF[v.name]!)];
 
 export function podOf(variant: Variant, workload: string): Pod {
-  const pod = PODS_OF[variant].find((p) => p.workload === workload);
+  const pod = PODS_OF[variant]?.find((p) => p.workload === workload);
   if (!pod) throw new Error(`no ${variant} pod named ${workload}`);
   return pod;
 }
@@ -129,7 +125,7 @@ function servicesOfPods(pods: Pod[], subnet: number): LabService[] {
     .filter((p) => p.redis || (p.service && p.service !== 'mathfanboy'))
     .map((pod, i) => ({
       name: pod.workload,
-      host: `${pod.workload}.${NAMESPACE[pod.variant as Variant]}.svc`,
+      host: `${pod.workload}.${variantOf(pod.variant).namespace}.svc`,
       vip: `10.96.${subnet}.${i + 1}`,
       port: pod.redis ? REDIS_PORT : DEFAULT_PORT[pod.service as OperationService],
       targetPort: pod.redis ? REDIS_PORT : APP_PORT,
@@ -137,14 +133,13 @@ function servicesOfPods(pods: Pod[], subnet: number): LabService[] {
     }));
 }
 
-export const MESH_SERVICES = servicesOfPods(MESH_PODS, 0);
-/** The Dapr variant's Services (the base manifests' own), for people calling by name; daprd itself uses `<app-id>-dapr`. */
-export const DAPR_SERVICES = servicesOfPods(DAPR_PODS, 1);
-export const DAPR_MESH_SERVICES = servicesOfPods(DAPR_MESH_PODS, 2);
-const SERVICES_OF: Record<Variant, LabService[]> = { dapr: DAPR_SERVICES, mesh: MESH_SERVICES, 'dapr-mesh': DAPR_MESH_SERVICES };
+/** Every variant's Services (the Dapr variant's are the base manifests' own, for people calling by name; daprd itself uses `<app-id>-dapr`). */
+const SERVICES_OF: Record<Variant, LabService[]> = Object.fromEntries(VARIANTS.map((v, i) => [v.name, servicesOfPods(PODS_OF[v.name]!, i)]));
 
 export function servicesOf(variant: Variant): LabService[] {
-  return SERVICES_OF[variant];
+  const services = SERVICES_OF[variant];
+  if (!services) throw new Error(`no variant named ${variant}`);
+  return services;
 }
 
 export function serviceOf(variant: Variant, workload: string): LabService {
@@ -154,7 +149,7 @@ export function serviceOf(variant: Variant, workload: string): LabService {
 }
 
 /** The Dapr name each daprd resolves an app ID to (nameformat): the lab's stand-in for the `<app-id>-dapr` Service. */
-export function daprHostOf(workload: string, namespace: string = NAMESPACE.dapr): string {
+export function daprHostOf(workload: string, namespace: string): string {
   return `${workload}-dapr.${namespace}.lab`;
 }
 
@@ -170,9 +165,10 @@ function namesOf(name: string, namespace: string): string {
 export function hostsFile(variant: Variant | 'system'): string {
   const lines = ['127.0.0.1 localhost', '::1 localhost'];
   const inVariant = variant === 'system' ? 'dapr' : variant;
-  const namespace = NAMESPACE[inVariant];
-  if (WITH_DAPR[inVariant])
-    for (const pod of PODS_OF[inVariant].filter((p) => p.sidecar && !p.redis)) lines.push(`${pod.ip} ${namesOf(`${pod.workload}-dapr`, namespace)} ${daprHostOf(pod.workload)}`);
+  const { namespace, dapr } = variantOf(inVariant);
+  if (dapr)
+    for (const pod of PODS_OF[inVariant]!.filter((p) => sidecarsOf(variantOf(inVariant), p.workload).dapr))
+      lines.push(`${pod.ip} ${namesOf(`${pod.workload}-dapr`, namespace)} ${daprHostOf(pod.workload, namespace)}`);
   for (const service of servicesOf(inVariant)) lines.push(`${service.vip} ${namesOf(service.name, namespace)}`);
   lines.push(`${SENTRY.ip} dapr-sentry.dapr-system.lab`);
   return `${lines.join('\n')}\n`;

@@ -1,6 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { newAppToken } from '../src/dapr-variant.js';
-import { DAPR_PODS } from '../src/topology.js';
+import { PODS_OF } from '../src/topology.js';
+
+const DAPR_PODS = PODS_OF.dapr!;
 
 describe("the Dapr pods' app API token", () => {
   it('is drawn per run: 256 random bits, never the same twice, written nowhere in the topology', () => {

@@ -128,7 +128,21 @@ describe('make lab: the three variants for real, the probe matrix, findings', ()
       expect(observed.proxyError, probe.id).toBeUndefined();
     }
     // Two from meshed callers without authorization (mTLS), two from the intruder (no identity).
-    expect(findings.data.denials).toEqual({ pass: true, counted: 4, expected: 4, byFrontend: expect.objectContaining({ inbound_mtls: 2, inbound_plaintext: 2 }) });
+    expect(findings.data.denials).toContainEqual({
+      variant: 'mesh',
+      pass: true,
+      counted: 4,
+      expected: 4,
+      byFrontend: expect.objectContaining({ inbound_mtls: 2, inbound_plaintext: 2 }),
+    });
+    // With Dapr in the pods too, one more kind: a Dapr call on daprd's gRPC port, denied by the same proxy.
+    expect(findings.data.denials).toContainEqual({
+      variant: 'dapr-mesh',
+      pass: true,
+      counted: 3,
+      expected: 3,
+      byFrontend: expect.objectContaining({ inbound_mtls: 1, inbound_plaintext: 1, inbound_grpc_unauthorized: 1 }),
+    });
   });
 
   it("reads every sidecar's own counters: percentage's deliberate 502s and the policy's denials, in both variants", () => {
@@ -150,12 +164,13 @@ describe('make lab: the three variants for real, the probe matrix, findings', ()
 
   it("layer 4: percentage counted its calls in Redis, and Redis's proxy closed the connections it did not authorize", () => {
     const byVariant = Object.fromEntries(findings.data.layer4.map((r: { variant: string }) => [r.variant, r]));
-    for (const variant of ['dapr', 'mesh']) {
+    for (const variant of ['dapr', 'mesh', 'dapr-mesh']) {
       const fanboy = findings.data.fanboys.find((f: { variant: string }) => f.variant === variant);
       expect(byVariant[variant].counted, variant).toBeGreaterThanOrEqual(fanboy.byService.percentage.calls);
       expect(byVariant[variant].counted, variant).toBeGreaterThan(0);
     }
     expect(byVariant.mesh.denied).toEqual({ counted: 2, expected: 2 });
+    expect(byVariant['dapr-mesh'].denied).toEqual({ counted: 1, expected: 1 });
     expect(byVariant.dapr.denied).toBeUndefined();
   });
 
@@ -240,8 +255,8 @@ describe('Ctrl-C during make lab, at any moment, leaves nothing behind and exits
     ['while creating the pods', 'pods (network namespaces) on a bridge', 0],
     ['while issuing the certificate authorities', 'issuing the Dapr and mesh', 0],
     ["while Dapr's control plane starts", "starting Dapr's control plane", 0],
-    ['as the variants start', 'starting the three variants', 200],
-    ['while the variants start', 'starting the three variants', 2000],
+    ['as the variants start', 'starting the variants', 200],
+    ['while the variants start', 'starting the variants', 2000],
     ['during the probe matrix', 'running the probe matrix', 300],
     ["while MathFanBoy's calls are counted", 'letting MathFanBoy make', 100],
   ])('%s', async (_when, marker, delayMs) => {
@@ -292,7 +307,7 @@ describe('calc-lab, the command', () => {
     const noDashes = await cli('exec', 'dapr/intruder', 'curl');
     expect([noDashes.code, noDashes.stderr]).toEqual([2, expect.stringContaining('the -- is needed')]);
     const badPolicy = await cli('policy', 'linkerd', 'off');
-    expect([badPolicy.code, badPolicy.stderr]).toEqual([2, expect.stringContaining('usage: ./lab policy <dapr|mesh> <on|off>')]);
+    expect([badPolicy.code, badPolicy.stderr]).toEqual([2, expect.stringContaining('usage: ./lab policy <dapr|mesh|dapr-mesh> <on|off>')]);
     const badPod = await cli('exec', 'dapr/nobody', '--', 'true');
     expect([badPod.code, badPod.stderr]).toEqual([2, expect.stringContaining('no pod named dapr/nobody: use <variant>/<pod>, one of dapr/addition')]);
   });

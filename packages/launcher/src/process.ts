@@ -3,7 +3,7 @@ import { fileURLToPath } from 'node:url';
 import type { Socket } from 'node:net';
 import { createInterface } from 'node:readline';
 import { LIFELINE_FD } from '@calc/host';
-import type { ServiceName, Variant } from '@calc/core';
+import type { ServiceName, ServiceSet } from '@calc/core';
 
 /**
  * Node flags every service runs with (the Dockerfile's CMD repeats them; a test keeps the two equal).
@@ -16,14 +16,14 @@ import type { ServiceName, Variant } from '@calc/core';
  */
 export const SERVICE_NODE_FLAGS = ['--max-semi-space-size=2', '--max-old-space-size=64'];
 
-/** The command that runs one service in one variant: this Node, the service flags, the entry point. */
-export function serviceCommand(service: ServiceName, variant: Variant): string[] {
-  return [process.execPath, ...SERVICE_NODE_FLAGS, entryOf(service, variant)];
+/** The command that runs one service of one service set: this Node, the service flags, the entry point. */
+export function serviceCommand(service: ServiceName, set: ServiceSet): string[] {
+  return [process.execPath, ...SERVICE_NODE_FLAGS, entryOf(service, set)];
 }
 
-/** The compiled entry point of one service in one variant, e.g. services/percentage/dist/mesh.js. */
-export function entryOf(service: ServiceName, variant: Variant): string {
-  return fileURLToPath(new URL(`../../../services/${service}/dist/${variant}.js`, import.meta.url));
+/** The compiled entry point of one service of one service set, e.g. services/percentage/dist/mesh.js. */
+export function entryOf(service: ServiceName, set: ServiceSet): string {
+  return fileURLToPath(new URL(`../../../services/${service}/dist/${set}.js`, import.meta.url));
 }
 
 export interface LaunchOptions {

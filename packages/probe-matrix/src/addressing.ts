@@ -1,7 +1,5 @@
-import { DAPR_HTTP_PORT, DAPR_INTERNAL_GRPC_PORT, REDIS_PORT, type Probe, type Variant } from './matrix.js';
-
-/** The article's Kubernetes namespaces, on every platform (Dapr + mesh is the Dapr deployment, meshed: k8s-dapr/overlays/with-linkerd). */
-export const NAMESPACE: Record<Variant, string> = { dapr: 'dapr-calculator', mesh: 'rest-calculator', 'dapr-mesh': 'dapr-calculator' };
+import { DAPR_HTTP_PORT, DAPR_INTERNAL_GRPC_PORT, REDIS_PORT, type Probe } from './matrix.js';
+import type { Variant } from './variants.js';
 
 /** What every POST probe sends: two operands multiplication accepts. */
 export const PROBE_BODY = { op1: 6, op2: 7 } as const;

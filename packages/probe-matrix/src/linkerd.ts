@@ -1,3 +1,5 @@
+import type { Mesh } from './mesh.js';
+import { parsePrometheus, type Sample, type SidecarCounts } from './sidecar-stats.js';
 import { PINNED } from './versions.js';
 
 /**
@@ -6,6 +8,7 @@ import { PINNED } from './versions.js';
  * matrix, the local HAProxy stand-in and the kind e2e's injection checks take them from.
  */
 export const LINKERD = {
+  name: 'Linkerd',
   version: PINNED.linkerd,
   proxyVersion: 'v2.366.0',
 
@@ -50,4 +53,28 @@ export const LINKERD = {
   outboundPort: 4140,
   /** The proxy's admin server, where it serves /metrics (the chart's proxy.ports.admin). */
   adminPort: 4191,
-} as const;
+
+  /** Its identity issuer's trust root, and the identities it issues (linkerd2 charts: identityTrustDomain cluster.local). */
+  trustRoot: 'root.linkerd.cluster.local',
+  identityOf: (serviceAccount: string, namespace: string) => `${serviceAccount}.${namespace}.serviceaccount.identity.linkerd.cluster.local`,
+  inboundStats: linkerdStats,
+} as const satisfies Mesh;
+
+/**
+ * Linkerd's proxy, inbound (linkerd2 doc/proxy-metrics.md: `request_total` and `response_total` with
+ * `direction` and `classification`; linkerd2-proxy linkerd/app/inbound/src/metrics/authz.rs:
+ * `inbound_http_authz_deny_total`). Read on kind through the API server's pod proxy, port 4191.
+ * `request_total` is counted inside the policy layer, after authorization: a denied request is in
+ * `inbound_http_authz_deny_total` only, so it is added here to make `requests` every request seen.
+ */
+export function linkerdStats(text: string): SidecarCounts {
+  const samples = parsePrometheus(text);
+  const inbound = (s: Sample) => s.labels.direction === 'inbound';
+  const sum = (keep: (s: Sample) => boolean) => samples.filter(keep).reduce((total, s) => total + s.value, 0);
+  const denials = sum((s) => s.name === 'inbound_http_authz_deny_total');
+  return {
+    requests: sum((s) => s.name === 'request_total' && inbound(s)) + denials,
+    failures: sum((s) => s.name === 'response_total' && inbound(s) && s.labels.classification === 'failure'),
+    denials,
+  };
+}

@@ -1,20 +1,7 @@
-import type { Variant as ServiceSet } from '@calc/core';
 import type { ClaimId } from './claims.js';
 import { LINKERD } from './linkerd.js';
-
-/**
- * A deployment of the calculator: Dapr alone, a mesh alone, or both together as the article
- * recommends when both are needed (Dapr's mTLS off, the mesh doing mTLS and authorization).
- */
-export type Variant = 'dapr' | 'mesh' | 'dapr-mesh';
-export const VARIANTS: readonly Variant[] = ['dapr', 'mesh', 'dapr-mesh'];
-
-/** The set of services a variant runs: the Dapr-aware set wherever there is Dapr. */
-export const SERVICE_SET: Record<Variant, ServiceSet> = { dapr: 'dapr', mesh: 'mesh', 'dapr-mesh': 'dapr' };
-
-/** Whether a variant's pods are meshed (a proxy, interception), and whether they run daprd. */
-export const MESHED: Record<Variant, boolean> = { dapr: false, mesh: true, 'dapr-mesh': true };
-export const WITH_DAPR: Record<Variant, boolean> = { dapr: true, mesh: false, 'dapr-mesh': true };
+import type { Mesh } from './mesh.js';
+import type { Variant } from './variants.js';
 
 /** The ports daprd listens on, as the Kubernetes injector sets them: the APIs (loopback only), sidecar-to-sidecar mTLS, metrics. */
 export const DAPR_HTTP_PORT = 3500;
@@ -88,16 +75,18 @@ const MULTIPLICATION_ANSWERED = { status: 422, code: 'RESULT_NOT_FINITE' } as co
 const PING = { method: 'PING', path: '' } as const;
 const PONG = { answer: '+PONG' } as const;
 const DENIED_BY_DAPR = { status: 403, code: 'ERR_DIRECT_INVOKE' } as const;
-/** Linkerd's denial as the calling app sees it: 403 with nothing in it (see linkerd.ts). */
-const DENIED_BY_MESH = { status: LINKERD.httpDenial.status, emptyBody: true } as const;
+/** A mesh's denial as the calling app sees it: Linkerd's is 403 with nothing in it (see linkerd.ts). */
+export const deniedByMesh = (mesh: Mesh) => ({ status: mesh.httpDenial.status, emptyBody: true }) as const;
+const DENIED_BY_MESH = deniedByMesh(LINKERD);
 /**
  * A call through daprd that the mesh denies on daprd's gRPC port: the proxy answers gRPC's
  * PERMISSION_DENIED, as Linkerd does for gRPC (see linkerd.ts), and the calling daprd turns it into
  * this for its app (the same answer as its own ACL's denial).
  */
 const DENIED_BY_MESH_GRPC = { status: 403, code: 'ERR_DIRECT_INVOKE' } as const;
-/** Linkerd's denial of opaque TCP: the connection is accepted, then cut off unread, usually a reset (see linkerd.ts). */
-const CLOSED_BY_MESH = { outcome: LINKERD.tcpDenial } as const;
+/** A mesh's denial of opaque TCP: Linkerd accepts the connection, then cuts it off unread, usually a reset (see linkerd.ts). */
+export const closedByMesh = (mesh: Mesh) => ({ outcome: mesh.tcpDenial }) as const;
+const CLOSED_BY_MESH = closedByMesh(LINKERD);
 
 /**
  * The probe matrix. Target: multiplication; policy: only mathfanboy and percentage may call it.

@@ -1,8 +1,9 @@
 // results/<platform>/report.html: one self-contained file (no network, no external file) drawn from
 // findings.json: each variant's pods and sidecars as the article draws them, every probe as an arrow
 // coloured by what was observed against what was expected, then the tables and notes.
-import { MESHED, type Route, type Variant } from './matrix.js';
+import type { Route } from './matrix.js';
 import { POLICY_TEXT, type Section } from './report.js';
+import { sidecarsOf, type Variant, variantOf } from './variants.js';
 
 /** What report.html needs of findings.json (the shape writeFindings writes). */
 export interface FindingsJson {
@@ -50,15 +51,12 @@ const COLUMNS = [
   ['percentage', 'percentage-nopolicy'],
   ['multiplication', 'multiplication-loopback', 'multiplication-token', 'multiplication-nopolicy', 'multiplication-acl', 'multiplication-daprmtls', 'redis'],
 ];
-/** Pods without a sidecar: the intruder everywhere; Redis in the Dapr variant (Dapr has no sidecar for a TCP server). */
-const UNMESHED: Record<Variant, string[]> = { dapr: ['intruder', 'redis'], mesh: ['intruder'], 'dapr-mesh': ['intruder'] };
-/** What runs beside each app (Redis, in a Dapr variant, has at most the proxy). */
-const SIDECAR: Record<Variant, string> = { dapr: 'daprd', mesh: 'proxy', 'dapr-mesh': 'daprd + proxy' };
-const TITLE: Record<Variant, string> = {
-  dapr: 'Dapr — namespace dapr-calculator',
-  mesh: 'Mesh — namespace rest-calculator (Linkerd model)',
-  'dapr-mesh': "Dapr + mesh — dapr-calculator, meshed (Dapr's mTLS off)",
-};
+/** A variant's panel title: its name, namespace, and what its pods carry. */
+function titleOf(variant: Variant): string {
+  const { title, namespace, dapr, mesh } = variantOf(variant);
+  const parts = [mesh && `${mesh.name} model`, dapr && mesh && `Dapr's mTLS ${dapr.mtls ? 'on' : 'off'}`].filter(Boolean);
+  return `${title} — namespace ${namespace}${parts.length ? ` (${parts.join(', ')})` : ''}`;
+}
 
 interface Box {
   x: number;
@@ -84,11 +82,14 @@ function podPosition(columns: string[][], workload: string): Box | undefined {
 /** A pod: the app on top, its sidecar as a strip below (none for the intruder). */
 function podSvg(variant: Variant, columns: string[][], workload: string): string {
   const at = podPosition(columns, workload)!;
-  const meshed = !UNMESHED[variant].includes(workload);
+  const carries = sidecarsOf(variantOf(variant), workload);
+  const meshed = carries.dapr || carries.mesh;
   const appHeight = meshed ? 44 : POD.height;
+  const classes = `${carries.dapr ? ' has-dapr' : ''}${carries.mesh ? ' has-mesh' : ''}`;
+  const label = [carries.dapr && 'daprd', carries.mesh && 'proxy'].filter(Boolean).join(' + ');
   const sidecar = meshed
-    ? `<rect class="sidecar ${variant}" x="${at.x + 6}" y="${at.y + appHeight}" width="${POD.width - 12}" height="${POD.height - appHeight - 6}" rx="4"/>
-<text class="small" x="${at.x + POD.width / 2}" y="${at.y + appHeight + 17}">${workload === 'redis' ? 'proxy' : SIDECAR[variant]}</text>`
+    ? `<rect class="sidecar${classes}" x="${at.x + 6}" y="${at.y + appHeight}" width="${POD.width - 12}" height="${POD.height - appHeight - 6}" rx="4"/>
+<text class="small" x="${at.x + POD.width / 2}" y="${at.y + appHeight + 17}">${label}</text>`
     : '';
   return `<g class="pod${meshed ? '' : ' unmeshed'}"><rect x="${at.x}" y="${at.y}" width="${POD.width}" height="${POD.height}" rx="8"/>
 <text x="${at.x + POD.width / 2}" y="${at.y + 27}">${escapeHtml(workload)}</text>${sidecar}</g>`;
@@ -103,7 +104,7 @@ function endpoints(v: FindingsJson['verdicts'][number], columns: string[][]): { 
   const from = podPosition(columns, v.caller);
   const to = podPosition(columns, v.target);
   if (!from || !to) return undefined;
-  const intercepted = MESHED[v.variant];
+  const intercepted = variantOf(v.variant).mesh !== undefined;
   const viaOwnSidecar = v.caller !== 'intruder' && (intercepted || v.route === 'dapr-sidecar');
   const ontoSidecar = intercepted || v.route === 'dapr-sidecar' || v.route === 'dapr-internal';
   return { from: { x: from.x + POD.width, y: from.y + (viaOwnSidecar ? 60 : 22) }, to: { x: to.x, y: to.y + (ontoSidecar ? 60 : 22) } };
@@ -152,10 +153,10 @@ function panelSvg(variant: Variant, f: FindingsJson, numberOf: Map<string, numbe
   const markers = ['ok', 'bad']
     .map((k) => `${marker(`head-${k}`, `<path class="m-${k}" d="M0,0 L10,5 L0,10 z"/>`)}${marker(`bar-${k}`, `<path class="m-${k} bar" d="M8,0 L8,10"/>`)}`)
     .join('');
-  return `<svg class="panel" role="img" aria-label="${escapeHtml(TITLE[variant])}" viewBox="0 0 ${PANEL.width} ${PANEL.height}" width="${PANEL.width}" height="${PANEL.height}" xmlns="http://www.w3.org/2000/svg">
+  return `<svg class="panel" role="img" aria-label="${escapeHtml(titleOf(variant))}" viewBox="0 0 ${PANEL.width} ${PANEL.height}" width="${PANEL.width}" height="${PANEL.height}" xmlns="http://www.w3.org/2000/svg">
 <defs>${markers}</defs>
 <rect class="namespace" x="4" y="4" width="${PANEL.width - 8}" height="${PANEL.height - 8}" rx="10"/>
-<text class="title" x="16" y="30">${escapeHtml(TITLE[variant])}</text>
+<text class="title" x="16" y="30">${escapeHtml(titleOf(variant))}</text>
 ${workloads.map((w) => podSvg(variant, columns, w)).join('\n')}
 ${arrowsSvg(variant, columns, f.verdicts, numberOf)}
 </svg>`;
@@ -176,8 +177,8 @@ h1 { font-size: 22px; margin: 0 0 4px; } h2 { font-size: 17px; margin: 28px 0 8p
 .panel text.small { font-size: 11px; }
 .namespace { fill: #f6f8fa; stroke: #d0d7de; }
 .pod rect { fill: #fff; stroke: #57606a; } .pod.unmeshed > rect { stroke-dasharray: 5 3; fill: #fff8c5; }
-.sidecar.dapr { fill: #ddf4ff; stroke: #0969da; } .sidecar.mesh { fill: #fbefff; stroke: #8250df; }
-.sidecar.dapr-mesh { fill: #eef1ff; stroke: #6639ba; }
+.sidecar.has-dapr { fill: #ddf4ff; stroke: #0969da; } .sidecar.has-mesh { fill: #fbefff; stroke: #8250df; }
+.sidecar.has-dapr.has-mesh { fill: #eef1ff; stroke: #6639ba; }
 .arrow path { fill: none; stroke-width: 2; } .arrow.denied path { stroke-dasharray: 6 4; }
 .arrow.as-expected path { stroke: #1a7f37; } .arrow.differs path { stroke: #cf222e; stroke-width: 3; }
 .arrow circle { fill: #fff; stroke: #57606a; } .arrow text { font-size: 10px; }

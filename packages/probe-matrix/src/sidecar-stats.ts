@@ -1,4 +1,4 @@
-import type { Variant } from './matrix.js';
+import type { Variant, VariantRecord } from './variants.js';
 import type { Verdict } from './observation.js';
 import { alignColumns, type Section } from './report.js';
 
@@ -10,8 +10,8 @@ import { alignColumns, type Section } from './report.js';
 export interface SidecarStats {
   variant: Variant;
   service: string;
-  /** Which sidecar counted: daprd, the local HAProxy stand-in, or Linkerd's proxy (kind). */
-  sidecar: 'daprd' | 'HAProxy (stand-in)' | 'linkerd-proxy';
+  /** Which sidecar counted: daprd, the local HAProxy stand-in, or the mesh's proxy (kind), by its container's name. */
+  sidecar: string;
   /** Every inbound request the sidecar saw, the ones its policy denied included (each reader adds what its sidecar counts apart). */
   requests: number;
   /** Answered requests whose answer was a server error (5xx). */
@@ -19,6 +19,9 @@ export interface SidecarStats {
   /** Requests its policy denied (never reached the app). */
   denials: number;
 }
+
+/** A sidecar's inbound counts, as its metrics give them. */
+export type SidecarCounts = Pick<SidecarStats, 'requests' | 'failures' | 'denials'>;
 
 /** What MathFanBoy itself counted per service: its calls, the errors it got back, and the deliberate ones among them. */
 export type CallerCounts = Record<string, { calls: number; errors: number; deliberate?: number }>;
@@ -49,30 +52,12 @@ const sum = (samples: Sample[], keep: (s: Sample) => boolean) => samples.filter(
  * a request the ACL denies appears only in `dapr_runtime_acl_*_blocked_total` (labelled by the caller).
  * Calls by pod IP never reach daprd: they are in none of these.
  */
-export function daprdStats(text: string): Pick<SidecarStats, 'requests' | 'failures' | 'denials'> {
+export function daprdStats(text: string): SidecarCounts {
   const samples = parsePrometheus(text);
   const denials = sum(samples, (s) => /^dapr_runtime_acl_\w+_blocked_total$/.test(s.name));
   const received = sum(samples, (s) => s.name === 'dapr_runtime_service_invocation_req_recv_total');
   const failures = sum(samples, (s) => s.name === 'dapr_runtime_service_invocation_res_sent_total' && Number(s.labels.status) >= 500);
   return { requests: received + denials, failures, denials };
-}
-
-/**
- * Linkerd's proxy, inbound (linkerd2 doc/proxy-metrics.md: `request_total` and `response_total` with
- * `direction` and `classification`; linkerd2-proxy linkerd/app/inbound/src/metrics/authz.rs:
- * `inbound_http_authz_deny_total`). Read on kind through the API server's pod proxy, port 4191.
- * `request_total` is counted inside the policy layer, after authorization: a denied request is in
- * `inbound_http_authz_deny_total` only, so it is added here to make `requests` every request seen.
- */
-export function linkerdStats(text: string): Pick<SidecarStats, 'requests' | 'failures' | 'denials'> {
-  const samples = parsePrometheus(text);
-  const inbound = (s: Sample) => s.labels.direction === 'inbound';
-  const denials = sum(samples, (s) => s.name === 'inbound_http_authz_deny_total');
-  return {
-    requests: sum(samples, (s) => s.name === 'request_total' && inbound(s)) + denials,
-    failures: sum(samples, (s) => s.name === 'response_total' && inbound(s) && s.labels.classification === 'failure'),
-    denials,
-  };
 }
 
 /** Answered requests (requests less denials) that were not 5xx. */
@@ -128,8 +113,8 @@ export function sidecarSection(stats: SidecarStats[], callers: Partial<Record<Va
  * The denials multiplication's own sidecar should have counted for the matrix: its rows that expect
  * the policy's 403 (a Dapr call by pod IP never reaches daprd, so it is not among them).
  */
-export function deniedBySidecar(verdicts: readonly Verdict[], variant: Variant): number {
-  // Under the mesh, every denial of multiplication happens in its proxy, before daprd.
-  if (variant === 'dapr-mesh') return 0;
-  return verdicts.filter((v) => v.probe.variant === variant && v.probe.target === 'multiplication' && 'status' in v.probe.expected && v.probe.expected.status === 403).length;
+export function deniedBySidecar(verdicts: readonly Verdict[], variant: VariantRecord): number {
+  // With both, the sidecar read is daprd, and the mesh's proxy decides every denial before it.
+  if (variant.dapr && variant.mesh) return 0;
+  return verdicts.filter((v) => v.probe.variant === variant.name && v.probe.target === 'multiplication' && 'status' in v.probe.expected && v.probe.expected.status === 403).length;
 }

@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { asExpected } from './as-expected.js';
 import { describe, expect, it } from 'vitest';
-import { daprdStats, deniedBySidecar, judge, linkerdStats, parsePrometheus, PROBES, sidecarSection, successRate, type SidecarStats } from '../src/index.js';
+import { daprdStats, deniedBySidecar, judge, linkerdStats, parsePrometheus, PROBES, sidecarSection, successRate, variantOf, type SidecarStats } from '../src/index.js';
 
 const fixture = (name: string) => readFileSync(new URL(`./fixtures/${name}`, import.meta.url), 'utf8');
 
@@ -57,8 +57,8 @@ describe('the sidecar section', () => {
   });
 
   it("expects the denials that reach multiplication's sidecar: one on Dapr's route (pod-IP calls never reach daprd), four in the mesh", () => {
-    expect(deniedBySidecar(verdicts, 'dapr')).toBe(1);
-    expect(deniedBySidecar(verdicts, 'mesh')).toBe(4);
+    expect(deniedBySidecar(verdicts, variantOf('dapr'))).toBe(1);
+    expect(deniedBySidecar(verdicts, variantOf('mesh'))).toBe(4);
   });
 
   it("passes when percentage's errors and multiplication's denials show, fails when they do not", () => {

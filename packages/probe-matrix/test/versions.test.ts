@@ -7,8 +7,8 @@ const file = (path: string) => readFileSync(fileURLToPath(new URL(`../../../${pa
 
 describe('versions.env, the one place the Dapr and Linkerd versions are written', () => {
   it('is read as Node reads a .env file: comments and quotes as the shell takes them', () => {
-    const text = '# pins\nDAPR_VERSION="1.18.3"\nLINKERD_VERSION=edge-26.8.3 # the edge release\nFORTIO_VERSION=\'v1.66.0\'\n';
-    expect(parseVersions(text)).toEqual({ dapr: '1.18.3', linkerd: 'edge-26.8.3', fortio: 'v1.66.0' });
+    const text = '# pins\nDAPR_VERSION="1.18.3"\nLINKERD_VERSION=edge-26.8.3 # the edge release\nKUBERNETES_VERSION=1.35.0\nFORTIO_VERSION=\'v1.66.0\'\n';
+    expect(parseVersions(text)).toEqual({ dapr: '1.18.3', linkerd: 'edge-26.8.3', kubernetes: '1.35.0', fortio: 'v1.66.0' });
     expect(() => parseVersions('DAPR_VERSION=1\n', 'x.env')).toThrow('x.env has no LINKERD_VERSION');
   });
 
