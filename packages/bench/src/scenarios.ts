@@ -120,7 +120,7 @@ export async function startScenarios(runtime: PodRuntime, workDir: string, bin: 
   writeFileSync(meshedList, `${[PODS.meshServer.ip, MESH_SERVICE.vip, PODS.comboServer.ip].join('\n')}\n`);
   const services = [{ vip: MESH_SERVICE.vip, port: MESH_SERVICE.port, podIp: PODS.meshServer.ip, targetPort: APP_PORT }];
   const proxy = (p: BenchPod, tcpPorts: number[]) =>
-    startMeshSidecar(runtime, p, { dir: meshDir, authority: meshCa, namespace: NAMESPACE, meshedList, services, appPort: APP_PORT, tcpPorts });
+    startMeshSidecar(runtime, p, { mesh: LINKERD, dir: meshDir, authority: meshCa, namespace: NAMESPACE, meshedList, services, appPort: APP_PORT, tcpPorts });
 
   const directApp = app(PODS.directServer);
   const daprApp = app(PODS.daprServer);

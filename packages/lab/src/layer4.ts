@@ -1,5 +1,5 @@
 // Layer 4 beside the matrix: percentage's use of Redis as the store sees it, and the mesh's TCP denials as Redis's proxy counted them.
-import { closedByMesh, REDIS, type Section, type Variant, type VariantRecord, type Verdict } from '@calc/probe-matrix';
+import { REDIS, type Section, type Variant, type VariantRecord, type Verdict } from '@calc/probe-matrix';
 import { frontendStats, INBOUND_FRONTENDS, sumOver } from './mesh-proxy.js';
 import { statsSocketOf } from './mesh-variant.js';
 import { callsCounted } from './redis.js';
@@ -21,10 +21,10 @@ export async function checkLayer4(workDir: string, { name: variant, mesh }: Vari
   const countedAll = counted !== undefined && counted >= fanboyCalls && counted > 0;
   if (!mesh) return { variant, counted, fanboyCalls, pass: countedAll };
   const frontends = await frontendStats(statsSocketOf(workDir, REDIS, variant));
-  const closed = closedByMesh(mesh).outcome;
   const denied = {
     counted: sumOver(frontends, INBOUND_FRONTENDS.tcp, (f) => f.denied),
-    expected: verdicts.filter((v) => v.probe.variant === variant && v.probe.target === REDIS && 'outcome' in v.probe.expected && v.probe.expected.outcome === closed).length,
+    expected: verdicts.filter((v) => v.probe.variant === variant && v.probe.target === REDIS && 'outcome' in v.probe.expected && v.probe.expected.outcome === mesh.tcpDenial)
+      .length,
   };
   return { variant, counted, fanboyCalls, denied, pass: countedAll && denied.counted === denied.expected };
 }

@@ -1,13 +1,15 @@
 /**
- * The Linkerd-style sidecar, generic: the nat rules proxy-init would write, and the HAProxy
- * configuration that plays linkerd-proxy. Used by the lab's mesh variant and by the benchmark.
+ * The mesh's sidecar, played by HAProxy: the nat rules the mesh's init container would write, and
+ * the HAProxy configuration that plays its proxy, both from the mesh's description (its ports, its
+ * proxy's user, its denials; Linkerd's by default). Used by the lab's meshed variants and by the benchmark.
  */
+import { STATUS_CODES } from 'node:http';
 import { writeFileSync } from 'node:fs';
 import { connect } from 'node:net';
-import { LINKERD } from '@calc/probe-matrix';
+import { LINKERD, type Mesh } from '@calc/probe-matrix';
 import { LabError } from './errors.js';
 
-/** The proxy's ports and user, as Linkerd's: outbound 4140, inbound 4143, uid 2102 (plus two TCP-mode ports). */
+/** The proxy's ports and user, as Linkerd's: outbound 4140, inbound 4143, uid 2102 (plus the stand-in's own TCP-mode ports below). */
 export const OUTBOUND_PORT = LINKERD.outboundPort;
 export const INBOUND_PORT = LINKERD.inboundPort;
 const OUTBOUND_TCP_PORT = 4150;
@@ -26,16 +28,21 @@ const INBOUND_GRPC_PORT = 4163;
 export const PROXY_UID = LINKERD.proxyUid;
 
 /**
- * Linkerd's policy denial, byte for byte what reaches the calling app: a status line and an empty
- * body. HAProxy sends it as the `errorfile` of `http-request deny`, which also counts the request in
+ * The mesh's policy denial, byte for byte what reaches the calling app (Linkerd's: 403 and an empty
+ * body). HAProxy sends it as the `errorfile` of `http-request deny`, which also counts the request in
  * the frontend's denied-requests statistic (dreq), as Linkerd's proxy counts its denials.
  */
-export const DENIAL_RESPONSE = `HTTP/1.1 ${LINKERD.httpDenial.status} Forbidden\r\ncontent-length: ${LINKERD.httpDenial.body.length}\r\n\r\n${LINKERD.httpDenial.body}`;
+export function denialResponse(mesh: Mesh): string {
+  const { status, body } = mesh.httpDenial;
+  return `HTTP/1.1 ${status} ${STATUS_CODES[status] ?? 'Denied'}\r\ncontent-length: ${Buffer.byteLength(body)}\r\n\r\n${body}`;
+}
 /**
- * Linkerd's denial of a gRPC request (LINKERD.grpcDenial): HTTP 200, gRPC's PERMISSION_DENIED, no body.
+ * The mesh's denial of a gRPC request (Linkerd's: HTTP 200, gRPC's PERMISSION_DENIED, no body).
  * A file, because HAProxy's own replies drop a content-type when there is no payload.
  */
-export const GRPC_DENIAL_RESPONSE = `HTTP/1.1 200 OK\r\ncontent-type: application/grpc\r\ngrpc-status: ${LINKERD.grpcDenial.grpcStatus}\r\ngrpc-message: unauthorized\r\ncontent-length: 0\r\n\r\n`;
+export function grpcDenialResponse(mesh: Mesh): string {
+  return `HTTP/1.1 200 OK\r\ncontent-type: application/grpc\r\ngrpc-status: ${mesh.grpcDenial.grpcStatus}\r\ngrpc-message: unauthorized\r\ncontent-length: 0\r\n\r\n`;
+}
 /** Readiness and liveness probes reach the app without an identity; Linkerd authorizes them by default. */
 const PROBE_PATHS = ['/healthz', '/readyz'];
 
@@ -138,6 +145,8 @@ export interface NatOptions {
   tcpPorts?: readonly number[];
   /** Ports whose inbound is gRPC (daprd's 50002 with Dapr's mTLS off): outbound as TCP with mTLS, inbound request by request. */
   grpcPorts?: readonly number[];
+  /** The mesh whose init container the rules play: its proxy's ports and user. */
+  mesh?: Mesh;
 }
 
 /**
@@ -145,7 +154,7 @@ export interface NatOptions {
  * TCP from anyone but the proxy goes to the outbound proxy; loopback and the pod's own address are
  * left alone (a self-call would otherwise loop).
  */
-export function natRules({ podIp, meshed, services, appPort, tcpPorts = [], grpcPorts = [] }: NatOptions): string {
+export function natRules({ podIp, meshed, services, appPort, tcpPorts = [], grpcPorts = [], mesh = LINKERD }: NatOptions): string {
   const dnat = services.map((s) => `-A LAB-SERVICES -d ${s.vip}/32 -p tcp --dport ${s.port} -j DNAT --to-destination ${s.podIp}:${s.targetPort}`);
   // A meshed caller's proxy sends opaque TCP to the Service's pod on its opaque transport port:
   // Linkerd's proxy resolves the Service to an endpoint first (its destination service).
@@ -158,13 +167,13 @@ export function natRules({ podIp, meshed, services, appPort, tcpPorts = [], grpc
     ? [
         ...tcpPorts.map((port) => `-A PREROUTING -p tcp --dport ${port} -j REDIRECT --to-ports ${INBOUND_TCP_PORT}`),
         ...grpcPorts.map((port) => `-A PREROUTING -p tcp --dport ${port} -j REDIRECT --to-ports ${INBOUND_GRPC_PORT}`),
-        `-A PREROUTING -p tcp --dport ${appPort} -j REDIRECT --to-ports ${INBOUND_PORT}`,
+        `-A PREROUTING -p tcp --dport ${appPort} -j REDIRECT --to-ports ${mesh.inboundPort}`,
         '-A OUTPUT -o lo -j RETURN',
         `-A OUTPUT -d ${podIp}/32 -j RETURN`,
-        `-A OUTPUT -m owner --uid-owner ${PROXY_UID} -j LAB-SERVICES`,
-        `-A OUTPUT -m owner --uid-owner ${PROXY_UID} -j RETURN`,
+        `-A OUTPUT -m owner --uid-owner ${mesh.proxyUid} -j LAB-SERVICES`,
+        `-A OUTPUT -m owner --uid-owner ${mesh.proxyUid} -j RETURN`,
         ...[...tcpPorts, ...grpcPorts].map((port) => `-A OUTPUT -p tcp --dport ${port} -j REDIRECT --to-ports ${OUTBOUND_TCP_PORT}`),
-        `-A OUTPUT -p tcp -j REDIRECT --to-ports ${OUTBOUND_PORT}`,
+        `-A OUTPUT -p tcp -j REDIRECT --to-ports ${mesh.outboundPort}`,
       ]
     : ['-A OUTPUT -j LAB-SERVICES'];
   return [
@@ -203,14 +212,16 @@ export interface ProxyOptions {
    * request, anything else (Dapr's own TLS) as opaque TCP.
    */
   grpcPort?: number;
-  /** A file holding DENIAL_RESPONSE, required with allowList. */
+  /** A file holding denialResponse(mesh), required with allowList. */
   denialFile?: string;
-  /** A file holding GRPC_DENIAL_RESPONSE, required with allowList and grpcPort. */
+  /** A file holding grpcDenialResponse(mesh), required with allowList and grpcPort. */
   grpcDenialFile?: string;
   /** The policy's on/off switch, required with allowList: a pattern file holding POLICY_ENFORCED (on) or nothing (off). */
   policySwitch?: string;
   /** A Unix socket for the proxy's statistics (HAProxy's `show stat`), if wanted. */
   statsSocket?: string;
+  /** The mesh whose proxy this plays: its ports, user and denial status. */
+  mesh?: Mesh;
 }
 
 /**
@@ -248,7 +259,8 @@ backend ${name}_to_plaintext
 export function proxyConfig(o: ProxyOptions): string {
   if (o.allowList && !(o.denialFile && o.policySwitch)) throw new Error('proxyConfig: a policy (allowList) needs denialFile and policySwitch');
   if (o.allowList && o.grpcPort && !o.grpcDenialFile) throw new Error('proxyConfig: a policy on a gRPC port needs grpcDenialFile');
-  const deny = `http-request deny deny_status ${LINKERD.httpDenial.status} errorfile ${o.denialFile}`;
+  const mesh = o.mesh ?? LINKERD;
+  const deny = `http-request deny deny_status ${mesh.httpDenial.status} errorfile ${o.denialFile}`;
   // The policy holds while the switch file lists `enforced`; the runtime API edits that list in memory
   // (setPolicy), so a change applies to the next request, as a Linkerd policy change does.
   const enforced = o.allowList ? `  acl policy_enforced str(${POLICY_ENFORCED}) -m str -f ${o.policySwitch}\n` : '';
@@ -365,8 +377,8 @@ backend grpc_app
     : '';
   return `# ${o.name}: Linkerd-style transparent mTLS sidecar.
 global
-  uid ${PROXY_UID}
-  gid ${PROXY_UID}
+  uid ${mesh.proxyUid}
+  gid ${mesh.proxyUid}
   maxconn 4096
 ${stats}
 defaults
@@ -375,8 +387,8 @@ defaults
   timeout server 60s
   timeout http-request 10s
 
-${outbound('outbound', OUTBOUND_PORT, 'http')}
-${splitByTls('inbound', INBOUND_PORT)}
+${outbound('outbound', mesh.outboundPort, 'http')}
+${splitByTls('inbound', mesh.inboundPort)}
 frontend inbound_mtls
   bind abns@inbound-mtls accept-proxy ${mtls} verify optional
   mode http

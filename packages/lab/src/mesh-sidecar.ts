@@ -1,15 +1,11 @@
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import type { Mesh } from '@calc/probe-matrix';
 import { natRules, proxyConfig, type NatOptions } from './mesh-proxy.js';
 import { createWorkloadCert, type Authority } from './pki.js';
 import type { PodProcess, PodRuntime } from './pods.js';
 import { sh } from './shell.js';
 import type { PodRef } from './topology.js';
-
-/** The identity Linkerd gives a ServiceAccount, carried in the certificate's DNS SAN. */
-export function identityOf(serviceAccount: string, namespace: string): string {
-  return `${serviceAccount}.${namespace}.serviceaccount.identity.linkerd.cluster.local`;
-}
 
 /** What HAProxy 2.6 can read and match: the subject CN (the full identity is too long for a CN). */
 export function commonNameOf(serviceAccount: string, namespace: string): string {
@@ -17,6 +13,8 @@ export function commonNameOf(serviceAccount: string, namespace: string): string 
 }
 
 export interface MeshSidecarOptions {
+  /** The mesh whose sidecar this plays. */
+  mesh: Mesh;
   /** Where the proxy's configuration goes. */
   dir: string;
   authority: Authority;
@@ -33,23 +31,25 @@ export interface MeshSidecarOptions {
   tcpPorts?: number[];
   /** A gRPC port seen request by request inbound: daprd's 50002 with Dapr's mTLS off. */
   grpcPort?: number;
-  /** Multiplication's policy: who may call, and the denial Linkerd answers with. */
+  /** The pod's policy: who may call, and the denials the mesh answers with. */
   policy?: { allowList: string; denialFile: string; grpcDenialFile: string; policySwitch: string };
   statsSocket?: string;
 }
 
 /**
- * Meshes a pod as Linkerd's injector does: iptables interception (its proxy-init), a certificate
- * for its ServiceAccount, and the proxy (HAProxy, started as root; it drops to the proxy's uid).
+ * Meshes a pod as the mesh's injector does (Linkerd's: proxy-init's iptables interception), with a
+ * certificate naming its ServiceAccount's identity (in the DNS SAN), and the proxy (HAProxy,
+ * started as root; it drops to the proxy's uid).
  */
 export function startMeshSidecar<P extends PodRef>(runtime: PodRuntime<P>, pod: P, o: MeshSidecarOptions): PodProcess<P> {
   const tcpPorts = o.tcpPorts ?? [];
   const grpcPorts = o.grpcPort ? [o.grpcPort] : [];
-  sh('ip', ['netns', 'exec', pod.ns, 'iptables-restore'], natRules({ podIp: pod.ip, meshed: true, services: o.services, appPort: o.appPort, tcpPorts, grpcPorts }));
+  sh('ip', ['netns', 'exec', pod.ns, 'iptables-restore'], natRules({ podIp: pod.ip, meshed: true, services: o.services, appPort: o.appPort, tcpPorts, grpcPorts, mesh: o.mesh }));
   const account = o.serviceAccount ?? pod.workload;
-  const certificate = createWorkloadCert(o.authority, pod.workload, commonNameOf(account, o.namespace), identityOf(account, o.namespace));
+  const certificate = createWorkloadCert(o.authority, pod.workload, commonNameOf(account, o.namespace), o.mesh.identityOf(account, o.namespace));
   const config = join(o.dir, `${pod.workload}.haproxy.cfg`);
   const proxy = proxyConfig({
+    mesh: o.mesh,
     name: `${pod.workload} (${o.namespace})`,
     certificate,
     caFile: o.authority.rootCert,

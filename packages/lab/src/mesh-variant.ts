@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { OPERATION_SERVICES, urlVariableOf } from '@calc/core';
 import { DAPR_INTERNAL_GRPC_PORT, REDIS_PORT, INTRUDER, type Variant, type VariantRecord } from '@calc/probe-matrix';
 import { serviceCommand } from '@calc/launcher';
-import { DENIAL_RESPONSE, GRPC_DENIAL_RESPONSE, INBOUND_PORT, natRules, OUTBOUND_PORT, POLICY_ENFORCED } from './mesh-proxy.js';
+import { denialResponse, grpcDenialResponse, natRules, POLICY_ENFORCED } from './mesh-proxy.js';
 import { commonNameOf, startMeshSidecar } from './mesh-sidecar.js';
 import type { Authority } from './pki.js';
 import type { PodRuntime } from './pods.js';
@@ -31,7 +31,8 @@ const SENTRY_PORT = 50001;
  * is off, and Dapr's own TLS (opaque TCP) where it is on.
  * Returns the function that starts one pod's proxy.
  */
-function meshOf(runtime: PodRuntime<Pod>, workDir: string, authority: Authority, { name: variant, namespace, dapr }: VariantRecord): (pod: Pod) => void {
+function meshOf(runtime: PodRuntime<Pod>, workDir: string, authority: Authority, { name: variant, namespace, dapr, mesh }: VariantRecord): (pod: Pod) => void {
+  if (!mesh) throw new Error(`${variant} has no mesh`);
   const dir = join(workDir, variant);
   mkdirSync(dir, { recursive: true });
   const pods = PODS_OF[variant]!;
@@ -41,9 +42,9 @@ function meshOf(runtime: PodRuntime<Pod>, workDir: string, authority: Authority,
   const services = servicesOf(variant);
   writeFileSync(meshedList, `${[...meshed.map((p) => p.ip), ...services.filter((s) => s.pod.sidecar).map((s) => s.vip)].join('\n')}\n`);
   const denialFile = join(dir, 'denial.http');
-  writeFileSync(denialFile, DENIAL_RESPONSE);
+  writeFileSync(denialFile, denialResponse(mesh));
   const grpcDenialFile = join(dir, 'grpc-denial.http');
-  writeFileSync(grpcDenialFile, GRPC_DENIAL_RESPONSE);
+  writeFileSync(grpcDenialFile, grpcDenialResponse(mesh));
   // A pod's policy (MeshTLSAuthentication of the ServiceAccounts allowed), on every port it serves.
   const policyOf = (pod: Pod) => {
     const allowList = join(dir, `${pod.workload}.allow`);
@@ -67,6 +68,7 @@ function meshOf(runtime: PodRuntime<Pod>, workDir: string, authority: Authority,
     // Redis's port is opaque TCP in every pod, as Linkerd's default opaque ports (and the kind Server) have it.
     const tcpPorts = [REDIS_PORT, ...(withDapr ? [SENTRY_PORT] : [])];
     startMeshSidecar(runtime, pod, {
+      mesh,
       dir,
       authority,
       namespace,
@@ -103,7 +105,7 @@ export async function startMeshedVariant(
       startProxy(pod);
       if (!pod.redis) startApp(pod);
     }
-    return Promise.all(pods.map((pod) => runtime.waitForListening(pod, [OUTBOUND_PORT, INBOUND_PORT], 'proxy')));
+    return Promise.all(pods.map((pod) => runtime.waitForListening(pod, [variant.mesh!.outboundPort, variant.mesh!.inboundPort], 'proxy')));
   };
   const stores = meshed.filter((p) => p.redis);
   await start(stores);

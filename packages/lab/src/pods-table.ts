@@ -1,6 +1,5 @@
 import { alignColumns, PROBES, sidecarsOf, VARIANTS, variantOf } from '@calc/probe-matrix';
 import { daprIdentityOf } from './dapr-variant.js';
-import { identityOf } from './mesh-sidecar.js';
 import { PODS_OF, serviceAccountOf, type Pod } from './topology.js';
 
 /** A pod's part in the experiment: the intruder has no sidecar; a target is probed; a caller probes or drives traffic. */
@@ -20,7 +19,7 @@ function identityOfPod(pod: Pod): string {
   const variant = variantOf(pod.variant);
   const carries = sidecarsOf(variant, pod.workload);
   const dapr = carries.dapr && (variant.dapr?.mtls || pod.daprMtls) ? daprIdentityOf(pod.workload, variant.namespace) : undefined;
-  const mesh = carries.mesh ? identityOf(serviceAccountOf(pod), variant.namespace) : undefined;
+  const mesh = carries.mesh ? variant.mesh?.identityOf(serviceAccountOf(pod), variant.namespace) : undefined;
   return [dapr, mesh].filter(Boolean).join(' + ');
 }
 

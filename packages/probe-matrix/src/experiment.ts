@@ -7,7 +7,7 @@ import type { Probe } from './matrix.js';
 import { judge, type Observation, type Verdict } from './observation.js';
 import { formatTable, writeFindings, type Findings, type Section } from './report.js';
 import { deniedBySidecar, sidecarSection, type SidecarStats } from './sidecar-stats.js';
-import type { Variant, VariantRecord } from './variants.js';
+import { summaryOf, type Variant, type VariantRecord } from './variants.js';
 
 /** A check beside the matrix: its findings section, and the data kept under `key` in findings.json. */
 export interface Check {
@@ -111,6 +111,7 @@ export async function runExperiment(platform: Platform, variants: readonly Varia
     platform: platform.name,
     generatedAt: new Date().toISOString(),
     durationSeconds: (performance.now() - started) / 1000,
+    variants: variants.map(summaryOf),
     versions: platform.versions(),
     verdicts,
     sections,

@@ -76,7 +76,9 @@ const PING = { method: 'PING', path: '' } as const;
 const PONG = { answer: '+PONG' } as const;
 const DENIED_BY_DAPR = { status: 403, code: 'ERR_DIRECT_INVOKE' } as const;
 /** A mesh's denial as the calling app sees it: Linkerd's is 403 with nothing in it (see linkerd.ts). */
-export const deniedByMesh = (mesh: Mesh) => ({ status: mesh.httpDenial.status, emptyBody: true }) as const;
+export function deniedByMesh(mesh: Mesh): Expected {
+  return mesh.httpDenial.body === '' ? { status: mesh.httpDenial.status, emptyBody: true } : { status: mesh.httpDenial.status };
+}
 const DENIED_BY_MESH = deniedByMesh(LINKERD);
 /**
  * A call through daprd that the mesh denies on daprd's gRPC port: the proxy answers gRPC's
@@ -85,7 +87,9 @@ const DENIED_BY_MESH = deniedByMesh(LINKERD);
  */
 const DENIED_BY_MESH_GRPC = { status: 403, code: 'ERR_DIRECT_INVOKE' } as const;
 /** A mesh's denial of opaque TCP: Linkerd accepts the connection, then cuts it off unread, usually a reset (see linkerd.ts). */
-export const closedByMesh = (mesh: Mesh) => ({ outcome: mesh.tcpDenial }) as const;
+export function closedByMesh(mesh: Mesh): Expected {
+  return { outcome: mesh.tcpDenial };
+}
 const CLOSED_BY_MESH = closedByMesh(LINKERD);
 
 /**

@@ -3,7 +3,7 @@
 // coloured by what was observed against what was expected, then the tables and notes.
 import type { Route } from './matrix.js';
 import { POLICY_TEXT, type Section } from './report.js';
-import { sidecarsOf, type Variant, variantOf } from './variants.js';
+import { sidecarsOf, type Variant, type VariantSummary } from './variants.js';
 
 /** What report.html needs of findings.json (the shape writeFindings writes). */
 export interface FindingsJson {
@@ -11,6 +11,7 @@ export interface FindingsJson {
   generatedAt: string;
   pass: boolean;
   versions: Record<string, string>;
+  variants: VariantSummary[];
   verdicts: Array<{
     id: string;
     variant: Variant;
@@ -52,8 +53,7 @@ const COLUMNS = [
   ['multiplication', 'multiplication-loopback', 'multiplication-token', 'multiplication-nopolicy', 'multiplication-acl', 'multiplication-daprmtls', 'redis'],
 ];
 /** A variant's panel title: its name, namespace, and what its pods carry. */
-function titleOf(variant: Variant): string {
-  const { title, namespace, dapr, mesh } = variantOf(variant);
+function titleOf({ title, namespace, dapr, mesh }: VariantSummary): string {
   const parts = [mesh && `${mesh.name} model`, dapr && mesh && `Dapr's mTLS ${dapr.mtls ? 'on' : 'off'}`].filter(Boolean);
   return `${title} — namespace ${namespace}${parts.length ? ` (${parts.join(', ')})` : ''}`;
 }
@@ -80,9 +80,9 @@ function podPosition(columns: string[][], workload: string): Box | undefined {
 }
 
 /** A pod: the app on top, its sidecar as a strip below (none for the intruder). */
-function podSvg(variant: Variant, columns: string[][], workload: string): string {
+function podSvg(variant: VariantSummary, columns: string[][], workload: string): string {
   const at = podPosition(columns, workload)!;
-  const carries = sidecarsOf(variantOf(variant), workload);
+  const carries = sidecarsOf(variant, workload);
   const meshed = carries.dapr || carries.mesh;
   const appHeight = meshed ? 44 : POD.height;
   const classes = `${carries.dapr ? ' has-dapr' : ''}${carries.mesh ? ' has-mesh' : ''}`;
@@ -100,11 +100,11 @@ function podSvg(variant: Variant, columns: string[][], workload: string): string
  * app to app (the upper part). A meshed caller's connection always leaves through its proxy and
  * every connection to a meshed pod lands on its proxy: that is the interception.
  */
-function endpoints(v: FindingsJson['verdicts'][number], columns: string[][]): { from: Box; to: Box } | undefined {
+function endpoints(v: FindingsJson['verdicts'][number], columns: string[][], variant: VariantSummary): { from: Box; to: Box } | undefined {
   const from = podPosition(columns, v.caller);
   const to = podPosition(columns, v.target);
   if (!from || !to) return undefined;
-  const intercepted = variantOf(v.variant).mesh !== undefined;
+  const intercepted = variant.mesh !== undefined;
   const viaOwnSidecar = v.caller !== 'intruder' && (intercepted || v.route === 'dapr-sidecar');
   const ontoSidecar = intercepted || v.route === 'dapr-sidecar' || v.route === 'dapr-internal';
   return { from: { x: from.x + POD.width, y: from.y + (viaOwnSidecar ? 60 : 22) }, to: { x: to.x, y: to.y + (ontoSidecar ? 60 : 22) } };
@@ -116,13 +116,13 @@ function onCurve(a: Box, b: Box, cx: number, t: number): Box {
   return { x: u * u * u * a.x + 3 * u * t * (u * cx + t * cx) + t * t * t * (b.x - 4), y: u * u * u * a.y + 3 * u * u * t * a.y + 3 * u * t * t * b.y + t * t * t * b.y };
 }
 
-function arrowsSvg(variant: Variant, columns: string[][], verdicts: FindingsJson['verdicts'], numberOf: Map<string, number>): string {
-  const mine = verdicts.filter((v) => v.variant === variant);
+function arrowsSvg(variant: VariantSummary, columns: string[][], verdicts: FindingsJson['verdicts'], numberOf: Map<string, number>): string {
+  const mine = verdicts.filter((v) => v.variant === variant.name);
   const lanes = new Map<string, number>();
   const fromCaller = new Map<string, number>();
   return mine
     .map((v) => {
-      const ends = endpoints(v, columns);
+      const ends = endpoints(v, columns, variant);
       if (!ends) return '';
       const key = `${v.caller}>${v.target}`;
       const lane = lanes.get(key) ?? 0;
@@ -145,8 +145,8 @@ function arrowsSvg(variant: Variant, columns: string[][], verdicts: FindingsJson
     .join('\n');
 }
 
-function panelSvg(variant: Variant, f: FindingsJson, numberOf: Map<string, number>): string {
-  const columns = columnsOf(variant, f.verdicts);
+function panelSvg(variant: VariantSummary, f: FindingsJson, numberOf: Map<string, number>): string {
+  const columns = columnsOf(variant.name, f.verdicts);
   const workloads = columns.flat();
   const marker = (id: string, shape: string) =>
     `<marker id="${id}" viewBox="0 0 10 10" refX="9" refY="5" markerWidth="7" markerHeight="7" orient="auto-start-reverse">${shape}</marker>`;
@@ -203,7 +203,8 @@ for (const el of document.querySelectorAll('[data-probe]')) {
 /** The report as one HTML string: pass it findings.json as writeFindings writes it. */
 export function renderReport(f: FindingsJson): string {
   const numberOf = new Map(f.verdicts.map((v, i) => [v.id, i + 1]));
-  const variants = [...new Set(f.verdicts.map((v) => v.variant))];
+  // The variants that ran, in the order they were given.
+  const variants = f.variants.filter((v) => f.verdicts.some((x) => x.variant === v.name));
   const failed = f.verdicts.filter((v) => !v.pass).length;
   const matrix = table(
     ['#', '', 'variant', 'caller', 'route', 'target', 'expected', 'observed', 'claim'],

@@ -4,6 +4,7 @@ import { ARTICLE } from './article.js';
 import { CLAIMS, type ClaimId } from './claims.js';
 import type { Verdict } from './observation.js';
 import { renderReport } from './report-html.js';
+import type { VariantSummary } from './variants.js';
 
 /** A titled list of checks beside the matrix (services through their sidecars, MathFanBoy, injection facts…). */
 export interface Section {
@@ -16,6 +17,8 @@ export interface Findings {
   platform: 'local' | 'kind';
   generatedAt: string;
   durationSeconds: number;
+  /** The variants that ran, by their traits. */
+  variants: VariantSummary[];
   versions: Record<string, string>;
   verdicts: Verdict[];
   sections: Section[];

@@ -32,6 +32,19 @@ export const VARIANTS: readonly VariantRecord[] = [
   { name: 'dapr-mesh', title: 'Dapr + mesh', namespace: 'dapr-calculator', serviceSet: 'dapr', dapr: { mtls: false }, mesh: LINKERD },
 ];
 
+/** What findings.json keeps of a variant, for whoever reads it later (report.html): its traits, the mesh by name. */
+export interface VariantSummary {
+  name: Variant;
+  title: string;
+  namespace: string;
+  dapr?: { mtls: boolean };
+  mesh?: { name: string; version: string };
+}
+
+export function summaryOf({ name, title, namespace, dapr, mesh }: VariantRecord): VariantSummary {
+  return { name, title, namespace, ...(dapr ? { dapr } : {}), ...(mesh ? { mesh: { name: mesh.name, version: mesh.version } } : {}) };
+}
+
 export const VARIANT_NAMES: readonly Variant[] = VARIANTS.map((v) => v.name);
 
 export function variantOf(name: Variant, records: readonly VariantRecord[] = VARIANTS): VariantRecord {
@@ -46,7 +59,7 @@ export const INTRUDER = 'intruder';
 export const REDIS = 'redis';
 
 /** The sidecars a workload's pod carries in a variant. */
-export function sidecarsOf(variant: VariantRecord, workload: string): { dapr: boolean; mesh: boolean } {
+export function sidecarsOf(variant: Pick<VariantRecord | VariantSummary, 'dapr' | 'mesh'>, workload: string): { dapr: boolean; mesh: boolean } {
   return { dapr: variant.dapr !== undefined && workload !== REDIS && workload !== INTRUDER, mesh: variant.mesh !== undefined && workload !== INTRUDER };
 }
 

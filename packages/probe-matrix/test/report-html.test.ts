@@ -3,7 +3,7 @@ import { mkdtempSync, readFileSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { judge, PROBES, writeFindings } from '../src/index.js';
+import { judge, PROBES, summaryOf, VARIANTS, writeFindings } from '../src/index.js';
 
 import { asExpected } from './as-expected.js';
 
@@ -17,6 +17,7 @@ function writeReport(): string {
     platform: 'local',
     generatedAt: '2026-12-01T00:00:00.000Z',
     durationSeconds: 1,
+    variants: VARIANTS.map(summaryOf),
     versions: { daprd: '1.18.3' },
     verdicts,
     sections: [{ title: 'A section', items: [{ pass: true, text: 'with **bold** and `code` <b>escaped</b>', lines: ['a table line'] }] }],
