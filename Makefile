@@ -94,7 +94,7 @@ $(FORTIO): versions.env
 bench-tools: $(FORTIO) ## install fortio (the benchmark's cross-check; make bench and make test do it first)
 
 .PHONY: bench
-bench: build lab-tools bench-tools ## sidecar overhead: direct, dapr, mesh, dapr+mesh; results/bench/bench.md (QUICK=1 for a 1-minute check)
+bench: build lab-tools bench-tools ## sidecar overhead: direct, dapr, mesh, dapr-mesh; results/bench/bench.md (QUICK=1 for a 1-minute check)
 	node packages/bench/dist/cli.js $(if $(QUICK),--quick)
 
 # The soak: the mesh-agnostic set on loopback (no root) at 1,000 requests per second. make test runs 30 s of it.

@@ -5,6 +5,7 @@ import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { cpuTable, harnessCheck, tabulate, writeReport, type LoadResult, type LoadSpec, type RunRecord } from '@calc/bench';
+import { DEFAULT_PORT } from '@calc/core';
 import { PINNED, variantOf } from '@calc/probe-matrix';
 import { Cluster } from './cluster.js';
 import { APP_PORT, containerOf, DAPR_HTTP_PORT, execTargetOf, shellSpec } from './platform.js';
@@ -25,16 +26,22 @@ interface KindScenario {
   needsIp: boolean;
 }
 
-/** The default kind deployment holds three scenarios; dapr+mesh needs k8s-dapr/overlays/with-linkerd (Dapr mTLS off) instead of k8s-dapr. */
+/** The default kind deployment holds three scenarios; dapr-mesh needs k8s-dapr/overlays/with-linkerd (Dapr mTLS off) instead of k8s-dapr. */
 export function kindScenarios(combined: boolean): KindScenario[] {
   const viaDapr = { url: () => `http://127.0.0.1:${DAPR_HTTP_PORT}/v1.0/invoke/multiplication/method/multiply`, needsIp: false };
   return combined
-    ? [{ scenario: 'dapr+mesh', namespace: NAMESPACE.dapr, caller: 'percentage', ...viaDapr }]
+    ? [{ scenario: 'dapr-mesh', namespace: NAMESPACE.dapr, caller: 'percentage', ...viaDapr }]
     : [
         // The intruder has no sidecar and calls the pod IP: no sidecar on either side.
         { scenario: 'direct', namespace: NAMESPACE.dapr, caller: 'intruder', url: (ip) => `http://${ip}:${APP_PORT}/multiply`, needsIp: true },
         { scenario: 'dapr', namespace: NAMESPACE.dapr, caller: 'percentage', ...viaDapr },
-        { scenario: 'mesh', namespace: NAMESPACE.mesh, caller: 'percentage', url: () => `http://multiplication.${NAMESPACE.mesh}.svc.cluster.local:5003/multiply`, needsIp: false },
+        {
+          scenario: 'mesh',
+          namespace: NAMESPACE.mesh,
+          caller: 'percentage',
+          url: () => `http://multiplication.${NAMESPACE.mesh}.svc.cluster.local:${DEFAULT_PORT.multiplication}/multiply`,
+          needsIp: false,
+        },
       ];
 }
 

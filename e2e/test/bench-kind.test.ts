@@ -19,11 +19,11 @@ describe('make bench-kind DRY_RUN=1: the in-cluster benchmark plan, with no clus
     expect(plan).toContain(
       `kubectl -n rest-calculator exec -i deploy/percentage -c app -- node --input-type=module - '{"url":"http://multiplication.rest-calculator.svc.cluster.local:5003/multiply"`,
     );
-    expect(plan).not.toContain('dapr+mesh');
+    expect(plan).not.toContain('dapr-mesh');
   });
 
-  it('runs dapr+mesh on the combined deployment', async () => {
-    expect(await dryRun('--combined')).toContain('# dapr+mesh at 1000 rps, from percentage in dapr-calculator');
+  it('runs dapr-mesh on the combined deployment', async () => {
+    expect(await dryRun('--combined')).toContain('# dapr-mesh at 1000 rps, from percentage in dapr-calculator');
   });
 });
 

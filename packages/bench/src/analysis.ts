@@ -1,7 +1,7 @@
 import type { LoadResult } from './loadgen.js';
 import { median } from './paired.js';
 /** The four ways one call (client → multiplication) can travel, measured side by side. */
-export const SCENARIOS = ['direct', 'dapr', 'mesh', 'dapr+mesh'] as const;
+export const SCENARIOS = ['direct', 'dapr', 'mesh', 'dapr-mesh'] as const;
 export type Scenario = (typeof SCENARIOS)[number];
 
 export interface RunRecord {

@@ -3,7 +3,6 @@
 import { existsSync, rmSync } from 'node:fs';
 import { cpus } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import {
   destroyNetwork,
@@ -21,7 +20,7 @@ import {
   type PodRef,
 } from '@calc/lab';
 import { serviceCommand } from '@calc/launcher';
-import { PINNED } from '@calc/probe-matrix';
+import { PINNED, REPO_ROOT } from '@calc/probe-matrix';
 import type { Scenario } from './analysis.js';
 import { compareFiles } from './compare.js';
 import { runFortio, type FortioResult } from './fortio.js';
@@ -31,12 +30,11 @@ import { buildReport, headline, writePairedReport } from './paired-report.js';
 import { cpuMs, memoryMb } from './resources.js';
 import { REQUEST_BODY, restartDaprds, startScenarios, type ScenarioSetup } from './scenarios.js';
 
-const ROOT = fileURLToPath(new URL('../../../', import.meta.url));
-const RESULTS = join(ROOT, 'results', 'bench');
-const WORK = join(ROOT, '.run', 'bench');
+const RESULTS = join(REPO_ROOT, 'results', 'bench');
+const WORK = join(REPO_ROOT, '.run', 'bench');
 const FORTIO_VERSION = PINNED.fortio;
 /** Where make bench-tools installs fortio (a test points FORTIO_BIN elsewhere). */
-const FORTIO = process.env.FORTIO_BIN ?? join(ROOT, 'tools', 'bin', 'fortio');
+const FORTIO = process.env.FORTIO_BIN ?? join(REPO_ROOT, 'tools', 'bin', 'fortio');
 
 const say = (line: string) => process.stdout.write(`${line}\n`);
 
@@ -77,7 +75,7 @@ const USAGE = `usage: calc-bench [--quick] [--runs N] [--rates R1,R2,…]
        calc-bench --compare A/bench.json B/bench.json
 
 What the sidecars add to one call (client → multiplication) in four scenarios: direct, dapr (daprd
-both sides, mTLS), mesh (the HAProxy stand-in both sides, mTLS; not Linkerd), dapr+mesh (Dapr mTLS
+both sides, mTLS), mesh (the HAProxy stand-in both sides, mTLS; not Linkerd), dapr-mesh (Dapr mTLS
 off, the stand-in's mTLS on). Paired: short slices of every scenario alternate round after round,
 and the added latency is the scenario minus the direct baseline of the same round. Each run
 measures one request at a time (unloaded), finds the direct baseline's knee, and loads every
@@ -100,7 +98,7 @@ async function idleCpu(setup: ScenarioSetup, seconds: number): Promise<Record<st
 }
 
 async function run(settings: Settings, quick: boolean): Promise<number> {
-  const release = takeLock(join(ROOT, '.run', 'lab.lock'));
+  const release = takeLock(join(REPO_ROOT, '.run', 'lab.lock'));
   const user = workloadUser();
   const runtime = new PodRuntime<PodRef>(join(RESULTS, 'logs'), user);
   const generators = new Map<Scenario, Generator>();

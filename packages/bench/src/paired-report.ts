@@ -56,7 +56,7 @@ export interface PairedReport {
 const ANCHORS: Partial<Record<Scenario, string>> = {
   dapr: 'Dapr 1.17 perf tests (1,000 QPS, 16 connections, 1 KB, HTTP): +1.06 ms p50, +1.48 ms p90, +2.90 ms p99; ~0.2 vCPU and ~51 MB per sidecar',
   mesh: "Linkerd (not measured here: this row is the HAProxy stand-in): one proxy adds under 1 ms at the median, ~26 MB per proxy (2021); Istio ambient's ztunnel +0.17 ms p90",
-  'dapr+mesh': 'no published figure: two sidecars a side',
+  'dapr-mesh': 'no published figure: two sidecars a side',
 };
 
 const range = (s: PerRequest, digits = 0) => `${s.value.toFixed(digits)} (${s.min.toFixed(digits)}–${s.max.toFixed(digits)})`;
@@ -326,7 +326,7 @@ ${r.quick ? '**Quick run (QUICK=1): checks the harness, the figures are not mean
 - **direct**: client → app
 - **dapr**: client → daprd ⇄ mTLS (Sentry) ⇄ daprd → app
 - **mesh (HAProxy stand-in)**: client → proxy ⇄ mTLS ⇄ proxy → app (Linkerd-style, HAProxy 2.6, iptables interception; **not Linkerd**)
-- **dapr+mesh (HAProxy stand-in)**: client → daprd (mTLS off) → proxy ⇄ mTLS ⇄ proxy → daprd → app
+- **dapr-mesh (HAProxy stand-in)**: client → daprd (mTLS off) → proxy ⇄ mTLS ⇄ proxy → daprd → app
 
 Paired: every figure compares a scenario with the direct baseline measured in the same round, the scenarios' slices
 alternating, so what drifts on a shared machine hits them alike.

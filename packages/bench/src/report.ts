@@ -23,7 +23,7 @@ export interface BenchReport {
 const ANCHORS: Record<string, string> = {
   dapr: 'Dapr 1.17 perf tests (1000 QPS, 16 conn., 1 KB, HTTP): +1.06 ms p50, +1.48 ms p90, +2.90 ms p99; ~0.2 vCPU, ~51 MB per sidecar',
   mesh: 'Linkerd: one proxy adds under 1 ms at the median; ~26 MB per proxy (2021). Istio ambient ztunnel: +0.17 ms p90',
-  'dapr+mesh': 'no published figure: two sidecars a side',
+  'dapr-mesh': 'no published figure: two sidecars a side',
 };
 
 export function harnessCheck(runs: RunRecord[], rates: number[], repetitions: number, scenarios: readonly string[] = SCENARIOS): { pass: boolean; problems: string[] } {
@@ -80,7 +80,7 @@ the scenario minus the direct baseline of the same repetition. Body \`${r.settin
 - **direct**: client → app
 - **dapr**: client → daprd ⇄ mTLS (Sentry) ⇄ daprd → app
 - **mesh**: client → proxy ⇄ mTLS ⇄ proxy → app (Linkerd-style, HAProxy 2.6, iptables interception)
-- **dapr+mesh**: client → daprd (mTLS off) → proxy ⇄ mTLS ⇄ proxy → daprd → app
+- **dapr-mesh**: client → daprd (mTLS off) → proxy ⇄ mTLS ⇄ proxy → daprd → app
 
 ${rateTables.join('\n')}
 Anchors (published, other setups): ${Object.entries(ANCHORS)

@@ -1,9 +1,11 @@
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { DEFAULT_PORT } from '@calc/core';
 import { serviceCommand } from '@calc/launcher';
 import { LINKERD, PROBE_BODY } from '@calc/probe-matrix';
 import {
   APP_PORT,
+  BENCH_SUBNET,
   createAuthority,
   createNetwork,
   DAPR_HTTP_PORT,
@@ -16,6 +18,8 @@ import {
   INBOUND_PORT,
   OUTBOUND_PORT,
   PREFIX,
+  podAddress,
+  serviceAddress,
   type DaprBinaries,
   type PodProcess,
   type PodRef,
@@ -29,7 +33,7 @@ const NAMESPACE = 'bench';
 
 type BenchPod = PodRef;
 
-const pod = (workload: string, host: number): BenchPod => ({ workload, ns: `${PREFIX}-bench-${workload}`, ip: `10.211.2.${host}` });
+const pod = (workload: string, host: number): BenchPod => ({ workload, ns: `${PREFIX}-bench-${workload}`, ip: podAddress(BENCH_SUBNET, host) });
 const PODS = {
   sentry: pod('sentry', 2),
   directClient: pod('direct-client', 11),
@@ -38,11 +42,11 @@ const PODS = {
   daprServer: pod('dapr-server', 22),
   meshClient: pod('mesh-client', 31),
   meshServer: pod('mesh-server', 32),
-  comboClient: pod('combo-client', 41),
-  comboServer: pod('combo-server', 42),
+  daprMeshClient: pod('dapr-mesh-client', 41),
+  daprMeshServer: pod('dapr-mesh-server', 42),
 };
 /** The mesh scenario calls a Service, as an app in a mesh would: a virtual IP DNAT-ed to the server pod. */
-const MESH_SERVICE = { name: `multiplication.${NAMESPACE}.svc`, vip: '10.96.2.1', port: 5003 };
+const MESH_SERVICE = { name: `multiplication.${NAMESPACE}.svc`, vip: serviceAddress(BENCH_SUBNET, 1), port: DEFAULT_PORT.multiplication };
 const daprHost = (appId: string) => daprHostOf(appId, NAMESPACE);
 
 export interface ScenarioSetup {
@@ -83,7 +87,7 @@ export const REQUEST_BODY = JSON.stringify(PROBE_BODY);
  *   direct     client → app
  *   dapr       client → daprd ⇄ (mTLS, Sentry) ⇄ daprd → app
  *   mesh       client → proxy ⇄ (mTLS) ⇄ proxy → app            (iptables interception both sides)
- *   dapr+mesh  client → daprd (mTLS off) → proxy ⇄ (mTLS) ⇄ proxy → daprd → app
+ *   dapr-mesh  client → daprd (mTLS off) → proxy ⇄ (mTLS) ⇄ proxy → daprd → app
  * No access policy anywhere: this measures the sidecars, not a policy.
  */
 export async function startScenarios(runtime: PodRuntime, workDir: string, bin: DaprBinaries): Promise<ScenarioSetup[]> {
@@ -91,7 +95,7 @@ export async function startScenarios(runtime: PodRuntime, workDir: string, bin: 
   const hosts = [
     '127.0.0.1 localhost',
     `${PODS.daprServer.ip} ${daprHost('mult-dapr')}`,
-    `${PODS.comboServer.ip} ${daprHost('mult-combo')}`,
+    `${PODS.daprMeshServer.ip} ${daprHost('mult-dapr-mesh')}`,
     `${MESH_SERVICE.vip} ${MESH_SERVICE.name}`,
   ].join('\n');
   createNetwork(pods, `${hosts}\n`);
@@ -113,11 +117,11 @@ export async function startScenarios(runtime: PodRuntime, workDir: string, bin: 
     return { process: runtime.start(p, 'daprd', command, env), command, env };
   };
 
-  // Mesh wiring for the mesh and dapr+mesh pods.
+  // Mesh wiring for the mesh and dapr-mesh pods.
   const meshDir = join(workDir, 'mesh');
   mkdirSync(meshDir, { recursive: true });
   const meshedList = join(meshDir, 'meshed.lst');
-  writeFileSync(meshedList, `${[PODS.meshServer.ip, MESH_SERVICE.vip, PODS.comboServer.ip].join('\n')}\n`);
+  writeFileSync(meshedList, `${[PODS.meshServer.ip, MESH_SERVICE.vip, PODS.daprMeshServer.ip].join('\n')}\n`);
   const services = [{ vip: MESH_SERVICE.vip, port: MESH_SERVICE.port, podIp: PODS.meshServer.ip, targetPort: APP_PORT }];
   const proxy = (p: BenchPod, tcpPorts: number[]) =>
     startMeshSidecar(runtime, p, { mesh: LINKERD, dir: meshDir, authority: meshCa, namespace: NAMESPACE, meshedList, services, appPort: APP_PORT, tcpPorts });
@@ -129,18 +133,18 @@ export async function startScenarios(runtime: PodRuntime, workDir: string, bin: 
   const meshApp = app(PODS.meshServer);
   const meshServer = proxy(PODS.meshServer, []);
   const meshClient = proxy(PODS.meshClient, []);
-  const comboApp = app(PODS.comboServer);
-  const comboServerProxy = proxy(PODS.comboServer, [DAPR_INTERNAL_GRPC_PORT]);
-  const comboClientProxy = proxy(PODS.comboClient, [DAPR_INTERNAL_GRPC_PORT]);
-  const comboServerDaprd = daprd(PODS.comboServer, 'mult-combo', true, false);
-  const comboClientDaprd = daprd(PODS.comboClient, 'bench-combo-client', false, false);
+  const daprMeshApp = app(PODS.daprMeshServer);
+  const daprMeshServerProxy = proxy(PODS.daprMeshServer, [DAPR_INTERNAL_GRPC_PORT]);
+  const daprMeshClientProxy = proxy(PODS.daprMeshClient, [DAPR_INTERNAL_GRPC_PORT]);
+  const daprMeshServerDaprd = daprd(PODS.daprMeshServer, 'mult-dapr-mesh', true, false);
+  const daprMeshClientDaprd = daprd(PODS.daprMeshClient, 'bench-dapr-mesh-client', false, false);
 
   const healthz = (p: BenchPod) => runtime.waitForHttp(p, `http://127.0.0.1:${APP_PORT}/healthz`, p);
   const daprdReady = (p: BenchPod) => runtime.waitForHttp(p, `http://127.0.0.1:${DAPR_HTTP_PORT}/v1.0/healthz/outbound`, p);
   await Promise.all([
-    ...[PODS.directServer, PODS.daprServer, PODS.meshServer, PODS.comboServer].map(healthz),
-    ...[PODS.daprServer, PODS.daprClient, PODS.comboServer, PODS.comboClient].map(daprdReady),
-    ...[PODS.meshServer, PODS.meshClient, PODS.comboServer, PODS.comboClient].map((p) => runtime.waitForListening(p, [OUTBOUND_PORT, INBOUND_PORT], 'proxy')),
+    ...[PODS.directServer, PODS.daprServer, PODS.meshServer, PODS.daprMeshServer].map(healthz),
+    ...[PODS.daprServer, PODS.daprClient, PODS.daprMeshServer, PODS.daprMeshClient].map(daprdReady),
+    ...[PODS.meshServer, PODS.meshClient, PODS.daprMeshServer, PODS.daprMeshClient].map((p) => runtime.waitForListening(p, [OUTBOUND_PORT, INBOUND_PORT], 'proxy')),
   ]);
 
   return [
@@ -166,15 +170,15 @@ export async function startScenarios(runtime: PodRuntime, workDir: string, bin: 
       ],
     },
     {
-      scenario: 'dapr+mesh',
-      client: PODS.comboClient,
-      url: `http://127.0.0.1:${DAPR_HTTP_PORT}/v1.0/invoke/mult-combo/method/multiply`,
+      scenario: 'dapr-mesh',
+      client: PODS.daprMeshClient,
+      url: `http://127.0.0.1:${DAPR_HTTP_PORT}/v1.0/invoke/mult-dapr-mesh/method/multiply`,
       processes: [
-        { role: 'app', process: comboApp },
-        { role: 'client daprd', ...comboClientDaprd },
-        { role: 'client proxy', process: comboClientProxy },
-        { role: 'server proxy', process: comboServerProxy },
-        { role: 'server daprd', ...comboServerDaprd },
+        { role: 'app', process: daprMeshApp },
+        { role: 'client daprd', ...daprMeshClientDaprd },
+        { role: 'client proxy', process: daprMeshClientProxy },
+        { role: 'server proxy', process: daprMeshServerProxy },
+        { role: 'server daprd', ...daprMeshServerDaprd },
       ],
     },
   ];

@@ -5,9 +5,9 @@ import type { SliceRecord } from './method.js';
 import { agreement, estimate, median, pairedDifferences, reasonKind, type Agreement, type Estimate } from './paired.js';
 
 /** Sidecars a request crosses (client side and server side). */
-export const HOPS: Record<Scenario, number> = { direct: 0, dapr: 2, mesh: 2, 'dapr+mesh': 4 };
+export const HOPS: Record<Scenario, number> = { direct: 0, dapr: 2, mesh: 2, 'dapr-mesh': 4 };
 /** The mesh rows measure the local HAProxy stand-in, never Linkerd: every label says so. */
-export const LABEL: Record<Scenario, string> = { direct: 'direct', dapr: 'dapr', mesh: 'mesh (HAProxy stand-in)', 'dapr+mesh': 'dapr+mesh (HAProxy stand-in)' };
+export const LABEL: Record<Scenario, string> = { direct: 'direct', dapr: 'dapr', mesh: 'mesh (HAProxy stand-in)', 'dapr-mesh': 'dapr-mesh (HAProxy stand-in)' };
 
 type Percentile = 'p50' | 'p90' | 'p99';
 const PERCENTILES: Percentile[] = ['p50', 'p90', 'p99'];

@@ -7,7 +7,7 @@ import { describe, expect, it } from 'vitest';
 
 const CLI = fileURLToPath(new URL('../dist/cli.js', import.meta.url));
 const RESULTS = fileURLToPath(new URL('../../../results/bench/', import.meta.url));
-const SCENARIOS = ['dapr', 'dapr+mesh', 'direct', 'mesh'];
+const SCENARIOS = ['dapr', 'dapr-mesh', 'direct', 'mesh'];
 
 describe('make bench QUICK=1: the harness, for real (no timing is asserted)', () => {
   it('runs every phase for every scenario, every request answered, counts adding up, JSON, Markdown and chart written', async () => {
@@ -47,7 +47,7 @@ describe('make bench QUICK=1: the harness, for real (no timing is asserted)', ()
           .sort(),
       ).toEqual(SCENARIOS);
     expect(report.fortio.every((f: { errors: number; count: number }) => f.errors === 0 && f.count === report.settings.fortio.perSlice)).toBe(true);
-    expect(report.crossCheck.map((c: { scenario: string }) => c.scenario).sort()).toEqual(['dapr', 'dapr+mesh', 'mesh']);
+    expect(report.crossCheck.map((c: { scenario: string }) => c.scenario).sort()).toEqual(['dapr', 'dapr-mesh', 'mesh']);
     const markdown = readFileSync(`${RESULTS}bench.md`, 'utf8');
     expect(markdown).toContain('## Unloaded: what the sidecars add when nothing queues');
     expect(markdown).toContain('| mesh (HAProxy stand-in) |');

@@ -1,10 +1,8 @@
 // Where the container tests find their engine, and how they keep it tidy without Ryuk.
 import { spawnSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
-import { fileURLToPath } from 'node:url';
 import { NETWORK_PREFIX } from './network.js';
-
-const ROOT = fileURLToPath(new URL('../../../', import.meta.url));
+import { REPO_ROOT } from '@calc/probe-matrix';
 
 /** On every container and network the tests make: how a later run finds what an earlier one left. */
 export const MANAGED = { 'org.calculator-lab.managed': 'true' };
@@ -17,9 +15,9 @@ export type Engine = { available: true; dockerHost: string } | { available: fals
  * offline engine cannot do: it is off, and removeLeftovers() does its work at the start of a run.
  */
 export function useEngine(): Engine {
-  const up = spawnSync(`${ROOT}scripts/engine.sh`, ['up'], { encoding: 'utf8' });
+  const up = spawnSync(`${REPO_ROOT}scripts/engine.sh`, ['up'], { encoding: 'utf8' });
   if (up.status !== 0) return noEngine((up.stderr || up.stdout).trim().split('\n').at(-1) || 'scripts/engine.sh up failed');
-  const env = spawnSync(`${ROOT}scripts/engine.sh`, ['env'], { encoding: 'utf8' });
+  const env = spawnSync(`${REPO_ROOT}scripts/engine.sh`, ['env'], { encoding: 'utf8' });
   const dockerHost = /DOCKER_HOST=(\S+)/.exec(env.stdout)?.[1] ?? process.env.DOCKER_HOST ?? '';
   if (dockerHost) process.env.DOCKER_HOST = dockerHost;
   process.env.TESTCONTAINERS_RYUK_DISABLED = 'true';
@@ -53,6 +51,6 @@ export function removeLeftovers(): void {
 
 /** The project's image of a service, as scripts/build-images.sh tags it. */
 export function imageOf(variant: 'dapr' | 'mesh', service: string): string {
-  const { version } = JSON.parse(readFileSync(`${ROOT}package.json`, 'utf8')) as { version: string };
+  const { version } = JSON.parse(readFileSync(`${REPO_ROOT}package.json`, 'utf8')) as { version: string };
   return `calculator-lab/${variant}-${service}:${version}`;
 }

@@ -2,19 +2,17 @@
 // make k8s-check: render every overlay and validate every object offline.
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
-import { PINNED } from '@calc/probe-matrix';
+import { PINNED, REPO_ROOT } from '@calc/probe-matrix';
 import { linkerdCrdsFile } from './linkerd-output.js';
 import { KUSTOMIZE, OVERLAYS } from './overlays.js';
 import { parseObjects, render } from './render.js';
 import { SchemaSet } from './schemas.js';
 import { conventionProblems, schemaProblems, type Problem } from './validate.js';
 
-const ROOT = fileURLToPath(new URL('../../../', import.meta.url));
 export const KUBERNETES_VERSION = PINNED.kubernetes;
 const DEFAULTS = {
-  openapi: join(ROOT, 'tools', 'k8s', `kubernetes-openapi-v${KUBERNETES_VERSION}.json`),
+  openapi: join(REPO_ROOT, 'tools', 'k8s', `kubernetes-openapi-v${KUBERNETES_VERSION}.json`),
   kustomize: KUSTOMIZE,
 };
 
@@ -27,7 +25,7 @@ const CRDS = [
   {
     project: `Dapr ${PINNED.dapr}`,
     group: 'dapr.io',
-    path: join(ROOT, 'tools', 'dapr', '.build', `dapr-v${PINNED.dapr}`, 'charts', 'dapr', 'crds'),
+    path: join(REPO_ROOT, 'tools', 'dapr', '.build', `dapr-v${PINNED.dapr}`, 'charts', 'dapr', 'crds'),
     fix: 'make dapr-source fetches them',
   },
   { project: `Linkerd ${PINNED.linkerd}`, group: 'linkerd.io', path: linkerdCrdsFile(), fix: "they come with ../shared/linkerd, beside the project's checkout" },
@@ -76,7 +74,7 @@ function main(): number {
   const files = parsed.values.file ?? [];
   const overlays = parsed.positionals.length > 0 || files.length > 0 ? parsed.positionals : OVERLAYS;
   const sources: Array<[string, () => string]> = [
-    ...overlays.map((dir) => [dir, () => render(parsed.values.kustomize, join(ROOT, dir))] as [string, () => string]),
+    ...overlays.map((dir) => [dir, () => render(parsed.values.kustomize, join(REPO_ROOT, dir))] as [string, () => string]),
     ...files.map((file) => [file, () => readFileSync(file, 'utf8')] as [string, () => string]),
   ];
   let failed = 0;

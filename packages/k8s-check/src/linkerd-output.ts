@@ -4,14 +4,11 @@
 // say so and are skipped there (CI fails instead).
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
-import { PINNED } from '@calc/probe-matrix';
+import { PINNED, REPO_ROOT } from '@calc/probe-matrix';
 import { parseObjects, type Untyped } from './render.js';
 
-const ROOT = fileURLToPath(new URL('../../../', import.meta.url));
-
 /** Where the files are: ../shared/linkerd/<pinned version>/, beside the checkout (a test may point LINKERD_OUTPUT_DIR elsewhere). */
-export const LINKERD_OUTPUT_DIR = process.env.LINKERD_OUTPUT_DIR ?? join(ROOT, '..', 'shared', 'linkerd', PINNED.linkerd);
+export const LINKERD_OUTPUT_DIR = process.env.LINKERD_OUTPUT_DIR ?? join(REPO_ROOT, '..', 'shared', 'linkerd', PINNED.linkerd);
 
 /** The overlays Linkerd's injector was run on, by the file name they are keyed by in injected/ and input/. */
 export const INJECTED_OVERLAYS = ['k8s-linkerd', 'k8s-linkerd/overlays/no-policy', 'k8s-linkerd/overlays/server-authorization', 'k8s-dapr/overlays/with-linkerd'] as const;

@@ -1,10 +1,8 @@
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
-
-const ROOT = fileURLToPath(new URL('../../../', import.meta.url));
+import { REPO_ROOT } from '@calc/probe-matrix';
 
 /** The pinned kustomize make k8s-tools installs. */
-export const KUSTOMIZE = join(ROOT, 'tools', 'bin', 'kustomize');
+export const KUSTOMIZE = join(REPO_ROOT, 'tools', 'bin', 'kustomize');
 
 /**
  * The kustomize built into each kubectl the kind lab supports (its go.mod's
@@ -12,7 +10,7 @@ export const KUSTOMIZE = join(ROOT, 'tools', 'bin', 'kustomize');
  * installs each as tools/bin/kustomize-<version>, and make test checks they render as the pinned one.
  */
 export const KUBECTL_KUSTOMIZE: Record<string, string> = { '1.33': 'v5.6.0', '1.34': 'v5.7.1', '1.35': 'v5.7.1', '1.36': 'v5.8.1' };
-export const kustomizeOf = (version: string) => join(ROOT, 'tools', 'bin', `kustomize-${version}`);
+export const kustomizeOf = (version: string) => join(REPO_ROOT, 'tools', 'bin', `kustomize-${version}`);
 
 /** Every kustomization a user may apply. */
 export const OVERLAYS = [

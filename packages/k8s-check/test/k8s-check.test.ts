@@ -2,6 +2,7 @@ import { execFile, execFileSync } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
+import { PINNED } from '@calc/probe-matrix';
 import { hasLinkerdOutput, NO_LINKERD_OUTPUT } from '../src/index.js';
 
 // CI always has ../shared (Linkerd's CRDs): there, its absence fails this file instead of skipping a test.
@@ -10,7 +11,7 @@ if (!hasLinkerdOutput()) console.warn(NO_LINKERD_OUTPUT);
 
 const CLI = fileURLToPath(new URL('../dist/cli.js', import.meta.url));
 const fixture = (name: string) => fileURLToPath(new URL(`./fixtures/${name}`, import.meta.url));
-const OPENAPI = fileURLToPath(new URL('../../../tools/k8s/kubernetes-openapi-v1.35.0.json', import.meta.url));
+const OPENAPI = fileURLToPath(new URL(`../../../tools/k8s/kubernetes-openapi-v${PINNED.kubernetes}.json`, import.meta.url));
 const KUSTOMIZE = fileURLToPath(new URL('../../../tools/bin/kustomize', import.meta.url));
 
 function check(...args: Array<string | Record<string, string>>): Promise<{ code: number; out: string }> {
@@ -21,8 +22,8 @@ function check(...args: Array<string | Record<string, string>>): Promise<{ code:
   });
 }
 
-describe('make k8s-check (real kustomize, the Kubernetes 1.35.0 OpenAPI document, the real Dapr and Linkerd CRDs)', () => {
-  it('has its tools (installed by make k8s-tools): kustomize v5.8.2 that runs, and the Kubernetes 1.35.0 OpenAPI document', () => {
+describe(`make k8s-check (real kustomize, the Kubernetes ${PINNED.kubernetes} OpenAPI document, the real Dapr and Linkerd CRDs)`, () => {
+  it(`has its tools (installed by make k8s-tools): kustomize v5.8.2 that runs, and the Kubernetes ${PINNED.kubernetes} OpenAPI document`, () => {
     expect(existsSync(OPENAPI), `${OPENAPI} is missing: run make k8s-tools`).toBe(true);
     // The document says "unversioned"; 1.35 is told by what it defines (resource.k8s.io/v1 is new in 1.34).
     const openapi = JSON.parse(readFileSync(OPENAPI, 'utf8')) as { definitions: Record<string, unknown> };
@@ -51,7 +52,7 @@ describe('make k8s-check (real kustomize, the Kubernetes 1.35.0 OpenAPI document
 
   it.runIf(hasLinkerdOutput())("checks Dapr's and Linkerd's kinds against their own CRDs, read where they are", async () => {
     const { out } = await check('k8s-dapr/overlays/with-linkerd');
-    expect(out).toContain('all valid (Kubernetes 1.35.0; CRDs: Dapr 1.18.3, Linkerd edge-26.8.3)');
+    expect(out).toContain(`all valid (Kubernetes ${PINNED.kubernetes}; CRDs: Dapr ${PINNED.dapr}, Linkerd ${PINNED.linkerd})`);
     expect(out).not.toContain('NOT');
   });
 

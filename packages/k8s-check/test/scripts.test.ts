@@ -4,9 +4,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
-import { hasLinkerdOutput, imagesOf, LINKERD_OUTPUT_DIR, linkerdControlPlane, NO_LINKERD_OUTPUT, parseObjects, standInPath } from '../src/index.js';
+import { hasLinkerdOutput, imagesOf, kindNodeImage, LINKERD_OUTPUT_DIR, linkerdControlPlane, NO_LINKERD_OUTPUT, parseObjects, standInPath } from '../src/index.js';
 
-const NODE_IMAGE = 'kindest/node:v1.35.0@sha256:452d707d4862f52530247495d180205e029056831160e22870e37e3f6c1ac31f';
+const NODE_IMAGE = kindNodeImage();
 
 const ROOT = fileURLToPath(new URL('../../../', import.meta.url));
 const SCRIPTS = [

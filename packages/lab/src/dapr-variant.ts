@@ -15,7 +15,8 @@ const CONTROL_PLANE_TRUST_DOMAIN = 'cluster.local';
 const CONTROL_PLANE_NAMESPACE = 'dapr-system';
 /** The article's trust domain for application identities: spiffe://public/ns/dapr-calculator/<app-id>. */
 const TRUST_DOMAIN = 'public';
-const SENTRY_PORT = 50001;
+/** Where Sentry serves daprd's certificate requests. */
+export const SENTRY_PORT = 50001;
 
 /** The identity Sentry gives an app's daprd, which the callee's ACL matches (its SPIFFE ID). */
 export function daprIdentityOf(appId: string, namespace: string): string {

@@ -7,7 +7,7 @@ export * from './pki.js';
 export * from './pods.js';
 export * from './shell.js';
 export * from './tools.js';
-export { APP_PORT, PREFIX, daprHostOf, hostsFile, type PodRef } from './topology.js';
+export { APP_PORT, BENCH_SUBNET, PREFIX, daprHostOf, hostsFile, podAddress, serviceAddress, type PodRef } from './topology.js';
 export * from './mesh-sidecar.js';
 export * from './root.js';
 export * from './interrupt.js';

@@ -3,6 +3,7 @@ import { join } from 'node:path';
 import { OPERATION_SERVICES, urlVariableOf } from '@calc/core';
 import { DAPR_INTERNAL_GRPC_PORT, REDIS_PORT, INTRUDER, type Variant, type VariantRecord } from '@calc/probe-matrix';
 import { serviceCommand } from '@calc/launcher';
+import { SENTRY_PORT } from './dapr-variant.js';
 import { denialResponse, grpcDenialResponse, natRules, POLICY_ENFORCED } from './mesh-proxy.js';
 import { commonNameOf, startMeshSidecar } from './mesh-sidecar.js';
 import type { Authority } from './pki.js';
@@ -12,17 +13,14 @@ import { redisUrlOf, startRedis } from './redis.js';
 import { APP_PORT, FANBOY_ENV, PODS_OF, allowedCallersOf, podOf, serviceAccountOf, serviceOf, servicesOf, type Pod } from './topology.js';
 
 /** Where a meshed pod's proxy serves its statistics (short: a Unix socket path has ~107 bytes). */
-export function statsSocketOf(workDir: string, workload: string, variant: Variant = 'mesh'): string {
+export function statsSocketOf(workDir: string, workload: string, variant: Variant): string {
   return join(workDir, variant, `${workload}.sock`);
 }
 
 /** A pod's policy switch (see proxyConfig): `./lab policy mesh off` empties multiplication's in its running proxy. */
-export function policySwitchOf(workDir: string, workload: string, variant: Variant = 'mesh'): string {
+export function policySwitchOf(workDir: string, workload: string, variant: Variant): string {
   return join(workDir, variant, `${workload}.policy`);
 }
-
-/** Sentry's address: a daprd outside the mesh's mTLS world, reached as opaque TCP (it speaks TLS itself). */
-const SENTRY_PORT = 50001;
 
 /**
  * Meshes every pod of a variant with a sidecar: iptables, a certificate for its ServiceAccount, the
@@ -66,6 +64,7 @@ function meshOf(runtime: PodRuntime<Pod>, workDir: string, authority: Authority,
   const withDapr = dapr !== undefined;
   return (pod: Pod) => {
     // Redis's port is opaque TCP in every pod, as Linkerd's default opaque ports (and the kind Server) have it.
+    // Sentry, outside the mesh's mTLS world, is reached as opaque TCP (it speaks TLS itself).
     const tcpPorts = [REDIS_PORT, ...(withDapr ? [SENTRY_PORT] : [])];
     startMeshSidecar(runtime, pod, {
       mesh,

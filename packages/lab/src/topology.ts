@@ -12,6 +12,14 @@ export const SUBNET_PREFIX_LENGTH = 16;
 export const SERVICE_CIDR = '10.96.0.0/16';
 export const APP_PORT = 80;
 
+/**
+ * The address plan: each variant's pods on a subnet of their own, 10.211.<n>.<host> (n: the variant's
+ * place among the variants), its Services' virtual IPs on 10.96.<n>.0/24; the benchmark's on the next.
+ */
+export const podAddress = (subnet: number, host: number) => `10.211.${subnet}.${host}`;
+export const serviceAddress = (subnet: number, index: number) => `10.96.${subnet}.${index}`;
+export const BENCH_SUBNET = VARIANTS.length;
+
 /** What the runtime and the network need of a pod: its namespace, address and name. */
 export interface PodRef {
   /** Workload name, as in the probe matrix: "multiplication", "multiplication-token", "intruder"… */
@@ -70,13 +78,16 @@ const EXTRA_WORKLOADS: Record<string, { host: number } & Partial<Pod>> = {
 function podsOf(variant: VariantRecord, subnet: number): Pod[] {
   const pod = (workload: string, host: number, extra: Partial<Pod> = {}): Pod => {
     const carries = sidecarsOf(variant, workload);
-    return { workload, variant: variant.name, ns: `${PREFIX}-${variant.name}-${workload}`, ip: `10.211.${subnet}.${host}`, sidecar: carries.dapr || carries.mesh, ...extra };
+    return { workload, variant: variant.name, ns: `${PREFIX}-${variant.name}-${workload}`, ip: podAddress(subnet, host), sidecar: carries.dapr || carries.mesh, ...extra };
   };
   const services = ALL_SERVICES.map((service, i) => pod(service, 11 + i, { service, policy: service in ALLOWED_CALLERS }));
+  const base = new Set<string>([...ALL_SERVICES, REDIS, INTRUDER]);
   const extras = workloadsOf(variant.name)
-    .filter((w) => w in EXTRA_WORKLOADS)
+    .filter((w) => !base.has(w))
     .map((w) => {
-      const { host, ...traits } = EXTRA_WORKLOADS[w]!;
+      const extra = EXTRA_WORKLOADS[w];
+      if (!extra) throw new Error(`the matrix names ${w} in ${variant.name}, which the local lab does not define (topology.ts, EXTRA_WORKLOADS)`);
+      const { host, ...traits } = extra;
       return pod(w, host, traits);
     });
   // Redis, the TCP store: under the mesh's policy where its pods are meshed; Dapr has none for it.
@@ -97,8 +108,8 @@ export function serviceAccountOf(pod: PodRef & { serviceAccount?: string }): str
   return pod.serviceAccount ?? pod.workload;
 }
 
-export const SENTRY: Pod = { workload: 'sentry', variant: 'system', ns: `${PREFIX}-dapr-system-sentry`, ip: '10.211.0.2', sidecar: false };
-/** Every variant's pods, on a subnet of its own (10.211.<n>.0/24, n its place among the variants). */
+export const SENTRY: Pod = { workload: 'sentry', variant: 'system', ns: `${PREFIX}-dapr-system-sentry`, ip: podAddress(0, 2), sidecar: false };
+/** Every variant's pods, on its subnet. */
 export const PODS_OF: Record<Variant, Pod[]> = Object.fromEntries(VARIANTS.map((v, i) => [v.name, podsOf(v, i)]));
 export const ALL_PODS = [SENTRY, ...VARIANTS.flatMap((v) => PODS_OF[v.name]!)];
 
@@ -126,7 +137,7 @@ function servicesOfPods(pods: Pod[], subnet: number): LabService[] {
     .map((pod, i) => ({
       name: pod.workload,
       host: `${pod.workload}.${variantOf(pod.variant).namespace}.svc`,
-      vip: `10.96.${subnet}.${i + 1}`,
+      vip: serviceAddress(subnet, i + 1),
       port: pod.redis ? REDIS_PORT : DEFAULT_PORT[pod.service as OperationService],
       targetPort: pod.redis ? REDIS_PORT : APP_PORT,
       pod,

@@ -2,6 +2,7 @@ export * from './fanboy-oracle.js';
 export * from './fanboy-report.js';
 export * from './experiment.js';
 export * from './versions.js';
+export * from './repository.js';
 export * from './addressing.js';
 export * from './claims.js';
 export * from './linkerd.js';

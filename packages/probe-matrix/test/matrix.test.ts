@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { ARTICLE, CLAIMS, claimMark, claimResults, judge, LINKERD, PROBES, workloadsOf } from '../src/index.js';
+import { ARTICLE, CLAIMS, claimMark, claimResults, judge, LINKERD, PROBES, VARIANT_NAMES, VARIANTS, workloadsOf } from '../src/index.js';
 import { asExpected } from './as-expected.js';
 
 describe('the probe matrix', () => {
@@ -40,20 +40,15 @@ describe('the probe matrix', () => {
     for (const p of rows('combined-bypass-closed')) expect([p.variant, p.expected], p.id).toEqual(['dapr-mesh', p.route === 'redis' ? { outcome: 'closed' } : meshDenial]);
   });
 
-  it('names the workloads each platform must run', () => {
-    expect(workloadsOf('dapr')).toEqual(['addition', 'intruder', 'mathfanboy', 'multiplication', 'multiplication-loopback', 'multiplication-token', 'percentage', 'redis']);
-    expect(workloadsOf('mesh')).toEqual(['addition', 'intruder', 'mathfanboy', 'multiplication', 'multiplication-nopolicy', 'percentage', 'percentage-nopolicy', 'redis']);
-    expect(workloadsOf('dapr-mesh')).toEqual([
-      'addition',
-      'intruder',
-      'mathfanboy',
-      'multiplication',
-      'multiplication-acl',
-      'multiplication-daprmtls',
-      'percentage',
-      'percentage-daprmtls',
-      'redis',
-    ]);
+  it("has a variant record for every row, and names each variant's workloads once, callers and targets alike", () => {
+    for (const p of PROBES) expect(VARIANT_NAMES, p.id).toContain(p.variant);
+    for (const v of VARIANTS) {
+      const named = workloadsOf(v.name);
+      expect(named, v.name).toEqual([...new Set(named)].sort());
+      expect(new Set(named), v.name).toEqual(new Set(PROBES.filter((p) => p.variant === v.name).flatMap((p) => [p.caller, p.target])));
+      // Each variant is probed from outside its sidecars too.
+      expect(named, v.name).toContain('intruder');
+    }
   });
 });
 
