@@ -1,6 +1,6 @@
-# One Dockerfile for all twelve images (any service, either variant) and the kind lab's e2e runner
-# (SERVICE=e2e VARIANT=cli: e2e/dist/cli.js, run as a Job in the cluster), built two ways.
-#   docker build --build-arg SERVICE=percentage --build-arg VARIANT=mesh -t calculator-lab/mesh-percentage:0.1.0 .
+# One Dockerfile for all twelve images (any service, either service set) and the kind lab's e2e runner
+# (SERVICE=e2e ENTRY=cli: e2e/dist/cli.js, run as a Job in the cluster), built two ways.
+#   docker build --build-arg SERVICE=percentage --build-arg ENTRY=agnostic -t calculator-lab/mesh-percentage:0.1.0 .
 # builds the service inside Docker (multi-stage, from the repository). Where a build cannot reach the
 # npm registry, SOURCE=host takes the service as the host deployed it (`pnpm deploy --prod`) as the
 # build context instead, and NODE_IMAGE may name a base built locally (scripts/base-image.sh).
@@ -30,16 +30,16 @@ FROM ${SOURCE} AS source
 
 FROM ${NODE_IMAGE}
 ARG SERVICE
-ARG VARIANT
-LABEL org.opencontainers.image.title="calculator-lab ${VARIANT} ${SERVICE}"
+ARG ENTRY
+LABEL org.opencontainers.image.title="calculator-lab ${ENTRY} ${SERVICE}"
 ENV NODE_ENV=production \
     HOST=0.0.0.0 \
     PORT=8080
 WORKDIR /app
 COPY --from=source --chown=root:root /out ./
-RUN test -f "dist/${VARIANT}.js" \
-  || { echo "VARIANT must be dapr or mesh (cli for SERVICE=e2e); got ${VARIANT} for ${SERVICE}" >&2; exit 1; } \
-  && printf "import './dist/%s.js';\n" "${VARIANT}" > main.js
+RUN test -f "dist/${ENTRY}.js" \
+  || { echo "ENTRY must be dapr or agnostic (cli for SERVICE=e2e); got ${ENTRY} for ${SERVICE}" >&2; exit 1; } \
+  && printf "import './dist/%s.js';\n" "${ENTRY}" > main.js
 # The image's own unprivileged user; the manifests also run it read-only and as non-root.
 USER 1000:1000
 EXPOSE 8080

@@ -82,11 +82,11 @@ if [ "${mode}" = --from-host ]; then
   done
 fi
 for entry in "${IMAGES[@]}"; do
-  read -r image service variant <<<"${entry}"
+  read -r image service entry_point <<<"${entry}"
   context=.
   [ "${mode}" = --from-host ] && context="${DEPLOY_DIR}/${service}"
   say "${image}"
-  build -f Dockerfile ${args[@]+"${args[@]}"} --build-arg SERVICE="${service}" --build-arg VARIANT="${variant}" -t "${image}" "${context}"
+  build -f Dockerfile ${args[@]+"${args[@]}"} --build-arg SERVICE="${service}" --build-arg ENTRY="${entry_point}" -t "${image}" "${context}"
 done
 
 if [ -n "${fingerprint}" ]; then mkdir -p "${DEPLOY_DIR}" && echo "${fingerprint}" >"${DEPLOY_DIR}/fingerprint"; fi

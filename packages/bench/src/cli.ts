@@ -113,7 +113,7 @@ async function run(settings: Settings, quick: boolean): Promise<number> {
   try {
     ensureSystemTools(say);
     const bin = ensureDaprBinaries(say);
-    checkReadable(user, [bin.daprd, bin.sentry, ...serviceCommand('multiplication', 'mesh').slice(-1)]);
+    checkReadable(user, [bin.daprd, bin.sentry, ...serviceCommand('multiplication', 'agnostic').slice(-1)]);
     ensureFortio();
     destroyNetwork();
     rmSync(RESULTS, { recursive: true, force: true });

@@ -110,7 +110,7 @@ export async function startScenarios(runtime: PodRuntime, workDir: string, bin: 
   const sentryAddress = await startSentry(runtime, PODS.sentry, configDir, daprCa, bin);
   const trustAnchors = readFileSync(daprCa.rootCert, 'utf8');
   const quiet = { LOG_LEVEL: 'warn', PORT: String(APP_PORT) };
-  const app = (p: BenchPod) => runtime.start(p, 'app', serviceCommand('multiplication', 'mesh'), quiet);
+  const app = (p: BenchPod) => runtime.start(p, 'app', serviceCommand('multiplication', 'agnostic'), quiet);
   const daprd = (p: BenchPod, appId: string, withApp: boolean, mtls: boolean) => {
     const command = daprdCommand(bin, { appId, config, resourcesDir, ...(withApp ? { appPort: APP_PORT } : {}), ...(mtls ? { sentryAddress } : {}) });
     const env = { NAMESPACE, ...(mtls ? { DAPR_TRUST_ANCHORS: trustAnchors } : {}) };

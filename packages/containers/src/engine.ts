@@ -3,6 +3,7 @@ import { spawnSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { NETWORK_PREFIX } from './network.js';
 import { REPO_ROOT } from '@calc/probe-matrix';
+import type { ServiceSet } from '@calc/core';
 
 /** On every container and network the tests make: how a later run finds what an earlier one left. */
 export const MANAGED = { 'org.calculator-lab.managed': 'true' };
@@ -49,8 +50,11 @@ export function removeLeftovers(): void {
   if (networks.length > 0) docker('network', 'rm', ...networks);
 }
 
+/** Each service set's image name prefix (scripts/images.sh): the manifests name the mesh-agnostic images mesh-<service>. */
+const IMAGE_PREFIX: Record<ServiceSet, string> = { dapr: 'dapr', agnostic: 'mesh' };
+
 /** The project's image of a service, as scripts/build-images.sh tags it. */
-export function imageOf(variant: 'dapr' | 'mesh', service: string): string {
+export function imageOf(set: ServiceSet, service: string): string {
   const { version } = JSON.parse(readFileSync(`${REPO_ROOT}package.json`, 'utf8')) as { version: string };
-  return `calculator-lab/${variant}-${service}:${version}`;
+  return `calculator-lab/${IMAGE_PREFIX[set]}-${service}:${version}`;
 }

@@ -16,19 +16,19 @@ const NOWHERE = {
   SUBTRACTION_URL: 'http://127.0.0.1:9',
   PERCENTAGE_URL: 'http://127.0.0.1:9',
 };
-const IMAGES = (['dapr', 'mesh'] as const).flatMap((variant) => ALL_SERVICES.map((service) => ({ variant, service })));
+const IMAGES = (['dapr', 'agnostic'] as const).flatMap((set) => ALL_SERVICES.map((service) => ({ set, service })));
 
 describe.skipIf(!engine.available)('the twelve images, each alone', () => {
   beforeAll(() => removeLeftovers());
 
-  describe.each(IMAGES)('$variant-$service', ({ variant, service }) => {
+  describe.each(IMAGES)('$set $service', ({ set, service }) => {
     let container: StartedTestContainer;
     // MathFanBoy's mesh-agnostic image serves nothing (no app channel to give): it is judged by what it prints.
-    const serves = !(variant === 'mesh' && service === 'mathfanboy');
+    const serves = !(set === 'agnostic' && service === 'mathfanboy');
     const url = (path: string) => `http://${container.getHost()}:${container.getMappedPort(8080)}${path}`;
 
     beforeAll(async () => {
-      container = await new LabContainer(imageOf(variant, service))
+      container = await new LabContainer(imageOf(set, service))
         .withReadOnlyRoot()
         .withEnvironment({ ...NOWHERE, MATHFANBOY_FORMAT: 'json', MATHFANBOY_INTERVAL_MS: '100' })
         .withWaitStrategy(serves ? Wait.forHttp('/healthz', 8080) : Wait.forLogMessage(/"service":/))
@@ -68,7 +68,7 @@ describe.skipIf(!engine.available)('the twelve images, each alone', () => {
         expect(await res.json()).toEqual({ result: compute(s, { op1: 30, op2: 12 }) });
       });
 
-    if (variant === 'mesh' && service === 'percentage')
+    if (set === 'agnostic' && service === 'percentage')
       it('answers a valid call it cannot complete alone with 502 DOWNSTREAM_UNAVAILABLE', async () => {
         const res = await fetch(url('/percentage'), { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{"op1": 40, "op2": 50}' });
         expect(res.status).toBe(502);

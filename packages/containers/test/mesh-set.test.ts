@@ -21,7 +21,7 @@ describe.skipIf(!engine.available)('the mesh-agnostic set in containers', () => 
     network = await labNetwork().start();
     const servers = await Promise.all(
       OPERATION_SERVICES.map((service) =>
-        new LabContainer(imageOf('mesh', service))
+        new LabContainer(imageOf('agnostic', service))
           .withReadOnlyRoot()
           .withNetwork(network)
           .withNetworkAliases(service)
@@ -31,7 +31,7 @@ describe.skipIf(!engine.available)('the mesh-agnostic set in containers', () => 
       ),
     );
     started.push(...servers);
-    fanboy = await new LabContainer(imageOf('mesh', 'mathfanboy'))
+    fanboy = await new LabContainer(imageOf('agnostic', 'mathfanboy'))
       .withReadOnlyRoot()
       .withNetwork(network)
       .withEnvironment({ ...URLS, MATHFANBOY_FORMAT: 'json', MATHFANBOY_INTERVAL_MS: '100' })

@@ -31,8 +31,8 @@ export function urlVariableOf(service: OperationService): string {
   return `${service.toUpperCase()}_URL`;
 }
 
-/** Every service is built twice: Dapr-aware (calls through daprd) and mesh-agnostic (calls URLs). */
-export type ServiceSet = 'dapr' | 'mesh';
+/** Every service is built twice: Dapr-aware (calls through daprd) and mesh-agnostic (calls URLs); each set's entry point is dist/<set>.js. */
+export type ServiceSet = 'dapr' | 'agnostic';
 
 /** The Redis key percentage increments once per call it serves, when it is given REDIS_URL. */
 export const PERCENTAGE_CALLS_KEY = 'percentage:calls';

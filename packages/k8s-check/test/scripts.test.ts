@@ -133,7 +133,7 @@ describe('make kind-images, with stand-ins for docker and kind that record what 
     // Inside Docker: the repository is the context, no host build is asked for.
     for (const build of builds) expect(build).toMatch(/ \.$/);
     expect(builds.some((b) => b.includes('SOURCE=host'))).toBe(false);
-    expect(builds).toContainEqual(expect.stringContaining('--build-arg SERVICE=e2e --build-arg VARIANT=cli -t calculator-lab/e2e:0.1.0'));
+    expect(builds).toContainEqual(expect.stringContaining('--build-arg SERVICE=e2e --build-arg ENTRY=cli -t calculator-lab/e2e:0.1.0'));
     expect(calls).toContain(`docker save --platform linux/arm64 -o .run/kind/images.tar ${IMAGES.join(' ')}`);
     expect(calls).toContain('kind load image-archive --name calculator-lab .run/kind/images.tar');
     expect(calls.some((c) => c.startsWith('kind load docker-image'))).toBe(false);

@@ -69,7 +69,7 @@ async function main(): Promise<void> {
   console.log(`==> MathFanBoy calling every ${process.env.MATHFANBOY_INTERVAL_MS ?? 1000} ms${durationS ? ` for ${durationS} s` : ''}; Ctrl-C stops everything`);
   const fanboy = await launch({
     name: 'mathfanboy',
-    command: serviceCommand('mathfanboy', 'mesh'),
+    command: serviceCommand('mathfanboy', 'agnostic'),
     env: { ...process.env, ...set.urls },
     // Its call lines (stdout) are the show; its own logs (stderr) go to its log file.
     onLine: (line, stream) => (stream === 'stdout' ? console.log(line) : logs.get('mathfanboy')?.write(`${line}\n`)),

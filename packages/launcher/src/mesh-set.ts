@@ -47,7 +47,7 @@ export async function startMeshSet(options: MeshSetOptions = {}): Promise<MeshSe
   const start = async (service: OperationService, env: NodeJS.ProcessEnv) => {
     const launchOptions: LaunchOptions = {
       name: service,
-      command: serviceCommand(service, 'mesh'),
+      command: serviceCommand(service, 'agnostic'),
       env: { ...process.env, ...options.env, ...env, HOST: host, PORT: String(options.ports?.[service] ?? 0) },
       waitForListening: true,
     };

@@ -21,7 +21,7 @@ export function serviceCommand(service: ServiceName, set: ServiceSet): string[] 
   return [process.execPath, ...SERVICE_NODE_FLAGS, entryOf(service, set)];
 }
 
-/** The compiled entry point of one service of one service set, e.g. services/percentage/dist/mesh.js. */
+/** The compiled entry point of one service of one service set, e.g. services/percentage/dist/agnostic.js. */
 export function entryOf(service: ServiceName, set: ServiceSet): string {
   return fileURLToPath(new URL(`../../../services/${service}/dist/${set}.js`, import.meta.url));
 }

@@ -7,20 +7,20 @@ import { freePort, postJson } from './helpers.js';
 
 describe('start-up errors end the process with a clear message', () => {
   it('a missing URL variable names the variable (exit 2, no stack trace)', async () => {
-    const run = spawnSync(process.execPath, [entryOf('percentage', 'mesh')], { env: { PATH: process.env.PATH, PORT: '0' }, encoding: 'utf8' });
+    const run = spawnSync(process.execPath, [entryOf('percentage', 'agnostic')], { env: { PATH: process.env.PATH, PORT: '0' }, encoding: 'utf8' });
     expect(run.status).toBe(2);
     expect(run.stderr).toBe('error: MULTIPLICATION_URL is not set: the base URL of multiplication, e.g. http://multiplication:80\n');
   });
 
   it('a bad setting names the setting', async () => {
     const env = { PATH: process.env.PATH, PORT: '0', MULTIPLICATION_URL: 'http://m', DIVISION_URL: 'http://d', PERCENTAGE_FAULT_RATE: 'often' };
-    const run = spawnSync(process.execPath, [entryOf('percentage', 'mesh')], { env, encoding: 'utf8' });
+    const run = spawnSync(process.execPath, [entryOf('percentage', 'agnostic')], { env, encoding: 'utf8' });
     expect(run.status).toBe(2);
     expect(run.stderr).toContain('PERCENTAGE_FAULT_RATE="often" is not a number between 0 and 1');
   });
 
   it('a bad LOG_LEVEL names it, in one line (it used to crash with a stack trace)', () => {
-    const run = spawnSync(process.execPath, [entryOf('addition', 'mesh')], { env: { PATH: process.env.PATH, PORT: '0', LOG_LEVEL: 'loud' }, encoding: 'utf8' });
+    const run = spawnSync(process.execPath, [entryOf('addition', 'agnostic')], { env: { PATH: process.env.PATH, PORT: '0', LOG_LEVEL: 'loud' }, encoding: 'utf8' });
     expect(run.status).toBe(2);
     expect(run.stderr).toBe('error: LOG_LEVEL="loud" is not one of fatal, error, warn, info, debug, trace, silent\n');
   });
@@ -38,7 +38,7 @@ describe('start-up errors end the process with a clear message', () => {
     try {
       const error = await launch({
         name: 'addition',
-        command: [entryOf('addition', 'mesh')],
+        command: [entryOf('addition', 'agnostic')],
         env: { ...process.env, HOST: '127.0.0.1', PORT: String(port) },
         waitForListening: true,
       }).catch((e: unknown) => e);
@@ -64,7 +64,7 @@ describe('graceful shutdown', () => {
     const set = await startMeshSet({ env: { PERCENTAGE_FAULT_RATE: '0' } });
     const percentage = await launch({
       name: 'percentage',
-      command: [entryOf('percentage', 'mesh')],
+      command: [entryOf('percentage', 'agnostic')],
       env: {
         ...process.env,
         PORT: '0',

@@ -25,7 +25,7 @@ describe('the mesh-agnostic set as real processes', () => {
     const lines: string[] = [];
     const fanboy = await launch({
       name: 'mathfanboy',
-      command: [entryOf('mathfanboy', 'mesh')],
+      command: [entryOf('mathfanboy', 'agnostic')],
       env: { ...process.env, ...set.urls, MATHFANBOY_INTERVAL_MS: '2', MATHFANBOY_SUMMARY_EVERY: '0', MATHFANBOY_FORMAT: 'json' },
       onLine: (line, stream) => stream === 'stdout' && lines.push(line),
     });

@@ -27,7 +27,7 @@ export interface VariantRecord {
 // biome-ignore format: one variant per line
 export const VARIANTS: readonly VariantRecord[] = [
   { name: 'dapr', title: 'Dapr', namespace: 'dapr-calculator', serviceSet: 'dapr', dapr: { mtls: true } },
-  { name: 'mesh', title: 'Mesh', namespace: 'rest-calculator', serviceSet: 'mesh', mesh: LINKERD },
+  { name: 'mesh', title: 'Mesh', namespace: 'rest-calculator', serviceSet: 'agnostic', mesh: LINKERD },
   // As the article recommends when both are needed: Dapr's mTLS off, the mesh doing mTLS and authorization.
   { name: 'dapr-mesh', title: 'Dapr + mesh', namespace: 'dapr-calculator', serviceSet: 'dapr', dapr: { mtls: false }, mesh: LINKERD },
 ];
