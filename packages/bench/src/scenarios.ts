@@ -15,8 +15,6 @@ import {
   daprHostOf,
   startMeshSidecar,
   startSentry,
-  INBOUND_PORT,
-  OUTBOUND_PORT,
   PREFIX,
   podAddress,
   serviceAddress,
@@ -144,7 +142,7 @@ export async function startScenarios(runtime: PodRuntime, workDir: string, bin: 
   await Promise.all([
     ...[PODS.directServer, PODS.daprServer, PODS.meshServer, PODS.daprMeshServer].map(healthz),
     ...[PODS.daprServer, PODS.daprClient, PODS.daprMeshServer, PODS.daprMeshClient].map(daprdReady),
-    ...[PODS.meshServer, PODS.meshClient, PODS.daprMeshServer, PODS.daprMeshClient].map((p) => runtime.waitForListening(p, [OUTBOUND_PORT, INBOUND_PORT], 'proxy')),
+    ...[PODS.meshServer, PODS.meshClient, PODS.daprMeshServer, PODS.daprMeshClient].map((p) => runtime.waitForListening(p, [LINKERD.outboundPort, LINKERD.inboundPort], 'proxy')),
   ]);
 
   return [

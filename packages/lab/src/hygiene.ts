@@ -1,7 +1,7 @@
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import type { Section } from '@calc/probe-matrix';
-import { PROXY_UID } from './mesh-proxy.js';
+import { PROXY_UIDS } from './mesh-proxy.js';
 import type { PodProcess } from './pods.js';
 
 export interface HygieneReport {
@@ -23,8 +23,8 @@ export function checkHygiene(processes: PodProcess[], workDir: string): HygieneR
     const capEff = /^CapEff:\s+(\S+)/m.exec(status)?.[1] ?? '?';
     const where = `${p.name} in ${p.pod.ns}`;
     if (p.name === 'proxy') {
-      if (uid !== PROXY_UID) problems.push(`${where} runs as uid ${uid}, not the proxy's ${PROXY_UID}`);
-    } else if (uid === 0 || uid === PROXY_UID || !/^0+$/.test(capEff)) {
+      if (!PROXY_UIDS.includes(uid)) problems.push(`${where} runs as uid ${uid}, not a proxy's (${PROXY_UIDS.join(', ')})`);
+    } else if (uid === 0 || PROXY_UIDS.includes(uid) || !/^0+$/.test(capEff)) {
       problems.push(`${where} runs as uid ${uid} with capabilities ${capEff}`);
     }
     return [{ pod: p.pod.ns, name: p.name, uid, capEff }];
@@ -44,7 +44,7 @@ export function hygieneSection(report: HygieneReport): Section {
     items: [
       {
         pass: report.pass,
-        text: `${report.processes.length} processes checked: apps, daprd and sentry as uid ${uids} with no capabilities, the proxies as uid ${PROXY_UID}; ${report.keyFiles.length} files holding a private key, ${report.keyFiles.filter((k) => k.mode === '600').length} of them mode 0600${report.problems.length ? `; problems: ${report.problems.join('; ')}` : ''}`,
+        text: `${report.processes.length} processes checked: apps, daprd and sentry as uid ${uids} with no capabilities, the proxies as uid ${PROXY_UIDS.join(', ')}; ${report.keyFiles.length} files holding a private key, ${report.keyFiles.filter((k) => k.mode === '600').length} of them mode 0600${report.problems.length ? `; problems: ${report.problems.join('; ')}` : ''}`,
       },
     ],
   };

@@ -1,7 +1,7 @@
 // What each pod's "injection" did, read back from the pods themselves: the nat rules in its network
 // namespace, and the processes beside its app. Claim 4 of the article, shown locally; kind checks
 // the same from the live pod specs (linkerd-init's capabilities, Dapr's one added container).
-import { LINKERD, sidecarsOf, VARIANTS, variantOf, type Section } from '@calc/probe-matrix';
+import { sidecarsOf, VARIANTS, variantOf, type Section } from '@calc/probe-matrix';
 import { basename } from 'node:path';
 import { processesIn } from './running-lab.js';
 import { trySh } from './shell.js';
@@ -58,6 +58,14 @@ export function readInjection(pods: readonly Pod[]): InjectionReport {
   return { pass: problems.length === 0 && report.length > 0, pods: report, problems };
 }
 
+/** What a variant's injection does to a pod, in a sentence. */
+function injectionOf({ name, dapr, mesh }: (typeof VARIANTS)[number]): string {
+  const rules = mesh
+    ? `every meshed pod's traffic is redirected to its proxy both ways by rules in the pod's own network namespace, which only a process with NET_ADMIN can write (${mesh.name}'s \`${mesh.proxyInitContainer}\` asks for ${mesh.proxyInitCapabilities.join(' and ')} to do it, checked on kind from the pod specs)`
+    : 'no rule in any pod';
+  return `**${name}**: ${rules}${dapr ? `; the injection adds daprd, a process the app has to call` : ''}.`;
+}
+
 export function injectionSection(report: InjectionReport): Section {
   const line = (p: PodInjection) => {
     const redirects = [...p.interception.inbound, ...p.interception.outbound];
@@ -73,7 +81,7 @@ export function injectionSection(report: InjectionReport): Section {
     items: [
       {
         pass: report.pass,
-        text: `**mesh**: every meshed pod's traffic is redirected to its proxy both ways by rules in the pod's own network namespace, which only a process with NET_ADMIN can write: Linkerd's \`${LINKERD.proxyInitContainer}\` asks for ${LINKERD.proxyInitCapabilities.join(' and ')} to do it (checked on kind from the pod specs). **dapr**: no rule in any pod; the injection adds only a process, daprd, which the app has to call. **dapr-mesh**: both, the mesh's rules and daprd.${report.problems.length ? ` Wrong: ${report.problems.join('; ')}` : ''}`,
+        text: `${VARIANTS.map(injectionOf).join(' ')}${report.problems.length ? ` Wrong: ${report.problems.join('; ')}` : ''}`,
         lines: VARIANTS.flatMap((v) => of(v.name)).map(line),
       },
     ],

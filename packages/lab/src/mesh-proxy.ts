@@ -6,12 +6,10 @@
 import { STATUS_CODES } from 'node:http';
 import { writeFileSync } from 'node:fs';
 import { connect } from 'node:net';
-import { LINKERD, type Mesh } from '@calc/probe-matrix';
+import { VARIANTS, type Mesh } from '@calc/probe-matrix';
 import { LabError } from './errors.js';
 
-/** The proxy's ports and user, as Linkerd's: outbound 4140, inbound 4143, uid 2102 (plus the stand-in's own TCP-mode ports below). */
-export const OUTBOUND_PORT = LINKERD.outboundPort;
-export const INBOUND_PORT = LINKERD.inboundPort;
+// The proxy's HTTP ports and user are the mesh's (Linkerd's: outbound 4140, inbound 4143, uid 2102); these are the stand-in's own.
 const OUTBOUND_TCP_PORT = 4150;
 const INBOUND_TCP_PORT = 4153;
 /**
@@ -25,7 +23,8 @@ const INBOUND_TCP_PORT = 4153;
 const OPAQUE_TRANSPORT_PORT = 4154;
 /** Inbound for gRPC ports (daprd's 50002 with Dapr's mTLS off): HTTP/2 seen request by request. */
 const INBOUND_GRPC_PORT = 4163;
-export const PROXY_UID = LINKERD.proxyUid;
+/** The users the meshes' proxies run as (Linkerd's: 2102): no workload may run as one. */
+export const PROXY_UIDS: readonly number[] = [...new Set(VARIANTS.flatMap((v) => (v.mesh ? [v.mesh.proxyUid] : [])))];
 
 /**
  * The mesh's policy denial, byte for byte what reaches the calling app (Linkerd's: 403 and an empty
@@ -145,7 +144,7 @@ export interface NatOptions {
   tcpPorts?: readonly number[];
   /** Ports whose inbound is gRPC (daprd's 50002 with Dapr's mTLS off): outbound as TCP with mTLS, inbound request by request. */
   grpcPorts?: readonly number[];
-  /** The mesh whose init container the rules play: its proxy's ports and user. */
+  /** Meshed: the mesh whose init container the rules play (its proxy's ports and user). */
   mesh?: Mesh;
 }
 
@@ -154,7 +153,8 @@ export interface NatOptions {
  * TCP from anyone but the proxy goes to the outbound proxy; loopback and the pod's own address are
  * left alone (a self-call would otherwise loop).
  */
-export function natRules({ podIp, meshed, services, appPort, tcpPorts = [], grpcPorts = [], mesh = LINKERD }: NatOptions): string {
+export function natRules({ podIp, meshed, services, appPort, tcpPorts = [], grpcPorts = [], mesh }: NatOptions): string {
+  if (meshed && !mesh) throw new Error('natRules: a meshed pod needs its mesh');
   const dnat = services.map((s) => `-A LAB-SERVICES -d ${s.vip}/32 -p tcp --dport ${s.port} -j DNAT --to-destination ${s.podIp}:${s.targetPort}`);
   // A meshed caller's proxy sends opaque TCP to the Service's pod on its opaque transport port:
   // Linkerd's proxy resolves the Service to an endpoint first (its destination service).
@@ -163,19 +163,20 @@ export function natRules({ podIp, meshed, services, appPort, tcpPorts = [], grpc
         .filter((s) => tcpPorts.includes(s.targetPort))
         .map((s) => `-A LAB-SERVICES -d ${s.vip}/32 -p tcp --dport ${OPAQUE_TRANSPORT_PORT} -j DNAT --to-destination ${s.podIp}:${OPAQUE_TRANSPORT_PORT}`)
     : [];
-  const rules = meshed
-    ? [
-        ...tcpPorts.map((port) => `-A PREROUTING -p tcp --dport ${port} -j REDIRECT --to-ports ${INBOUND_TCP_PORT}`),
-        ...grpcPorts.map((port) => `-A PREROUTING -p tcp --dport ${port} -j REDIRECT --to-ports ${INBOUND_GRPC_PORT}`),
-        `-A PREROUTING -p tcp --dport ${appPort} -j REDIRECT --to-ports ${mesh.inboundPort}`,
-        '-A OUTPUT -o lo -j RETURN',
-        `-A OUTPUT -d ${podIp}/32 -j RETURN`,
-        `-A OUTPUT -m owner --uid-owner ${mesh.proxyUid} -j LAB-SERVICES`,
-        `-A OUTPUT -m owner --uid-owner ${mesh.proxyUid} -j RETURN`,
-        ...[...tcpPorts, ...grpcPorts].map((port) => `-A OUTPUT -p tcp --dport ${port} -j REDIRECT --to-ports ${OUTBOUND_TCP_PORT}`),
-        `-A OUTPUT -p tcp -j REDIRECT --to-ports ${mesh.outboundPort}`,
-      ]
-    : ['-A OUTPUT -j LAB-SERVICES'];
+  const rules =
+    meshed && mesh
+      ? [
+          ...tcpPorts.map((port) => `-A PREROUTING -p tcp --dport ${port} -j REDIRECT --to-ports ${INBOUND_TCP_PORT}`),
+          ...grpcPorts.map((port) => `-A PREROUTING -p tcp --dport ${port} -j REDIRECT --to-ports ${INBOUND_GRPC_PORT}`),
+          `-A PREROUTING -p tcp --dport ${appPort} -j REDIRECT --to-ports ${mesh.inboundPort}`,
+          '-A OUTPUT -o lo -j RETURN',
+          `-A OUTPUT -d ${podIp}/32 -j RETURN`,
+          `-A OUTPUT -m owner --uid-owner ${mesh.proxyUid} -j LAB-SERVICES`,
+          `-A OUTPUT -m owner --uid-owner ${mesh.proxyUid} -j RETURN`,
+          ...[...tcpPorts, ...grpcPorts].map((port) => `-A OUTPUT -p tcp --dport ${port} -j REDIRECT --to-ports ${OUTBOUND_TCP_PORT}`),
+          `-A OUTPUT -p tcp -j REDIRECT --to-ports ${mesh.outboundPort}`,
+        ]
+      : ['-A OUTPUT -j LAB-SERVICES'];
   return [
     '*nat',
     ':PREROUTING ACCEPT [0:0]',
@@ -221,7 +222,7 @@ export interface ProxyOptions {
   /** A Unix socket for the proxy's statistics (HAProxy's `show stat`), if wanted. */
   statsSocket?: string;
   /** The mesh whose proxy this plays: its ports, user and denial status. */
-  mesh?: Mesh;
+  mesh: Mesh;
 }
 
 /**
@@ -259,7 +260,7 @@ backend ${name}_to_plaintext
 export function proxyConfig(o: ProxyOptions): string {
   if (o.allowList && !(o.denialFile && o.policySwitch)) throw new Error('proxyConfig: a policy (allowList) needs denialFile and policySwitch');
   if (o.allowList && o.grpcPort && !o.grpcDenialFile) throw new Error('proxyConfig: a policy on a gRPC port needs grpcDenialFile');
-  const mesh = o.mesh ?? LINKERD;
+  const { mesh } = o;
   const deny = `http-request deny deny_status ${mesh.httpDenial.status} errorfile ${o.denialFile}`;
   // The policy holds while the switch file lists `enforced`; the runtime API edits that list in memory
   // (setPolicy), so a change applies to the next request, as a Linkerd policy change does.

@@ -8,7 +8,7 @@ import { startDaprControlPlane, startDaprVariant, type DaprBinaries, type DaprMt
 import { EXIT } from './errors.js';
 import { Interruptible } from './interrupt.js';
 import { localChecks, localPlatform } from './local-platform.js';
-import { PROXY_UID } from './mesh-proxy.js';
+import { PROXY_UIDS } from './mesh-proxy.js';
 import { startMeshVariant } from './mesh-variant.js';
 import { createNetwork, destroyNetwork } from './network.js';
 import { LOCK, LOG_DIR, RESULTS_DIR, WORK_DIR } from './paths.js';
@@ -58,7 +58,7 @@ async function bringUp(runtime: PodRuntime<Pod>, step: Step): Promise<DaprBinari
   ensureSystemTools(say);
   const bin = ensureDaprBinaries(say);
   checkReadable(runtime.user, [entryOf('percentage', 'dapr'), bin.daprd, bin.sentry]);
-  say(`==> apps, daprd and sentry run as uid ${runtime.user.uid} (unprivileged); the proxies as uid ${PROXY_UID}`);
+  say(`==> apps, daprd and sentry run as uid ${runtime.user.uid} (unprivileged); the proxies as uid ${PROXY_UIDS.join(', ')}`);
   await step(`creating ${ALL_PODS.length} pods (network namespaces) on a bridge`, () => createNetwork());
   // Dapr's authority (Sentry's), and one mesh authority per meshed variant: their certificates are named by workload, and their pods never meet.
   const [daprCa, ...meshCas] = await step('issuing the Dapr and mesh certificate authorities', () => [

@@ -1,6 +1,6 @@
 import { spawnSync } from 'node:child_process';
 import { LabError } from './errors.js';
-import { PROXY_UID } from './mesh-proxy.js';
+import { PROXY_UIDS } from './mesh-proxy.js';
 
 export interface WorkloadUser {
   uid: number;
@@ -19,7 +19,7 @@ const NONROOT = 65532;
 export function workloadUser(env: NodeJS.ProcessEnv = process.env): WorkloadUser {
   const uid = Number(env.SUDO_UID);
   const gid = Number(env.SUDO_GID);
-  const usable = Number.isInteger(uid) && uid > 0 && uid !== PROXY_UID && Number.isInteger(gid) && gid > 0;
+  const usable = Number.isInteger(uid) && uid > 0 && !PROXY_UIDS.includes(uid) && Number.isInteger(gid) && gid > 0;
   return usable ? { uid, gid } : { uid: NONROOT, gid: NONROOT };
 }
 
