@@ -11,7 +11,7 @@ import { buildPlan, DEFAULT_VARIANTS, formatPlan } from './plan.js';
 
 const ROOT = fileURLToPath(new URL('../../', import.meta.url));
 const RESULTS = `${ROOT}results/kind`;
-const USAGE = `usage: calc-e2e [--dry-run] [--variant dapr|mesh|dapr-mesh]... [--results DIR] [--print-findings]
+const USAGE = `usage: calc-e2e [--dry-run] [--variant ${VARIANT_NAMES.join('|')}]... [--results DIR] [--print-findings]
 
 Runs the probe matrix against the kind lab (kubeconfig: the current context, or the pod's own
 service account when it runs in the cluster, as make kind-e2e runs it): waits for the rollouts,

@@ -13,6 +13,8 @@ import {
   probeSpec,
   REDIS,
   sidecarsOf,
+  alignColumns,
+  type Check,
   type Observation,
   type Platform,
   type SidecarStats,
@@ -66,6 +68,29 @@ export function kindPlatform({ cluster, variants, plan, rolledOutAt }: KindRun):
     return { variant: variant.name, service: workload, sidecar: daprd ? 'daprd' : variant.mesh!.proxyContainer, ...counts };
   };
 
+  /** Where each pod ran: one node, or across nodes (a probe between two nodes crosses the pod network). */
+  const placement = async (): Promise<Check> => {
+    const rows: [string, string][] = [];
+    for (const variant of variants)
+      for (const workload of workloadsIn(plan, variant)) rows.push([`${variant.name}/${workload}`, (await podOf(variant.name, workload)).spec?.nodeName ?? '?']);
+    const nodes = [...new Set(rows.map(([, node]) => node))].sort();
+    const count = (node: string) => rows.filter(([, n]) => n === node).length;
+    return {
+      key: 'placement',
+      section: {
+        title: 'Where the pods ran',
+        items: [
+          {
+            pass: true,
+            text: `${nodes.length} node${nodes.length === 1 ? '' : 's'}: ${nodes.map((n) => `${n} (${count(n)} pods)`).join(', ')}`,
+            lines: alignColumns([['pod', 'node'], ...rows]),
+          },
+        ],
+      },
+      data: Object.fromEntries(rows),
+    };
+  };
+
   return {
     name: 'kind',
     probes: plan.probes.map((p) => p.probe),
@@ -111,7 +136,7 @@ export function kindPlatform({ cluster, variants, plan, rolledOutAt }: KindRun):
         await new Promise((r) => setTimeout(r, 2000));
       }
     },
-    checks: async () => [],
+    checks: async () => [await placement()],
     versions: () => ({
       dapr: PINNED.dapr,
       ...Object.fromEntries(meshes.map((m) => [m.name.toLowerCase(), `${m.version} (proxy ${m.proxyVersion})`])),
