@@ -52,7 +52,7 @@ describe('make bench QUICK=1: the harness, for real (no timing is asserted)', ()
     expect(markdown).toContain('## Unloaded: what the sidecars add when nothing queues');
     expect(markdown).toContain('| mesh (HAProxy stand-in) |');
     expect(markdown).not.toMatch(/\| mesh \|/);
-    expect(readFileSync(`${RESULTS}latency.svg`, 'utf8')).toMatch(/^<svg[\s\S]*dapr\+mesh[\s\S]*<\/svg>\n$/);
+    expect(readFileSync(`${RESULTS}latency.svg`, 'utf8')).toMatch(/^<svg[\s\S]*dapr-mesh[\s\S]*<\/svg>\n$/);
   });
 
   it('--compare says two invocations agree when they do, and which figure misses when not', async () => {
