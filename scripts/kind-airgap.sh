@@ -126,7 +126,7 @@ base_image() {
   # This machine's kernel refuses a negative oom_score_adj, which the kubelet asks of every pod sandbox.
   install -m 0755 "${HERE}/node/runc-no-negative-oom" "${dir}/usr/local/sbin/runc-no-negative-oom"
   sed -i '/runtimes.runc.options\]/a\    BinaryName = "/usr/local/sbin/runc-no-negative-oom"' "${dir}/etc/containerd/config.toml"
-  # One node: a bridge CNI from Debian's plugins stands in for kindnetd.
+  # A bridge CNI from Debian's plugins stands in for kindnetd (pod_network gives each node its range).
   install -m 0644 "${HERE}/node/10-bridge.conflist" "${dir}/etc/cni/net.d/10-bridge.conflist"
   say "importing ${BASE}"
   tar -C "${dir}" -c . | podman import --change 'ENV container=docker' --change 'STOPSIGNAL SIGRTMIN+3' \
@@ -204,12 +204,47 @@ workload_images() {
   podman tag "$(scripts/base-image.sh)" "docker.io/library/${INTRUDER_IMAGE}"
 }
 
+# kind's known trouble with more than one node: each node's systemd, containerd and kubelet hold
+# inotify instances, and this machine allows 128 per user (kind's docs raise it to 512).
+inotify_limit() {
+  local instances
+  instances=$(sysctl -n fs.inotify.max_user_instances)
+  if [ "${instances}" -lt 512 ]; then
+    say "raising fs.inotify.max_user_instances from ${instances} to 512 for two kind nodes (until the next boot)"
+    sysctl -qw fs.inotify.max_user_instances=512
+  fi
+}
+
+# Each node its own pod range (10.244.<i>.0/24; the node image bakes the first) and a route to every
+# other node's through that node, as kindnetd makes them, without masquerading pod-to-pod traffic.
+# The control plane takes workloads too: the benchmark's client and target can then run apart.
+pod_network() {
+  local nodes=() ips=() i j
+  while read -r node; do nodes+=("${node}"); done < <("${BIN}/kind" get nodes --name "${CLUSTER_NAME}" | sort)
+  for node in "${nodes[@]}"; do ips+=("$(podman inspect -f '{{range .NetworkSettings.Networks}}{{.IPAddress}}{{end}}' "${node}")"); done
+  for i in "${!nodes[@]}"; do
+    sed -e "s#10.244.0.0/24#10.244.${i}.0/24#" -e 's#"ipMasq":true#"ipMasq":false#' "${HERE}/node/10-bridge.conflist" |
+      podman exec -i "${nodes[i]}" sh -c 'cat > /etc/cni/net.d/10-bridge.conflist'
+    for j in "${!nodes[@]}"; do
+      [ "${i}" = "${j}" ] || podman exec "${nodes[i]}" ip route replace "10.244.${j}.0/24" via "${ips[j]}"
+    done
+  done
+  "${BIN}/kubectl" taint nodes "${nodes[0]}" node-role.kubernetes.io/control-plane:NoSchedule- >/dev/null
+  # CoreDNS started before the ranges were set (on the worker, in the first node's range): again, in its node's.
+  "${BIN}/kubectl" -n kube-system delete pods -l k8s-app=kube-dns >/dev/null
+  "${BIN}/kubectl" -n kube-system rollout status deployment/coredns --timeout=120s >/dev/null
+  say "pod network: ${#nodes[@]} nodes (${ips[*]}), pod ranges 10.244.0-$((${#nodes[@]} - 1)).0/24 routed node to node"
+}
+
 cluster() {
   mkdir -p "${RUN}"
   "${BIN}/kind" delete cluster --name "${CLUSTER_NAME}" >/dev/null 2>&1 || true
-  say "creating the kind cluster ${CLUSTER_NAME} (${NODE})"
-  "${BIN}/kind" create cluster --name "${CLUSTER_NAME}" --config "${HERE}/node/kind-config.yaml" --wait 180s >"${RUN}/create.log" 2>&1 ||
+  inotify_limit
+  say "creating the kind cluster ${CLUSTER_NAME}: a control plane and a worker (${NODE})"
+  { cat "${HERE}/node/kind-config.yaml" && printf 'nodes:\n  - role: control-plane\n    image: %s\n  - role: worker\n    image: %s\n' "${NODE}" "${NODE}"; } >"${RUN}/kind-config.yaml"
+  "${BIN}/kind" create cluster --name "${CLUSTER_NAME}" --config "${RUN}/kind-config.yaml" --wait 180s >"${RUN}/create.log" 2>&1 ||
     { tail -20 "${RUN}/create.log" >&2; fail "kind create cluster failed (${RUN}/create.log)"; }
+  pod_network
   say "loading the images into ${CLUSTER_NAME}"
   local archive="${RUN}/images.tar" cp=ghcr.io/dapr
   rm -f "${archive}"
@@ -242,6 +277,7 @@ run() {
   say "running the e2e's Dapr rows"
   local code=0
   PATH="${BIN}:${PATH}" "${NODE_BIN}" e2e/dist/cli.js --variant dapr --results results/kind-airgap || code=$?
+  say "where dapr-calculator's pods ran: $("${BIN}/kubectl" -n dapr-calculator get pods -o jsonpath='{range .items[*]}{.spec.nodeName}{"\n"}{end}' | sort | uniq -c | awk '{ printf "%s%s (%s pods)", sep, $2, $1; sep = ", " }')"
   say "done: results/kind-airgap/; the cluster stays up (KUBECONFIG=${KUBECONFIG}; scripts/kind-airgap.sh down removes it)"
   return "${code}"
 }
