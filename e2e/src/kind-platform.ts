@@ -11,6 +11,7 @@ import {
   daprdStats,
   PINNED,
   probeSpec,
+  processStats,
   REDIS,
   sidecarsOf,
   alignColumns,
@@ -65,7 +66,8 @@ export function kindPlatform({ cluster, variants, plan, rolledOutAt }: KindRun):
     const daprd = countingSidecarOf(variant) === 'daprd';
     const text = await cluster.metrics(variant.namespace, await nameOf(variant.name, workload), daprd ? DAPR_METRICS_PORT : variant.mesh!.adminPort);
     const counts = daprd ? daprdStats(text) : variant.mesh!.inboundStats(text);
-    return { variant: variant.name, service: workload, sidecar: daprd ? 'daprd' : variant.mesh!.proxyContainer, ...counts };
+    const process = processStats(text);
+    return { variant: variant.name, service: workload, sidecar: daprd ? 'daprd' : variant.mesh!.proxyContainer, ...counts, ...(process ? { process } : {}) };
   };
 
   /** Where each pod ran: one node, or across nodes (a probe between two nodes crosses the pod network). */

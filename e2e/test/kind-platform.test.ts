@@ -11,6 +11,8 @@ import { buildPlan } from '../src/plan.js';
 const DAPRD_METRICS = [
   'dapr_runtime_service_invocation_req_recv_total{app_id="multiplication",src_app_id="percentage"} 10',
   'dapr_runtime_acl_global_policy_action_blocked_total{app_id="multiplication",src_app_id="addition"} 1',
+  'process_cpu_seconds_total 2.5',
+  'process_resident_memory_bytes 5.2e+07',
 ].join('\n');
 const PROXY_METRICS = ['request_total{direction="inbound",tls="true"} 8', 'inbound_http_authz_deny_total{srv_name="multiplication-http"} 4'].join('\n');
 const record = JSON.stringify({ service: 'addition', operands: { op1: 1, op2: 2 }, latencyMs: 1, result: 3 });
@@ -19,7 +21,7 @@ const record = JSON.stringify({ service: 'addition', operands: { op1: 1, op2: 2 
 function standInCluster() {
   const asked: string[] = [];
   const cluster = {
-    podOf: async (namespace: string, app: string) =>
+    podOf: async (_namespace: string, app: string) =>
       ({ metadata: { name: `${app}-0` }, spec: { nodeName: app.length % 2 ? 'node-a' : 'node-b', containers: [] }, status: { podIP: '10.244.1.9' } }) as V1Pod,
     metrics: async (namespace: string, pod: string, port: number) => {
       asked.push(`${namespace}/${pod}:${port}`);
@@ -40,7 +42,12 @@ describe('kind as a platform of the shared experiment', () => {
     const stats = await kindPlatform({ cluster, variants, plan, rolledOutAt: new Date('2026-12-06T10:00:10Z') }).sidecarStats();
     expect(asked).toContain('dapr-calculator/multiplication-0:9090');
     expect(asked).toContain(`rest-calculator/multiplication-0:${LINKERD.adminPort}`);
-    expect(stats.find((s) => s.variant === 'dapr' && s.service === 'multiplication')).toMatchObject({ sidecar: 'daprd', requests: 11, denials: 1 });
+    expect(stats.find((s) => s.variant === 'dapr' && s.service === 'multiplication')).toMatchObject({
+      sidecar: 'daprd',
+      requests: 11,
+      denials: 1,
+      process: { cpuSeconds: 2.5, residentBytes: 52_000_000 },
+    });
     expect(stats.find((s) => s.variant === 'mesh' && s.service === 'multiplication')).toMatchObject({ sidecar: LINKERD.proxyContainer, requests: 12, denials: 4 });
     // No sidecar to read on the intruder, none for Redis in the Dapr variant, none read for MathFanBoy.
     expect(asked.filter((a) => /intruder|redis|mathfanboy/.test(a))).toEqual([]);

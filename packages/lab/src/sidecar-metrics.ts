@@ -1,4 +1,4 @@
-import { countingSidecarOf, DAPR_METRICS_PORT, daprdStats, VARIANTS, type SidecarStats } from '@calc/probe-matrix';
+import { countingSidecarOf, DAPR_METRICS_PORT, daprdStats, processStats, VARIANTS, type SidecarStats } from '@calc/probe-matrix';
 import { frontendStats, INBOUND_FRONTENDS, sumOver, type FrontendStats } from './mesh-proxy.js';
 import { statsSocketOf } from './mesh-variant.js';
 import type { PodRuntime } from './pods.js';
@@ -12,7 +12,8 @@ async function daprdOf(runtime: PodRuntime, pod: Pod): Promise<SidecarStats> {
   const scraped = await runtime.probe(pod, { kind: 'http', url: `http://127.0.0.1:${DAPR_METRICS_PORT}/metrics`, keepBody: true });
   if (scraped.status !== 200 || scraped.body === undefined)
     throw new LabError('COMMAND_FAILED', `could not read daprd's metrics in ${pod.ns}: ${scraped.status ?? scraped.outcome} ${scraped.detail ?? ''}`.trim());
-  return { variant: pod.variant, service: pod.workload, sidecar: 'daprd', ...daprdStats(scraped.body) };
+  const process = processStats(scraped.body);
+  return { variant: pod.variant, service: pod.workload, sidecar: 'daprd', ...daprdStats(scraped.body), ...(process ? { process } : {}) };
 }
 
 /** The stand-in proxy's counters, from its statistics socket. */

@@ -18,6 +18,13 @@ export interface SidecarStats {
   failures: number;
   /** Requests its policy denied (never reached the app). */
   denials: number;
+  /** The sidecar process's own CPU time since it started, and its resident memory, where its metrics give them. */
+  process?: ProcessStats;
+}
+
+export interface ProcessStats {
+  cpuSeconds: number;
+  residentBytes: number;
 }
 
 /** A sidecar's inbound counts, as its metrics give them. */
@@ -60,6 +67,20 @@ export function daprdStats(text: string): SidecarCounts {
   return { requests: received + denials, failures, denials };
 }
 
+/**
+ * A process's own CPU time and resident memory, as the Prometheus process collector names them:
+ * daprd's (Go's client; a real daprd 1.18.3 serves both on its metrics port) and linkerd2-proxy's
+ * (linkerd/metrics/src/process.rs, a `cpu` counter in seconds and a `resident_memory` gauge in
+ * bytes, registered under the `process` prefix in linkerd/app/src/lib.rs; Linux only).
+ */
+export function processStats(text: string): ProcessStats | undefined {
+  const samples = parsePrometheus(text);
+  const value = (name: string) => samples.find((s) => s.name === name)?.value;
+  const cpuSeconds = value('process_cpu_seconds_total');
+  const residentBytes = value('process_resident_memory_bytes');
+  return cpuSeconds === undefined || residentBytes === undefined ? undefined : { cpuSeconds, residentBytes };
+}
+
 /** Answered requests (requests less denials) that were not 5xx. */
 export function successRate(s: SidecarStats): string {
   const answered = s.requests - s.denials;
@@ -68,10 +89,12 @@ export function successRate(s: SidecarStats): string {
 
 /** The table `./lab metrics` prints and the findings carry: one line per service and variant. */
 export function formatSidecarTable(stats: SidecarStats[], callers: Partial<Record<Variant, CallerCounts>>): string[] {
-  const header = ['variant', 'service', 'sidecar', 'requests', 'success', '5xx', 'denied', 'MathFanBoy: calls/errors'];
+  const header = ['variant', 'service', 'sidecar', 'requests', 'success', '5xx', 'denied', 'CPU s', 'RSS MB', 'MathFanBoy: calls/errors'];
   const rows = stats.map((s) => {
     const own = callers[s.variant]?.[s.service];
-    return [s.variant, s.service, s.sidecar, String(s.requests), successRate(s), String(s.failures), String(s.denials), own ? `${own.calls}/${own.errors}` : '–'];
+    const cpu = s.process ? s.process.cpuSeconds.toFixed(2) : '–';
+    const rss = s.process ? (s.process.residentBytes / 1e6).toFixed(0) : '–';
+    return [s.variant, s.service, s.sidecar, String(s.requests), successRate(s), String(s.failures), String(s.denials), cpu, rss, own ? `${own.calls}/${own.errors}` : '–'];
   });
   return alignColumns([header, ...rows]);
 }
@@ -102,7 +125,7 @@ export function sidecarSection(stats: SidecarStats[], callers: Partial<Record<Va
       ...items,
       {
         pass: true,
-        text: "Per service, inbound (requests: every request the sidecar saw, denied ones included — daprd's ACL-blocked and Linkerd's `inbound_http_authz_deny_total` are added to their request counts, which leave them out; success: answered requests that were not 5xx; denied: refused by the policy):",
+        text: "Per service, inbound (requests: every request the sidecar saw, denied ones included — daprd's ACL-blocked and Linkerd's `inbound_http_authz_deny_total` are added to their request counts, which leave them out; success: answered requests that were not 5xx; denied: refused by the policy; CPU s and RSS MB: the sidecar process's own CPU time since it started and its resident memory, from its metrics' process_cpu_seconds_total and process_resident_memory_bytes, where it serves them — daprd and Linkerd's proxy do, the local stand-in does not):",
         lines: formatSidecarTable(stats, callers),
       },
     ],

@@ -1,7 +1,20 @@
 import { readFileSync } from 'node:fs';
 import { asExpected } from './as-expected.js';
 import { describe, expect, it } from 'vitest';
-import { daprdStats, deniedBySidecar, judge, linkerdStats, parsePrometheus, PROBES, sidecarSection, successRate, variantOf, type SidecarStats } from '../src/index.js';
+import {
+  daprdStats,
+  deniedBySidecar,
+  formatSidecarTable,
+  judge,
+  linkerdStats,
+  parsePrometheus,
+  processStats,
+  PROBES,
+  sidecarSection,
+  successRate,
+  variantOf,
+  type SidecarStats,
+} from '../src/index.js';
 
 const fixture = (name: string) => readFileSync(new URL(`./fixtures/${name}`, import.meta.url), 'utf8');
 
@@ -41,6 +54,26 @@ describe("Linkerd's proxy counters (metric names and labels pinned from linkerd2
 
   it('its success rate is over the 30 requests it answered (24 + 2 of them inbound classified), not 30 less the denials', () => {
     expect(successRate({ variant: 'mesh', service: 'multiplication', sidecar: 'linkerd-proxy', ...linkerdStats(sample) })).toBe(`${((100 * 28) / 30).toFixed(1)} %`);
+  });
+});
+
+describe("each sidecar process's own CPU and memory, from its metrics", () => {
+  it("reads daprd's (captured from a real daprd 1.18.3's metrics port)", () => {
+    expect(processStats(fixture('daprd-process.prom'))).toEqual({ cpuSeconds: 0.08, residentBytes: 52_695_040 });
+  });
+
+  it("reads Linkerd's proxy's, as its process collector names them (linkerd/metrics/src/process.rs under the `process` prefix; not run here)", () => {
+    const proxy = ['# TYPE process_cpu_seconds counter', '# UNIT process_cpu_seconds seconds', 'process_cpu_seconds_total 1.25', 'process_resident_memory_bytes 18874368'].join(
+      '\n',
+    );
+    expect(processStats(proxy)).toEqual({ cpuSeconds: 1.25, residentBytes: 18_874_368 });
+  });
+
+  it('is absent where the metrics carry no process figures (the local stand-in, an older sidecar), and the table says so', () => {
+    expect(processStats(fixture('daprd-multiplication.prom'))).toBeUndefined();
+    const [header, row] = formatSidecarTable([{ variant: 'mesh', service: 'multiplication', sidecar: 'HAProxy (stand-in)', requests: 1, failures: 0, denials: 0 }], {});
+    expect(header).toMatch(/CPU s\s+RSS MB/);
+    expect(row).toMatch(/–\s+–\s+–$/);
   });
 });
 
