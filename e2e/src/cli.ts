@@ -6,8 +6,8 @@ import { outcomeLine, runExperiment, VARIANT_NAMES, variantOf, type VariantRecor
 import { Cluster } from './cluster.js';
 import { framedFindings } from './findings-frame.js';
 import { missingSidecars, type PodSpecLike } from './injection.js';
-import { kindPlatform, podLookup, workloadsIn } from './kind-platform.js';
-import { buildPlan, DEFAULT_VARIANTS, formatPlan } from './plan.js';
+import { kindPlatform, podLookup } from './kind-platform.js';
+import { buildPlan, DEFAULT_VARIANTS, formatPlan, workloadsIn } from './plan.js';
 
 const ROOT = fileURLToPath(new URL('../../', import.meta.url));
 const RESULTS = `${ROOT}results/kind`;
@@ -39,7 +39,7 @@ async function run(variants: readonly VariantRecord[], results: string, printFin
   const podOf = podLookup(cluster, variants);
   const uninjected: string[] = [];
   for (const variant of variants)
-    for (const workload of workloadsIn(plan, variant)) {
+    for (const workload of workloadsIn(plan.probes, variant)) {
       const missing = missingSidecars(variant, workload, (await podOf(variant.name, workload)).spec as PodSpecLike);
       if (missing.length)
         uninjected.push(`${variant.namespace}/${workload} has no ${missing.join(' and no ')}: kubectl -n ${variant.namespace} rollout restart deployment/${workload}`);

@@ -26,7 +26,7 @@ import {
 import type { Cluster } from './cluster.js';
 import { linesSince } from './fanboy-log.js';
 import { injectionFacts, type PodSpecLike } from './injection.js';
-import type { Plan } from './plan.js';
+import { workloadsIn, type Plan } from './plan.js';
 import { containerOf, kindAddressing, probeCommand } from './platform.js';
 
 const PROBE_SOURCE = readFileSync(fileURLToPath(import.meta.resolve('@calc/probe-matrix/probe')), 'utf8');
@@ -51,11 +51,6 @@ export function podLookup(cluster: Cluster, variants: readonly VariantRecord[]):
   };
 }
 
-/** The workloads the plan's probes name in a variant. */
-export function workloadsIn(plan: Plan, variant: VariantRecord): string[] {
-  return [...new Set(plan.probes.filter((p) => p.probe.variant === variant.name).flatMap((p) => [p.probe.caller, p.probe.target]))].sort();
-}
-
 export function kindPlatform({ cluster, variants, plan, rolledOutAt }: KindRun): Platform {
   const podOf = podLookup(cluster, variants);
   const nameOf = async (variant: Variant, workload: string) => (await podOf(variant, workload)).metadata!.name!;
@@ -74,7 +69,7 @@ export function kindPlatform({ cluster, variants, plan, rolledOutAt }: KindRun):
   const placement = async (): Promise<Check> => {
     const rows: [string, string][] = [];
     for (const variant of variants)
-      for (const workload of workloadsIn(plan, variant)) rows.push([`${variant.name}/${workload}`, (await podOf(variant.name, workload)).spec?.nodeName ?? '?']);
+      for (const workload of workloadsIn(plan.probes, variant)) rows.push([`${variant.name}/${workload}`, (await podOf(variant.name, workload)).spec?.nodeName ?? '?']);
     const nodes = [...new Set(rows.map(([, node]) => node))].sort();
     const count = (node: string) => rows.filter(([, n]) => n === node).length;
     return {
@@ -112,7 +107,7 @@ export function kindPlatform({ cluster, variants, plan, rolledOutAt }: KindRun):
     sidecarStats: async () => {
       const stats: SidecarStats[] = [];
       for (const variant of variants)
-        for (const workload of workloadsIn(plan, variant).filter((w) => w !== 'mathfanboy' && w !== REDIS)) {
+        for (const workload of workloadsIn(plan.probes, variant).filter((w) => w !== 'mathfanboy' && w !== REDIS)) {
           const carries = sidecarsOf(variant, workload);
           if (carries.dapr || carries.mesh) stats.push(await statsOf(variant, workload));
         }
@@ -122,7 +117,7 @@ export function kindPlatform({ cluster, variants, plan, rolledOutAt }: KindRun):
       const items = [];
       for (const variant of variants) {
         const configurations = variant.dapr ? await cluster.daprConfigurations(variant.namespace) : [];
-        for (const workload of workloadsIn(plan, variant)) {
+        for (const workload of workloadsIn(plan.probes, variant)) {
           const spec = (await podOf(variant.name, workload)).spec as PodSpecLike;
           items.push(...injectionFacts(variant, workload, spec, configurations).map((f) => ({ pass: f.pass, text: `${variant.name}: ${f.text}` })));
         }

@@ -36,10 +36,14 @@ export function buildPlan(variants: readonly VariantRecord[] = DEFAULT_VARIANTS,
       container: containerOf(probe.caller),
       ...(dialsPodIp(probe.route) ? { needsIpOf: probe.target } : {}),
     }));
-  const workloads = (v: VariantRecord) => [...new Set(planned.filter((p) => p.probe.variant === v.name).flatMap((p) => [p.probe.caller, p.probe.target]))].sort();
-  const rollouts = variants.flatMap((v) => deploymentsOf(workloads(v)).map((deployment) => ({ namespace: v.namespace, deployment })));
-  const pods = variants.flatMap((v) => barePodsOf(workloads(v)).map((pod) => ({ namespace: v.namespace, pod })));
+  const rollouts = variants.flatMap((v) => deploymentsOf(workloadsIn(planned, v)).map((deployment) => ({ namespace: v.namespace, deployment })));
+  const pods = variants.flatMap((v) => barePodsOf(workloadsIn(planned, v)).map((pod) => ({ namespace: v.namespace, pod })));
   return { rollouts, pods, probes: planned };
+}
+
+/** The workloads planned probes name in a variant, callers and targets, sorted. */
+export function workloadsIn(probes: readonly PlannedProbe[], variant: VariantRecord): string[] {
+  return [...new Set(probes.filter((p) => p.probe.variant === variant.name).flatMap((p) => [p.probe.caller, p.probe.target]))].sort();
 }
 
 /** The plan as the kubectl commands that do the same, for `--dry-run`: copy-pastable against a cluster. */

@@ -1,10 +1,8 @@
 // The commands that work on a lab left up by make lab-up: pods, exec, policy, probe, metrics.
 import { spawnSync } from 'node:child_process';
-import { existsSync, readFileSync } from 'node:fs';
-import { join } from 'node:path';
 import { callerCounts, formatSidecarTable, judgeFanBoy, outcomeLine, runExperiment, VARIANTS, type Check, type Step, type Variant } from '@calc/probe-matrix';
 import { EXIT, LabError } from './errors.js';
-import { localPlatform, NOTES } from './local-platform.js';
+import { fanboyLines, localPlatform, NOTES } from './local-platform.js';
 import { LOG_DIR, RESULTS_DIR, WORK_DIR } from './paths.js';
 import { PodRuntime } from './pods.js';
 import { podsTable } from './pods-table.js';
@@ -86,10 +84,7 @@ export async function metrics(): Promise<number> {
   return EXIT.ok;
 }
 
-function fanboyCalls(variant: Variant) {
-  const log = join(LOG_DIR, podOf(variant, 'mathfanboy').ns, 'app.log');
-  return judgeFanBoy(variant, existsSync(log) ? readFileSync(log, 'utf8').split('\n') : []);
-}
+const fanboyCalls = (variant: Variant) => judgeFanBoy(variant, fanboyLines(variant));
 
 /** The daprd binary the lab runs, for the versions line. */
 function runningDaprd(): string {

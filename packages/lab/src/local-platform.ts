@@ -35,6 +35,8 @@ const LOCAL_ADDRESSING: Addressing = {
 
 const logOf = (variant: Variant) => join(LOG_DIR, podOf(variant, 'mathfanboy').ns, 'app.log');
 const linesOf = (file: string) => (existsSync(file) ? readFileSync(file, 'utf8').split('\n') : []);
+/** What a variant's MathFanBoy has printed so far (nothing, before the lab is up). */
+export const fanboyLines = (variant: Variant) => linesOf(logOf(variant));
 
 /** Waits until a MathFanBoy has printed at least `calls` calls (or the time is up). */
 async function waitForCalls(file: string, calls: number, timeoutMs: number): Promise<void> {
