@@ -153,10 +153,6 @@ kind-combined: ## Dapr + Linkerd together: reinstall Dapr with mTLS off, redeplo
 	$(KIND) combined
 kind-restore: ## back to the main run after kind-combined: Dapr with mTLS on again, dapr-calculator redeployed from k8s-dapr (then make kind-e2e)
 	$(KIND) restore
-DRY_RUN ?=
-.PHONY: bench-kind
-bench-kind: build ## the benchmark inside the kind cluster, run from the host's Node (COMBINED=1 after the with-linkerd overlay; DRY_RUN=1 prints the plan)
-	$(if $(DRY_RUN),node e2e/dist/bench-kind.js --dry-run $(if $(COMBINED),--combined),$(KIND) bench $(if $(COMBINED),--combined))
 .PHONY: kind-airgap kind-airgap-down
 kind-airgap: build lab-tools ## the Dapr half of the kind lab here, air-gapped: Kubernetes, kind, Dapr built from source, kind on podman (root; minutes the first time; not in make test); results/kind-airgap
 	scripts/kind-airgap.sh

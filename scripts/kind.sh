@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # The kind lab: a kind cluster, the project's images, Dapr and Linkerd, the calculator, the e2e run.
-#   scripts/kind.sh check|up|images|dapr|linkerd|deploy|e2e|combined|restore|bench|down|lab  (pki: Linkerd's certificates only)
+#   scripts/kind.sh check|up|images|dapr|linkerd|deploy|e2e|combined|restore|down|lab  (pki: Linkerd's certificates only)
 # Every step checks what it needs first and is safe to repeat. Needs Docker, kind, kubectl, helm 3
 # or 4 and openssl — no Go, no Node: manifests render with kubectl's kustomize, images build inside
 # Docker, the e2e runs as a Job in the cluster. Needs the network (charts, the Gateway API CRDs, the
@@ -19,7 +19,6 @@ need() {
     case "$tool" in
       docker) docker info >/dev/null 2>&1 || missing+=("docker: no Docker engine answers (make kind-check says more)") ;;
       cluster) kind get clusters 2>/dev/null | grep -qx "${CLUSTER}" || missing+=("the kind cluster ${CLUSTER}: make kind-up") ;;
-      node) command -v node >/dev/null || missing+=("node (only make bench-kind runs on the host's Node): https://nodejs.org/") ;;
       *) command -v "${tool}" >/dev/null || missing+=("${tool}: make kind-check says how to install it") ;;
     esac
   done
@@ -275,12 +274,6 @@ restore() {
   say "dapr-calculator is the main run's again; make kind-e2e runs its rows"
 }
 
-# The benchmark in the cluster is the one step that runs on the host's Node (make bench-kind builds it).
-bench() {
-  need kubectl node cluster
-  node e2e/dist/bench-kind.js "$@"
-}
-
 down() {
   need kind
   if kind get clusters 2>/dev/null | grep -qx "${CLUSTER}"; then
@@ -305,6 +298,5 @@ lab() {
 case "${1:-}" in
   check | up | images | dapr | linkerd | deploy | e2e | combined | restore | down | lab) "$1" ;;
   pki) linkerd_pki ;;
-  bench) shift && bench "$@" ;;
-  *) fail "usage: scripts/kind.sh check|up|images|dapr|linkerd|deploy|e2e|combined|restore|bench|down|lab" ;;
+  *) fail "usage: scripts/kind.sh check|up|images|dapr|linkerd|deploy|e2e|combined|restore|down|lab" ;;
 esac

@@ -25,10 +25,10 @@ import type { Scenario } from './analysis.js';
 import { compareFiles } from './compare.js';
 import { runFortio, type FortioResult } from './fortio.js';
 import { Generator } from './generator.js';
-import { knee, loaded, unloaded, warmUp, type Bench, type Settings, type SliceRecord } from './method.js';
-import { buildReport, headline, writePairedReport } from './paired-report.js';
+import { knee, loaded, REQUEST_BODY, unloaded, warmUp, type Bench, type Settings, type SliceRecord } from './method.js';
+import { buildReport, headline, LOCAL_SETUP, writePairedReport } from './paired-report.js';
 import { cpuMs, memoryMb } from './resources.js';
-import { REQUEST_BODY, restartDaprds, startScenarios, type ScenarioSetup } from './scenarios.js';
+import { benchScenarioOf, restartDaprds, startScenarios, type ScenarioSetup } from './scenarios.js';
 
 const RESULTS = join(REPO_ROOT, 'results', 'bench');
 const WORK = join(REPO_ROOT, '.run', 'bench');
@@ -120,7 +120,13 @@ async function run(settings: Settings, quick: boolean): Promise<number> {
     say('==> bringing up the four scenarios (namespaces, sentry, daprd ×4, HAProxy ×4, apps ×4)');
     const setups = await startScenarios(runtime, WORK, bin);
     for (const setup of setups) generators.set(setup.scenario, new Generator(setup.client));
-    const bench: Bench = { setups, generators, connections: settings.connections, checkpoint: () => guard.checkpoint(), say };
+    const bench: Bench = {
+      scenarios: setups.map((setup) => benchScenarioOf(setup, generators.get(setup.scenario)!)),
+      connections: settings.connections,
+      cores: cpus().length,
+      checkpoint: () => guard.checkpoint(),
+      say,
+    };
     say('==> warming up every scenario');
     await warmUp(bench);
 
@@ -196,6 +202,7 @@ async function run(settings: Settings, quick: boolean): Promise<number> {
 
     const peakRssMb = Object.fromEntries(setups.map((s) => [s.scenario, Object.fromEntries(s.processes.map((p) => [p.role, memoryMb(p.process.child.pid!).peak]))]));
     const report = buildReport({
+      setup: LOCAL_SETUP,
       quick,
       settings,
       records,

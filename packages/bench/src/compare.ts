@@ -5,7 +5,7 @@ import type { Scenario } from './analysis.js';
 import { withInterval } from './format.js';
 import { agreement } from './paired.js';
 import type { PairedReport } from './paired-report.js';
-import { LABEL, type CostRow } from './summary.js';
+import type { CostRow } from './summary.js';
 
 /** Every sidecar's CPU per 1,000 requests at one rate, all runs of an invocation together (the runs' mean). */
 function cpuAt(report: PairedReport, scenario: Scenario, role: string, rate: number): number {
@@ -24,7 +24,7 @@ export function compareReports(a: PairedReport, b: PairedReport): { lines: strin
     const agree = agreement(row.added.p50, other.added.p50);
     pass &&= agree.pass;
     lines.push(
-      `  ${LABEL[row.scenario].padEnd(28)} A ${withInterval(row.added.p50)}   B ${withInterval(other.added.p50)}   ${agree.differencePct.toFixed(0)} %${agree.overlap ? ', intervals overlap' : ''}: ${agree.pass ? 'agree' : 'MISS'}`,
+      `  ${a.setup.labels[row.scenario].padEnd(28)} A ${withInterval(row.added.p50)}   B ${withInterval(other.added.p50)}   ${agree.differencePct.toFixed(0)} %${agree.overlap ? ', intervals overlap' : ''}: ${agree.pass ? 'agree' : 'MISS'}`,
     );
   }
   lines.push(
@@ -51,7 +51,7 @@ export function compareReports(a: PairedReport, b: PairedReport): { lines: strin
       if (judged) pass &&= differencePct <= 10;
       const verdict = judged ? (differencePct <= 10 ? 'agree' : 'MISS') : 'not judged';
       lines.push(
-        `  ${`${LABEL[c.scenario]}, ${c.role}`.padEnd(42)} ${String(rate).padStart(5)}/s   A ${x.toFixed(0)} ms   B ${y.toFixed(0)} ms   ${differencePct.toFixed(0)} %: ${verdict}`,
+        `  ${`${a.setup.labels[c.scenario]}, ${c.role}`.padEnd(42)} ${String(rate).padStart(5)}/s   A ${x.toFixed(0)} ms   B ${y.toFixed(0)} ms   ${differencePct.toFixed(0)} %: ${verdict}`,
       );
     }
   }

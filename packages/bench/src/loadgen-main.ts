@@ -1,4 +1,4 @@
-// `node loadgen-main.js '<LoadSpec JSON>'`: one load run, one JSON result on stdout.
+// The load generator as its own process: `--serve` (slices on stdin) or `--listen PORT` (over HTTP).
 import { main } from './loadgen.js';
 
 void main();

@@ -1,10 +1,10 @@
 // The load generator: open loop at a constant rate, latency measured from each request's INTENDED
 // send time (so a slow server cannot slow the schedule and hide its own delay: no coordinated
-// omission), recorded in microseconds in an HdrHistogram. Run as its own process:
-//   node loadgen.js '{"url":"http://10.0.0.2/multiply","rate":1000,"durationS":5,"warmupS":1,"connections":16}'
-// and it prints one JSON LoadResult. It also records its own send lag (actual − intended send time).
-// The entry point is loadgen-main.js (bundled with its histogram for pods: dist/loadgen.bundle.js).
-import { Agent, request } from 'node:http';
+// omission), recorded in microseconds in an HdrHistogram. It also records its own send lag (actual −
+// intended send time). It runs as its own process beside the benchmark (loadgen-main.js): in a local
+// client pod fed slices on stdin, in a cluster's client pod in its own container, fed over HTTP.
+import { Agent, createServer, request, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import * as hdr from 'hdr-histogram-js';
 
 export interface LoadSpec {
@@ -221,6 +221,17 @@ export async function runSequential(spec: SequentialSpec, agent: Agent = newAgen
 /** What `--serve` reads, one JSON object a line: an open-loop slice or a sequential one. */
 export type Slice = ({ kind: 'open' } & LoadSpec) | ({ kind: 'sequential' } & SequentialSpec);
 
+/** One keep-alive agent per URL and connection count, kept across slices. */
+function agentsForSlices(): (slice: Slice) => Promise<LoadResult> {
+  const agents = new Map<string, Agent>();
+  const agentFor = (url: string, connections: number) => {
+    const key = `${url} ${connections}`;
+    if (!agents.has(key)) agents.set(key, newAgent(connections));
+    return agents.get(key)!;
+  };
+  return (slice) => (slice.kind === 'sequential' ? runSequential(slice, agentFor(slice.url, 1)) : runLoad(slice, undefined, agentFor(slice.url, slice.connections)));
+}
+
 /**
  * `loadgen-main.js --serve`: a generator that stays up in its client pod and runs slice after slice
  * as the benchmark asks (one JSON line in, one LoadResult line out), keeping its connections open
@@ -228,12 +239,7 @@ export type Slice = ({ kind: 'open' } & LoadSpec) | ({ kind: 'sequential' } & Se
  * or a new connection in each.
  */
 async function serve(): Promise<void> {
-  const agents = new Map<string, Agent>();
-  const agentFor = (url: string, connections: number) => {
-    const key = `${url} ${connections}`;
-    if (!agents.has(key)) agents.set(key, newAgent(connections));
-    return agents.get(key)!;
-  };
+  const runSlice = agentsForSlices();
   let buffered = '';
   process.stdin.setEncoding('utf8');
   for await (const chunk of process.stdin) {
@@ -241,24 +247,53 @@ async function serve(): Promise<void> {
     for (let newline = buffered.indexOf('\n'); newline >= 0; newline = buffered.indexOf('\n')) {
       const line = buffered.slice(0, newline);
       buffered = buffered.slice(newline + 1);
-      const slice = JSON.parse(line) as Slice;
-      const result = slice.kind === 'sequential' ? await runSequential(slice, agentFor(slice.url, 1)) : await runLoad(slice, undefined, agentFor(slice.url, slice.connections));
-      process.stdout.write(`${JSON.stringify(result)}\n`);
+      process.stdout.write(`${JSON.stringify(await runSlice(JSON.parse(line) as Slice))}\n`);
     }
   }
-  for (const agent of agents.values()) agent.destroy();
 }
 
-/** `node loadgen-main.js SPEC` (or `node -e "$BUNDLE" SPEC`): one run, its result printed; `--serve`: slices from stdin. */
-export async function main(): Promise<void> {
+/** What a listening generator answers on GET /cpu: its own CPU time so far. */
+export interface GeneratorCpu {
+  cpuMs: number;
+}
+
+/**
+ * `loadgen-main.js --listen PORT`: the same generator in its own container of a cluster's client
+ * pod, driven over HTTP by the benchmark Job: POST /slice (a Slice) answers its LoadResult, GET /cpu
+ * its own CPU time. Its target is its own (LOADGEN_TARGET, from its manifest): the Job chooses the
+ * slices' shape, never where they go. One slice at a time: a second is refused (409).
+ */
+function listen(port: number, target: string): void {
+  const runSlice = agentsForSlices();
+  let busy = false;
+  const answer = (res: ServerResponse, status: number, body: unknown) => res.writeHead(status, { 'content-type': 'application/json' }).end(JSON.stringify(body));
+  const server = createServer(async (req, res) => {
+    if (req.method === 'GET' && req.url === '/cpu') {
+      const { user, system } = process.cpuUsage();
+      return answer(res, 200, { cpuMs: (user + system) / 1000 } satisfies GeneratorCpu);
+    }
+    if (req.method !== 'POST' || req.url !== '/slice') return answer(res, 404, { error: 'POST /slice or GET /cpu' });
+    if (busy) return answer(res, 409, { error: 'a slice is running' });
+    busy = true;
+    try {
+      let text = '';
+      for await (const chunk of req) text += chunk;
+      answer(res, 200, await runSlice({ ...(JSON.parse(text) as Slice), url: target }));
+    } catch (error) {
+      answer(res, 400, { error: (error as Error).message });
+    } finally {
+      busy = false;
+    }
+  });
+  server.listen(port, '0.0.0.0', () => process.stdout.write(`loadgen: listening on :${(server.address() as AddressInfo).port}, target ${target}\n`));
+}
+
+/** `node loadgen-main.js --serve`: slices from stdin; `--listen PORT`: slices over HTTP, to LOADGEN_TARGET. */
+export function main(): Promise<void> | void {
   if (process.argv.includes('--serve')) return serve();
-  let spec: LoadSpec;
-  try {
-    spec = JSON.parse(process.argv.at(-1) ?? '') as LoadSpec;
-    if (!(spec.rate > 0) || !(spec.durationS > 0) || !spec.url) throw new Error('url, rate > 0 and durationS > 0 are required');
-  } catch (error) {
-    process.stderr.write(`loadgen: expected one JSON argument {"url","rate","durationS","warmupS","connections"}, or --serve: ${(error as Error).message}\n`);
-    process.exit(2);
-  }
-  process.stdout.write(`${JSON.stringify(await runLoad(spec))}\n`);
+  const port = Number(process.argv[process.argv.indexOf('--listen') + 1]);
+  const target = process.env.LOADGEN_TARGET ?? '';
+  if (process.argv.includes('--listen') && Number.isInteger(port) && port >= 0 && URL.canParse(target)) return listen(port, target);
+  process.stderr.write('usage: loadgen-main.js --serve | --listen PORT (with LOADGEN_TARGET=<url>)\n');
+  process.exit(2);
 }

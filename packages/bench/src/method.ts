@@ -1,14 +1,15 @@
 // The measurements of one benchmark run, each made of short slices that alternate between the
 // scenarios round after round (paired): unloaded (one request at a time), the direct baseline's knee,
 // and loaded (open loop at fractions of the knee). Every slice records the CPU time and context
-// switches of each process of its scenario and of the generator.
-import { cpus } from 'node:os';
+// switches of each process of its scenario and of the generator. Where the scenarios run (the local
+// lab's namespaces, a cluster's pods) is the BenchScenario's business: this file only orders slices.
 import type { Scenario } from './analysis.js';
-import type { Generator } from './generator.js';
 import type { LoadResult, Slice } from './loadgen.js';
 import { kneeOf, saturationReasons, type KneePoint } from './paired.js';
-import { contextSwitches, cpuMs } from './resources.js';
-import { REQUEST_BODY, type ScenarioSetup } from './scenarios.js';
+import { PROBE_BODY } from '@calc/probe-matrix';
+
+/** The body every request carries: the probe matrix's. */
+export const REQUEST_BODY = JSON.stringify(PROBE_BODY);
 
 /** How many times, how long: FULL is make bench, QUICK checks the harness in about a minute. */
 export interface Settings {
@@ -46,32 +47,46 @@ export interface SliceRecord {
   saturated: string[];
 }
 
+/** What a scenario's processes have spent so far, by role (app, client daprd, …), and its generator. */
+export interface Sample {
+  cpuMs: Record<string, number>;
+  /** Only where the process's threads can be read (not a sidecar seen through its metrics). */
+  contextSwitches: Record<string, number>;
+  generatorCpuMs: number;
+}
+
+/** One scenario as the method sees it: a generator that runs slices against its URL, and a reading of its costs. */
+export interface BenchScenario {
+  scenario: Scenario;
+  url: string;
+  run: (slice: Slice) => Promise<LoadResult>;
+  sample: () => Promise<Sample>;
+}
+
 export interface Bench {
-  setups: ScenarioSetup[];
-  generators: Map<Scenario, Generator>;
+  scenarios: BenchScenario[];
   connections: number;
+  /** The cores the scenarios share (a slice using most of them is saturated). */
+  cores: number;
   /** Between slices: stops the run if it was interrupted. */
   checkpoint: () => Promise<void>;
   say: (line: string) => void;
 }
 
-const MACHINE_CORES = cpus().length;
+const spentSince = (before: Record<string, number>, after: Record<string, number>) =>
+  Object.fromEntries(Object.keys(before).map((role) => [role, (after[role] ?? Number.NaN) - before[role]!]));
 
 /** One slice of one scenario, with what each of its processes (and the generator) spent on it. */
-async function measure(bench: Bench, setup: ScenarioSetup, slice: Slice, meta: Pick<SliceRecord, 'run' | 'phase' | 'round' | 'variant'>): Promise<SliceRecord> {
+async function measure(bench: Bench, setup: BenchScenario, slice: Slice, meta: Pick<SliceRecord, 'run' | 'phase' | 'round' | 'variant'>): Promise<SliceRecord> {
   await bench.checkpoint();
-  const generator = bench.generators.get(setup.scenario)!;
-  const pids = setup.processes.map((p) => p.process.child.pid!);
-  const cpuBefore = pids.map(cpuMs);
-  const switchesBefore = pids.map(contextSwitches);
-  const generatorBefore = cpuMs(generator.pid);
+  const before = await setup.sample();
   const started = performance.now();
-  const result = await generator.run(slice);
+  const result = await setup.run(slice);
   const wallMs = performance.now() - started;
-  const spent = pids.map((pid, i) => cpuMs(pid) - cpuBefore[i]!);
-  const switches = pids.map((pid, i) => contextSwitches(pid) - switchesBefore[i]!);
-  const generatorCpuMs = cpuMs(generator.pid) - generatorBefore;
-  const roles = setup.processes.map((p) => p.role);
+  const after = await setup.sample();
+  const cpu = spentSince(before.cpuMs, after.cpuMs);
+  const spent = Object.values(cpu);
+  const generatorCpuMs = after.generatorCpuMs - before.generatorCpuMs;
   const rate = slice.kind === 'open' ? slice.rate : 0;
   const sent = slice.kind === 'open' ? Math.round(slice.rate * (slice.warmupS + slice.durationS)) : slice.count;
   const saturated =
@@ -84,7 +99,7 @@ async function measure(bench: Bench, setup: ScenarioSetup, slice: Slice, meta: P
             busiestCores: Math.max(...spent) / wallMs,
             totalCores: (spent.reduce((a, b) => a + b, 0) + generatorCpuMs) / wallMs,
           },
-          MACHINE_CORES,
+          bench.cores,
         )
       : [];
   return {
@@ -94,18 +109,18 @@ async function measure(bench: Bench, setup: ScenarioSetup, slice: Slice, meta: P
     result,
     sent,
     wallMs,
-    cpuMs: Object.fromEntries(roles.map((r, i) => [r, spent[i]!])),
-    contextSwitches: Object.fromEntries(roles.map((r, i) => [r, switches[i]!])),
+    cpuMs: cpu,
+    contextSwitches: spentSince(before.contextSwitches, after.contextSwitches),
     generatorCpuMs,
     saturated,
   };
 }
 
 /** Every scenario once per round, in an order that rotates from round to round. */
-async function rounds(bench: Bench, count: number, each: (setup: ScenarioSetup, round: number) => Promise<SliceRecord>): Promise<SliceRecord[]> {
+async function rounds(bench: Bench, count: number, each: (setup: BenchScenario, round: number) => Promise<SliceRecord>): Promise<SliceRecord[]> {
   const records: SliceRecord[] = [];
   for (let round = 0; round < count; round++) {
-    const order = bench.setups.map((_, i) => bench.setups[(i + round) % bench.setups.length]!);
+    const order = bench.scenarios.map((_, i) => bench.scenarios[(i + round) % bench.scenarios.length]!);
     for (const setup of order) records.push(await each(setup, round));
   }
   return records;
@@ -113,10 +128,9 @@ async function rounds(bench: Bench, count: number, each: (setup: ScenarioSetup, 
 
 /** Warms every scenario (connections, daprd's caches, the JIT) before anything is kept. */
 export async function warmUp(bench: Bench): Promise<void> {
-  for (const setup of bench.setups) {
-    const generator = bench.generators.get(setup.scenario)!;
-    await generator.run({ kind: 'sequential', url: setup.url, count: 200, body: REQUEST_BODY });
-    await generator.run({ kind: 'open', url: setup.url, rate: 200, durationS: 0.5, warmupS: 0, connections: bench.connections, body: REQUEST_BODY });
+  for (const setup of bench.scenarios) {
+    await setup.run({ kind: 'sequential', url: setup.url, count: 200, body: REQUEST_BODY });
+    await setup.run({ kind: 'open', url: setup.url, rate: 200, durationS: 0.5, warmupS: 0, connections: bench.connections, body: REQUEST_BODY });
   }
 }
 
@@ -134,7 +148,7 @@ export async function knee(
   rates: readonly number[],
   sliceS: number,
 ): Promise<{ rate: number; why: string; found: boolean; points: KneePoint[]; records: SliceRecord[] }> {
-  const direct = bench.setups.find((s) => s.scenario === 'direct')!;
+  const direct = bench.scenarios.find((s) => s.scenario === 'direct')!;
   const points: KneePoint[] = [];
   const records: SliceRecord[] = [];
   const step = async (rate: number): Promise<KneePoint> => {
@@ -166,7 +180,7 @@ export function loaded(
   variant?: string,
   only?: Scenario,
 ): Promise<SliceRecord[]> {
-  const pick = only ? { ...bench, setups: bench.setups.filter((s) => s.scenario === only) } : bench;
+  const pick = only ? { ...bench, scenarios: bench.scenarios.filter((s) => s.scenario === only) } : bench;
   return rounds(pick, roundCount, (setup, round) =>
     measure(
       bench,

@@ -23,8 +23,23 @@ import {
   type UnloadedRow,
 } from './summary.js';
 
+/** What an invocation measured and where: the report names only what ran. */
+export interface BenchSetup {
+  /** The scenarios measured, direct first. */
+  scenarios: Scenario[];
+  /** Each scenario's name in every table: the stand-in's rows say so, a cluster's say Linkerd. */
+  labels: Record<Scenario, string>;
+  /** One Markdown bullet per scenario: the route a request takes. */
+  routes: string[];
+  /** Markdown: where the scenarios ran (a cluster's nodes, its pods' placement, the sidecars' resources). */
+  where?: string;
+  /** Published figures for context, per scenario. */
+  anchors: Partial<Record<Scenario, string>>;
+}
+
 export interface PairedReport {
   generatedAt: string;
+  setup: BenchSetup;
   quick: boolean;
   durationS: number;
   machine: { cpus: number; model: string };
@@ -53,15 +68,29 @@ export interface PairedReport {
 }
 
 /** Published figures, for context: other setups, other payloads; not a pass mark. */
-const ANCHORS: Partial<Record<Scenario, string>> = {
+export const ANCHORS = {
   dapr: 'Dapr 1.17 perf tests (1,000 QPS, 16 connections, 1 KB, HTTP): +1.06 ms p50, +1.48 ms p90, +2.90 ms p99; ~0.2 vCPU and ~51 MB per sidecar',
-  mesh: "Linkerd (not measured here: this row is the HAProxy stand-in): one proxy adds under 1 ms at the median, ~26 MB per proxy (2021); Istio ambient's ztunnel +0.17 ms p90",
-  'dapr-mesh': 'no published figure: two sidecars a side',
+  linkerd: "Linkerd: one proxy adds under 1 ms at the median, ~26 MB per proxy (2021); Istio ambient's ztunnel +0.17 ms p90",
+  daprMesh: 'no published figure: two sidecars a side',
+};
+
+/** make bench: the four scenarios on the local lab's network, the mesh being the HAProxy stand-in. */
+export const LOCAL_SETUP: BenchSetup = {
+  scenarios: [...SCENARIOS],
+  labels: LABEL,
+  routes: [
+    '**direct**: client → app',
+    '**dapr**: client → daprd ⇄ mTLS (Sentry) ⇄ daprd → app',
+    '**mesh (HAProxy stand-in)**: client → proxy ⇄ mTLS ⇄ proxy → app (Linkerd-style, HAProxy 2.6, iptables interception; **not Linkerd**)',
+    '**dapr-mesh (HAProxy stand-in)**: client → daprd (mTLS off) → proxy ⇄ mTLS ⇄ proxy → daprd → app',
+  ],
+  anchors: { dapr: ANCHORS.dapr, mesh: `${ANCHORS.linkerd} (not measured here: this row is the HAProxy stand-in)`, 'dapr-mesh': ANCHORS.daprMesh },
 };
 
 const range = (s: PerRequest, digits = 0) => `${s.value.toFixed(digits)} (${s.min.toFixed(digits)}–${s.max.toFixed(digits)})`;
 
 export interface ReportInput {
+  setup: BenchSetup;
   quick: boolean;
   settings: Settings;
   records: SliceRecord[];
@@ -81,7 +110,7 @@ function harnessOf(input: ReportInput): PairedReport['harness'] {
   const problems: string[] = [];
   for (let run = 0; run < input.settings.runs; run++)
     for (const phase of ['unloaded', 'loaded'] as const)
-      for (const scenario of SCENARIOS)
+      for (const scenario of input.setup.scenarios)
         if (!input.records.some((r) => r.run === run && r.phase === phase && r.scenario === scenario)) problems.push(`run ${run + 1}: no ${phase} slice of ${scenario}`);
   for (const r of input.records) {
     const where = `${r.scenario}, ${r.phase}${r.rate ? ` at ${r.rate}/s` : ''}, run ${r.run + 1} round ${r.round + 1}`;
@@ -125,6 +154,7 @@ export function buildReport(input: ReportInput): PairedReport {
   const costs = allCosts.map((rows) => headlineCosts(rows, loaded));
   return {
     generatedAt: new Date().toISOString(),
+    setup: input.setup,
     quick: input.quick,
     durationS: input.durationS,
     machine: input.machine,
@@ -154,12 +184,12 @@ export function headline(r: PairedReport): string[] {
   const pooled = (scenario: Scenario) => r.unloadedPooled.find((row) => row.scenario === scenario)!.added.p50;
   for (const row of r.repeatability.latency)
     lines.push(
-      `  ${LABEL[row.scenario].padEnd(28)} ${row.runs.map(withInterval).join('   ')}${r.settings.runs > 1 ? `   runs differ by ${row.agreement.differencePct.toFixed(0)} %${row.agreement.overlap ? ', intervals overlap' : ''}: ${row.agreement.pass ? 'agree' : 'MISS'}; all runs ${withInterval(pooled(row.scenario))}` : ''}`,
+      `  ${r.setup.labels[row.scenario].padEnd(28)} ${row.runs.map(withInterval).join('   ')}${r.settings.runs > 1 ? `   runs differ by ${row.agreement.differencePct.toFixed(0)} %${row.agreement.overlap ? ', intervals overlap' : ''}: ${row.agreement.pass ? 'agree' : 'MISS'}; all runs ${withInterval(pooled(row.scenario))}` : ''}`,
     );
   lines.push('CPU per 1,000 requests and context switches per request, per run (each scenario at the highest loaded rate no run saturated):');
   for (const row of r.repeatability.cpu)
     lines.push(
-      `  ${`${LABEL[row.scenario]}, ${row.role}`.padEnd(42)} at ${row.rate}/s: ${row.runs.map((v) => `${v.toFixed(0)} ms`).join(' / ')}, ${row.switches.map((v) => v.toFixed(1)).join(' / ')} switches${r.settings.runs > 1 ? `   CPU differs by ${row.differencePct.toFixed(0)} % (${row.pass ? 'agree' : 'MISS'}), switches by ${row.switchesDifferencePct.toFixed(0)} %` : ''}`,
+      `  ${`${r.setup.labels[row.scenario]}, ${row.role}`.padEnd(42)} at ${row.rate}/s: ${row.runs.map((v) => `${v.toFixed(0)} ms`).join(' / ')}, ${row.switches.map((v) => v.toFixed(1)).join(' / ')} switches${r.settings.runs > 1 ? `   CPU differs by ${row.differencePct.toFixed(0)} % (${row.pass ? 'agree' : 'MISS'}), switches by ${row.switchesDifferencePct.toFixed(0)} %` : ''}`,
     );
   lines.push(`knee of the direct baseline: ${r.knees.map((k) => `${k.rate}/s`).join(' / ')}`);
   return lines;
@@ -167,13 +197,13 @@ export function headline(r: PairedReport): string[] {
 
 function unloadedSection(r: PairedReport): string {
   const runs = r.unloaded;
-  const rows = SCENARIOS.map((scenario) => {
+  const rows = r.setup.scenarios.map((scenario) => {
     const cells = runs.map((rows) => rows.find((x) => x.scenario === scenario)!);
     if (scenario === 'direct') return `| direct | ${cells.map((c) => us(c.p50)).join(' / ')} | (baseline) |${runs.map(() => ' |').join('')} | | |`;
     const rep = r.repeatability.latency.find((x) => x.scenario === scenario);
     const agree = r.settings.runs > 1 && rep ? `${rep.agreement.differencePct.toFixed(0)} %${rep.agreement.overlap ? ', overlap' : ''} ${rep.agreement.pass ? '✅' : '❌'}` : '–';
     const all = r.unloadedPooled.find((x) => x.scenario === scenario)!;
-    return `| ${LABEL[scenario]} | ${cells.map((c) => us(c.p50)).join(' / ')} | ${cells.map((c) => withInterval(c.added.p50)).join(' | ')} | ${agree} | **${withInterval(all.added.p50)}** | ${plus(all.perHop.value)} × ${HOPS[scenario]} | ${withInterval(all.added.p90)} |`;
+    return `| ${r.setup.labels[scenario]} | ${cells.map((c) => us(c.p50)).join(' / ')} | ${cells.map((c) => withInterval(c.added.p50)).join(' | ')} | ${agree} | **${withInterval(all.added.p50)}** | ${plus(all.perHop.value)} × ${HOPS[scenario]} | ${withInterval(all.added.p90)} |`;
   });
   const header = `| scenario | p50 (run ${runs.map((_, i) => i + 1).join(' / ')}) | ${runs.map((_, i) => `added p50, run ${i + 1} [95 %]`).join(' | ')} | runs agree? | added p50, all runs [95 %] | per sidecar crossed | added p90, all runs [95 %] |`;
   return `## Unloaded: what the sidecars add when nothing queues
@@ -186,7 +216,7 @@ ${header}
 | --- | --- |${runs.map(() => ' --- |').join('')} --- | --- | --- | --- |
 ${rows.join('\n')}
 
-Anchors (published, other setups): ${Object.entries(ANCHORS)
+Anchors (published, other setups): ${Object.entries(r.setup.anchors)
     .map(([k, v]) => `**${k}**: ${v}`)
     .join('; ')}.
 `;
@@ -196,7 +226,7 @@ function costSection(r: PairedReport): string {
   const rows = r.repeatability.cpu.map((c) => {
     const perRun = r.costsByRate.map((rows) => rows.find((x) => x.scenario === c.scenario && x.role === c.role && x.rate === c.rate));
     const agree = r.settings.runs > 1 ? `${c.differencePct.toFixed(0)} % ${c.pass ? '✅' : '❌'}` : '–';
-    return `| ${LABEL[c.scenario]} | ${c.role} | ${c.rate}/s | ${perRun.map((x) => (x ? range(x.cpuMsPer1000) : '–')).join(' | ')} | ${agree} | ${perRun.map((x) => (x ? range(x.contextSwitchesPerRequest, 1) : '–')).join(' | ')} | ${r.settings.runs > 1 ? `${c.switchesDifferencePct.toFixed(0)} %` : '–'} | ${(r.peakRssMb[c.scenario]?.[c.role] ?? Number.NaN).toFixed(0)} MB |`;
+    return `| ${r.setup.labels[c.scenario]} | ${c.role} | ${c.rate}/s | ${perRun.map((x) => (x ? range(x.cpuMsPer1000) : '–')).join(' | ')} | ${agree} | ${perRun.map((x) => (x ? range(x.contextSwitchesPerRequest, 1) : '–')).join(' | ')} | ${r.settings.runs > 1 ? `${c.switchesDifferencePct.toFixed(0)} %` : '–'} | ${(r.peakRssMb[c.scenario]?.[c.role] ?? Number.NaN).toFixed(0)} MB |`;
   });
   const runs = r.costs.map((_, i) => i + 1);
   // Per-request CPU against the rate, for the sidecars, from the last run.
@@ -208,7 +238,7 @@ function costSection(r: PairedReport): string {
       const x = byRate.find((y) => y.scenario === c.scenario && y.role === c.role && y.rate === rate);
       return x ? `${x.cpuMsPer1000.value.toFixed(0)} ms, ${x.contextSwitchesPerRequest.value.toFixed(1)} switches` : 'saturated';
     });
-    return `| ${LABEL[c.scenario]} | ${c.role} | ${cells.join(' | ')} |`;
+    return `| ${r.setup.labels[c.scenario]} | ${c.role} | ${cells.join(' | ')} |`;
   });
   return `## What each request costs: CPU and context switches
 
@@ -242,7 +272,7 @@ function loadedSection(r: PairedReport): string {
         : row.saturatedSlices
           ? `${row.saturatedSlices} of ${row.slices} slices saturated`
           : 'no';
-      return `| ${LABEL[row.scenario]} | ${us(row.latency.p50)} | ${tail(us(row.latency.p90))} | ${tail(us(row.latency.p99))} | ${added} | ${us(row.sendLagP99)} | ${mark} | ${row.errors} |`;
+      return `| ${r.setup.labels[row.scenario]} | ${us(row.latency.p50)} | ${tail(us(row.latency.p90))} | ${tail(us(row.latency.p99))} | ${added} | ${us(row.sendLagP99)} | ${mark} | ${row.errors} |`;
     });
     return `### ${rate} requests per second
 
@@ -265,7 +295,7 @@ ${tables.join('\n')}`;
 }
 
 function cpuExplanation(r: PairedReport): string {
-  if (r.cpuExperiment.length === 0) return '## Why daprd costs what it costs\n\nNot run (quick mode).\n';
+  if (r.cpuExperiment.length === 0) return '## Why daprd costs what it costs\n\nNot run in this invocation (make bench runs it, QUICK=1 does not).\n';
   const base = r.cpuExperiment[0]!;
   const roles = Object.keys(base.roles).filter((role) => role.includes('daprd'));
   const rows = r.cpuExperiment.map((v) => {
@@ -296,9 +326,10 @@ Not varied here, and different from the published setup: the body (ours is \`${J
 }
 
 function fortioSection(r: PairedReport): string {
+  if (r.crossCheck.length === 0) return '';
   const rows = r.crossCheck.map(
     (c) =>
-      `| ${LABEL[c.scenario]} | ${withInterval(c.fortio)} | ${withInterval(c.ours)} | ${c.agreement.differencePct.toFixed(0)} % | ${c.agreement.overlap ? '✅ overlap' : '❌ apart'} | ${withInterval(c.oursUnloaded)} |`,
+      `| ${r.setup.labels[c.scenario]} | ${withInterval(c.fortio)} | ${withInterval(c.ours)} | ${c.agreement.differencePct.toFixed(0)} % | ${c.agreement.overlap ? '✅ overlap' : '❌ apart'} | ${withInterval(c.oursUnloaded)} |`,
   );
   return `## Cross-check with fortio
 
@@ -323,11 +354,8 @@ ${r.quick ? '**Quick run (QUICK=1): checks the harness, the figures are not mean
     .map(([k, v]) => `${k} ${v}`)
     .join(', ')}. ${r.settings.runs} run${r.settings.runs > 1 ? 's' : ''} in this invocation.
 
-- **direct**: client → app
-- **dapr**: client → daprd ⇄ mTLS (Sentry) ⇄ daprd → app
-- **mesh (HAProxy stand-in)**: client → proxy ⇄ mTLS ⇄ proxy → app (Linkerd-style, HAProxy 2.6, iptables interception; **not Linkerd**)
-- **dapr-mesh (HAProxy stand-in)**: client → daprd (mTLS off) → proxy ⇄ mTLS ⇄ proxy → daprd → app
-
+${r.setup.routes.map((route) => `- ${route}`).join('\n')}
+${r.setup.where ? `\n${r.setup.where}\n` : ''}
 Paired: every figure compares a scenario with the direct baseline measured in the same round, the scenarios' slices
 alternating, so what drifts on a shared machine hits them alike.
 
@@ -338,7 +366,7 @@ ${cpuExplanation(r)}
 ${fortioSection(r)}
 ## Harness
 
-${r.harness.pass ? 'Every scenario in every phase of every run; every request answered 200; counts add up; fortio without errors.' : `Problems: ${r.harness.problems.join('; ')}`}
+${r.harness.pass ? `Every scenario in every phase of every run; every request answered 200; counts add up${r.fortio.length ? '; fortio without errors' : ''}.` : `Problems: ${r.harness.problems.join('; ')}`}
 `;
 }
 
@@ -348,7 +376,10 @@ export function writePairedReport(dir: string, report: PairedReport): void {
   writeFileSync(join(dir, 'bench.md'), markdown(report));
   // The unloaded distributions of the last run, each scenario's median round: real measured lines.
   const last = report.records.filter((r) => r.phase === 'unloaded' && r.run === report.settings.runs - 1);
-  const series = SCENARIOS.map((scenario) => ({ name: LABEL[scenario], points: medianDistribution(last.filter((r) => r.scenario === scenario).map((r) => r.result)) }));
+  const series = report.setup.scenarios.map((scenario) => ({
+    name: report.setup.labels[scenario],
+    points: medianDistribution(last.filter((r) => r.scenario === scenario).map((r) => r.result)),
+  }));
   writeLatencyChart(dir, 'Latency by percentile, one request at a time (median round)', series);
 }
 

@@ -2,7 +2,7 @@ import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { DEFAULT_PORT } from '@calc/core';
 import { serviceCommand } from '@calc/launcher';
-import { LINKERD, PROBE_BODY } from '@calc/probe-matrix';
+import { LINKERD } from '@calc/probe-matrix';
 import {
   APP_PORT,
   BENCH_SUBNET,
@@ -25,6 +25,9 @@ import {
 } from '@calc/lab';
 
 import type { Scenario } from './analysis.js';
+import type { Generator } from './generator.js';
+import type { BenchScenario } from './method.js';
+import { contextSwitches, cpuMs } from './resources.js';
 
 /** The bench's own namespace: its pods' identities and Dapr names. */
 const NAMESPACE = 'bench';
@@ -77,8 +80,17 @@ export async function restartDaprds(runtime: PodRuntime, setup: ScenarioSetup, c
   );
 }
 
-/** The body every request carries: the probe matrix's. */
-export const REQUEST_BODY = JSON.stringify(PROBE_BODY);
+/** A local scenario as the method sees it: its generator's slices, its processes read from /proc. */
+export function benchScenarioOf(setup: ScenarioSetup, generator: Generator): BenchScenario {
+  const each = (read: (pid: number) => number) => Object.fromEntries(setup.processes.map((p) => [p.role, read(p.process.child.pid!)]));
+  return {
+    scenario: setup.scenario,
+    url: setup.url,
+    run: (slice) => generator.run(slice),
+    // The processes are read when asked, not when the scenario was made: the CPU experiment restarts daprd.
+    sample: async () => ({ cpuMs: each(cpuMs), contextSwitches: each(contextSwitches), generatorCpuMs: cpuMs(generator.pid) }),
+  };
+}
 
 /**
  * Brings up the four scenarios on the lab's network:

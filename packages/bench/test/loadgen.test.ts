@@ -1,7 +1,11 @@
+import { spawn } from 'node:child_process';
+import { once } from 'node:events';
 import { createServer, type Server } from 'node:http';
+import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { median, tabulate, type RunRecord } from '../src/analysis.js';
-import { runLoad } from '../src/loadgen.js';
+import { runLoad, type LoadResult } from '../src/loadgen.js';
+
+const LOADGEN = fileURLToPath(new URL('../dist/loadgen-main.js', import.meta.url));
 
 describe('the open-loop load generator, against a real server on loopback', () => {
   let server: Server;
@@ -42,39 +46,33 @@ describe('the open-loop load generator, against a real server on loopback', () =
     expect(result.serviceUs.max).toBeLessThan(500_000);
   });
 
+  it('--listen: a generator driven over HTTP, as in a cluster: slices to its own target only, its CPU, one slice at a time', async () => {
+    const generator = spawn(process.execPath, [LOADGEN, '--listen', '0'], { env: { ...process.env, LOADGEN_TARGET: url }, stdio: ['ignore', 'pipe', 'inherit'] });
+    try {
+      const [line] = (await once(generator.stdout, 'data')) as [Buffer];
+      const control = `http://127.0.0.1:${/listening on :(\d+)/.exec(line.toString())![1]}`;
+      const slice = (body: object) => fetch(`${control}/slice`, { method: 'POST', body: JSON.stringify(body) });
+      // The slice names another URL: the generator sends to its LOADGEN_TARGET all the same.
+      const [first, second] = await Promise.all([
+        slice({ kind: 'sequential', url: 'http://127.0.0.1:1/elsewhere', count: 50, body: '{}' }),
+        new Promise((r) => setTimeout(r, 5)).then(() => slice({ kind: 'sequential', url, count: 1, body: '{}' })),
+      ]);
+      const result = (await first.json()) as LoadResult;
+      expect(result.statuses).toEqual({ '200': 50 });
+      expect(result.spec.url).toBe(url);
+      expect(second.status).toBe(409);
+      const cpu = (await (await fetch(`${control}/cpu`)).json()) as { cpuMs: number };
+      expect(cpu.cpuMs).toBeGreaterThan(0);
+      expect((await fetch(`${control}/nothing`)).status).toBe(404);
+    } finally {
+      generator.kill();
+    }
+  });
+
   it('reports failed requests as errors', async () => {
     const result = await runLoad({ url: 'http://127.0.0.1:1/', rate: 100, durationS: 0.2, warmupS: 0, connections: 2 });
     expect(result.completed).toBe(20);
     expect(result.errors).toBe(20);
     expect(result.statuses).toEqual({ error: 20 });
-  });
-});
-
-describe('the analysis', () => {
-  const run = (rep: number, scenario: RunRecord['scenario'], p50: number): RunRecord => ({
-    rep,
-    rate: 1000,
-    scenario,
-    cpuPer1000: {},
-    result: {
-      latencyUs: { count: 1, p50, p90: p50, p99: p50, p999: p50, max: p50, mean: p50 },
-      serviceUs: { count: 1, p50, p90: p50, p99: p50, p999: p50, max: p50, mean: p50 },
-      sendLagUs: { count: 1, p50: 1, p90: 1, p99: 1, p999: 1, max: 1, mean: 1 },
-      requests: 1,
-      completed: 1,
-      errors: 0,
-      statuses: { '200': 1 },
-      achievedRate: 1000,
-      distribution: [],
-      spec: { url: '', rate: 1000, durationS: 1, warmupS: 0, connections: 1 },
-    },
-  });
-
-  it('adds over the direct run of the same repetition, and states the spread', () => {
-    const rows = tabulate([run(0, 'direct', 100), run(0, 'dapr', 1100), run(1, 'direct', 120), run(1, 'dapr', 1220), run(2, 'direct', 110), run(2, 'dapr', 1160)]);
-    const dapr = rows.find((r) => r.scenario === 'dapr')!;
-    expect(dapr.added.p50).toBe(1050);
-    expect(dapr.addedP50SpreadPct).toBeCloseTo(((1100 - 1000) / 1050) * 100, 5);
-    expect(median([3, 1, 2])).toBe(2);
   });
 });
