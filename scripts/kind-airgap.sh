@@ -5,6 +5,7 @@
 # GitHub downloads), the cluster run by kind's podman provider, then Dapr's own chart, k8s-dapr and
 # the e2e's Dapr rows. Not in make test: the first build takes minutes and needs root.
 #   scripts/kind-airgap.sh [run]   build what is missing, (re)create the cluster, run; results/kind-airgap/
+#   scripts/kind-airgap.sh bench   the benchmark's direct and Dapr scenarios as a Job in that cluster; results/kind-airgap-bench/
 #   scripts/kind-airgap.sh down    delete the cluster
 # Linkerd's half cannot run here (its proxy can be neither pulled nor built): docs/kind-airgap.md.
 set -euo pipefail
@@ -282,8 +283,18 @@ run() {
   return "${code}"
 }
 
+# The benchmark's half this machine can run (direct and Dapr; Linkerd's proxy cannot be had here),
+# in the cluster make kind-airgap left up, on its two nodes.
+bench() {
+  [ "$(id -u)" = 0 ] || fail "needs root (podman's rootful kind provider): sudo make kind-airgap-bench"
+  engine
+  "${BIN}/kind" get clusters 2>/dev/null | grep -qx "${CLUSTER_NAME}" || fail "no cluster ${CLUSTER_NAME}: make kind-airgap first"
+  PATH="${BIN}:${PATH}" scripts/bench-job.sh k8s-bench/airgap results/kind-airgap-bench
+}
+
 case "${1:-run}" in
   run) run ;;
+  bench) bench ;;
   down) engine && "${BIN}/kind" delete cluster --name "${CLUSTER_NAME}" ;;
-  *) fail "usage: scripts/kind-airgap.sh [run|down]" ;;
+  *) fail "usage: scripts/kind-airgap.sh [run|bench|down]" ;;
 esac

@@ -274,6 +274,19 @@ restore() {
   say "dapr-calculator is the main run's again; make kind-e2e runs its rows"
 }
 
+# The sidecar benchmark as a Job: direct, Dapr and Linkerd in the same rounds (after make kind-lab).
+bench() {
+  need kubectl cluster
+  scripts/bench-job.sh k8s-bench/kind results/kind-bench
+}
+
+# Dapr + Linkerd paired with direct: Dapr's mTLS off, cluster-wide, as make kind-combined does (make kind-restore undoes it).
+bench_combined() {
+  need kubectl helm cluster
+  DAPR_MTLS=false dapr
+  scripts/bench-job.sh k8s-bench/combined results/kind-bench-combined
+}
+
 down() {
   need kind
   if kind get clusters 2>/dev/null | grep -qx "${CLUSTER}"; then
@@ -296,7 +309,8 @@ lab() {
 }
 
 case "${1:-}" in
-  check | up | images | dapr | linkerd | deploy | e2e | combined | restore | down | lab) "$1" ;;
+  check | up | images | dapr | linkerd | deploy | e2e | combined | restore | bench | down | lab) "$1" ;;
   pki) linkerd_pki ;;
-  *) fail "usage: scripts/kind.sh check|up|images|dapr|linkerd|deploy|e2e|combined|restore|down|lab" ;;
+  bench-combined) bench_combined ;;
+  *) fail "usage: scripts/kind.sh check|up|images|dapr|linkerd|deploy|e2e|combined|restore|bench|bench-combined|down|lab" ;;
 esac

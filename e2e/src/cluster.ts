@@ -1,5 +1,5 @@
 import { Readable, Writable } from 'node:stream';
-import { AppsV1Api, CoreV1Api, CustomObjectsApi, Exec, KubeConfig, type V1Pod } from '@kubernetes/client-node';
+import { AppsV1Api, CoreV1Api, CustomObjectsApi, Exec, KubeConfig, type V1Node, type V1Pod } from '@kubernetes/client-node';
 
 /** The few cluster operations the e2e run needs, on the current kubeconfig context. */
 export class Cluster {
@@ -103,6 +103,11 @@ export class Cluster {
    */
   async metrics(namespace: string, pod: string, port: number): Promise<string> {
     return this.core.connectGetNamespacedPodProxyWithPath({ name: `${pod}:${port}`, namespace, path: 'metrics' });
+  }
+
+  /** The cluster's nodes (RBAC: nodes list, cluster-wide). */
+  async nodes(): Promise<V1Node[]> {
+    return (await this.core.listNode()).items;
   }
 
   /** Names of the Dapr Configurations in a namespace (daprd exits if its --config names none of them). */

@@ -25,7 +25,7 @@ import type { Scenario } from './analysis.js';
 import { compareFiles } from './compare.js';
 import { runFortio, type FortioResult } from './fortio.js';
 import { Generator } from './generator.js';
-import { knee, loaded, REQUEST_BODY, unloaded, warmUp, type Bench, type Settings, type SliceRecord } from './method.js';
+import { FULL, loaded, pairedRuns, QUICK, REQUEST_BODY, warmUp, type Bench, type Settings, type SliceRecord } from './method.js';
 import { buildReport, headline, LOCAL_SETUP, writePairedReport } from './paired-report.js';
 import { cpuMs, memoryMb } from './resources.js';
 import { benchScenarioOf, restartDaprds, startScenarios, type ScenarioSetup } from './scenarios.js';
@@ -44,23 +44,9 @@ function ensureFortio(): void {
   throw new LabError('MISSING_TOOL', `fortio ${FORTIO_VERSION} is not at ${FORTIO}: make bench-tools installs it`);
 }
 
-const FULL: Settings = {
-  runs: 2,
-  unloaded: { rounds: 15, perSlice: 200 },
-  knee: { rates: [250, 500, 750, 1000, 1500, 2000, 3000, 4000, 6000, 8000, 12000, 16000, 24000, 32000, 48000], sliceS: 1.5 },
-  loaded: { fractions: [0.0125, 0.025, 0.05, 0.1, 0.25], rounds: 5, sliceS: 1 },
-  connections: 16,
-  fortio: { rounds: 16, perSlice: 200 },
-  cpuExperiment: { rounds: 4, sliceS: 2, idleS: 3 },
-};
-const QUICK: Settings = {
-  runs: 1,
-  unloaded: { rounds: 3, perSlice: 40 },
-  knee: { rates: [250, 500], sliceS: 0.5 },
-  loaded: { fractions: [0.25], rounds: 2, sliceS: 0.5 },
-  connections: 16,
-  fortio: { rounds: 2, perSlice: 40 },
-};
+/** make bench: the paired runs, then fortio beside the generator and daprd's settings varied. */
+const LOCAL_FULL: Settings = { ...FULL, fortio: { rounds: 16, perSlice: 200 }, cpuExperiment: { rounds: 4, sliceS: 2, idleS: 3 } };
+const LOCAL_QUICK: Settings = { ...QUICK, fortio: { rounds: 2, perSlice: 40 } };
 
 /** daprd's settings that might explain its CPU beside Dapr's published figure; each is tried alone, then all together. */
 const CPU_VARIANTS: Array<{ name: string; args?: string[]; env?: Record<string, string> }> = [
@@ -130,41 +116,23 @@ async function run(settings: Settings, quick: boolean): Promise<number> {
     say('==> warming up every scenario');
     await warmUp(bench);
 
-    const records: SliceRecord[] = [];
-    const knees: Array<{ run: number; rate: number; why: string; found: boolean }> = [];
-    const loadedRates: number[][] = [];
-    for (let runIndex = 0; runIndex < settings.runs; runIndex++) {
-      const label = `run ${runIndex + 1} of ${settings.runs}`;
-      say(`==> ${label}: unloaded, ${settings.unloaded.rounds} rounds × 4 scenarios × ${settings.unloaded.perSlice} sequential requests`);
-      records.push(...(await unloaded(bench, runIndex, settings.unloaded.rounds, settings.unloaded.perSlice)));
-      say(`==> ${label}: the direct baseline's knee`);
-      const found = await knee(bench, runIndex, settings.knee.rates, settings.knee.sliceS);
-      records.push(...found.records);
-      knees.push({ run: runIndex, rate: found.rate, why: found.why, found: found.found });
-      // Every run loads at the same rates, from the first run's knee, so that the runs compare.
-      const rates = settings.loaded.rates ?? loadedRates[0] ?? [...new Set(settings.loaded.fractions.map((f) => Math.max(50, Math.round((f * found.rate) / 50) * 50)))];
-      loadedRates.push(rates);
-      say(`    knee: ${found.rate}/s (${found.why}); loaded at ${rates.join(', ')}/s`);
-      for (const rate of rates) {
-        say(`==> ${label}: loaded at ${rate}/s, ${settings.loaded.rounds} rounds × 4 scenarios × ${settings.loaded.sliceS} s`);
-        records.push(...(await loaded(bench, runIndex, rate, settings.loaded.rounds, settings.loaded.sliceS)));
-      }
-    }
+    const { records, knees, loadedRates } = await pairedRuns(bench, settings);
 
     // The fortio cross-check, paired as the unloaded phase is: rounds of every scenario, one request at a time.
     const fortio: FortioResult[] = [];
     // In each round both tools on each scenario back to back, which goes first alternating from round
     // to round, so that neither always meets the scenario just after the other has left it.
-    say(`==> cross-check with fortio: ${settings.fortio.rounds} rounds × 4 scenarios × ${settings.fortio.perSlice} sequential requests, by fortio and by ours`);
+    const cross = settings.fortio!;
+    say(`==> cross-check with fortio: ${cross.rounds} rounds × 4 scenarios × ${cross.perSlice} sequential requests, by fortio and by ours`);
     const beside: SliceRecord[] = [];
-    for (let round = 0; round < settings.fortio.rounds; round++)
+    for (let round = 0; round < cross.rounds; round++)
       for (const setup of setups.map((_, i) => setups[(i + round) % setups.length]!)) {
         await guard.checkpoint();
         const byFortio = async () => {
-          fortio.push({ ...(await runFortio(FORTIO, setup.client, setup.scenario, setup.url, REQUEST_BODY, { count: settings.fortio.perSlice })), round });
+          fortio.push({ ...(await runFortio(FORTIO, setup.client, setup.scenario, setup.url, REQUEST_BODY, { count: cross.perSlice })), round });
         };
         const byOurs = async () => {
-          const ours = await generators.get(setup.scenario)!.run({ kind: 'sequential', url: setup.url, count: settings.fortio.perSlice, body: REQUEST_BODY });
+          const ours = await generators.get(setup.scenario)!.run({ kind: 'sequential', url: setup.url, count: cross.perSlice, body: REQUEST_BODY });
           beside.push({
             run: settings.runs,
             phase: 'cross-check',
@@ -257,7 +225,7 @@ async function main(): Promise<number> {
     return compared.pass ? EXIT.ok : EXIT.mismatch;
   }
   if (parsed.positionals.length) throw new LabError('USAGE', `unexpected ${parsed.positionals.join(' ')}\n${USAGE}`);
-  const settings = structuredClone(parsed.values.quick ? QUICK : FULL);
+  const settings = structuredClone(parsed.values.quick ? LOCAL_QUICK : LOCAL_FULL);
   if (parsed.values.runs !== undefined) {
     const runs = Number(parsed.values.runs);
     if (!Number.isInteger(runs) || runs < 1 || runs > 10) throw new LabError('USAGE', `--runs must be a whole number from 1 to 10, not ${parsed.values.runs}\n${USAGE}`);

@@ -19,11 +19,28 @@ export interface Settings {
   /** Loaded rates as fractions of the direct knee, unless fixed rates are asked for (--rates). */
   loaded: { fractions: number[]; rates?: number[]; rounds: number; sliceS: number };
   connections: number;
-  /** The fortio cross-check: rounds of every scenario, one request at a time. */
-  fortio: { rounds: number; perSlice: number };
+  /** The fortio cross-check: rounds of every scenario, one request at a time (make bench only). */
+  fortio?: { rounds: number; perSlice: number };
   /** The CPU experiment: daprd's settings varied at one rate (skipped in QUICK). */
   cpuExperiment?: { rounds: number; sliceS: number; idleS: number };
 }
+
+/** make bench's and the cluster's: two runs that must agree. */
+export const FULL: Settings = {
+  runs: 2,
+  unloaded: { rounds: 15, perSlice: 200 },
+  knee: { rates: [250, 500, 750, 1000, 1500, 2000, 3000, 4000, 6000, 8000, 12000, 16000, 24000, 32000, 48000], sliceS: 1.5 },
+  loaded: { fractions: [0.0125, 0.025, 0.05, 0.1, 0.25], rounds: 5, sliceS: 1 },
+  connections: 16,
+};
+/** Checks the harness in about a minute; its figures are not meant to be read. */
+export const QUICK: Settings = {
+  runs: 1,
+  unloaded: { rounds: 3, perSlice: 40 },
+  knee: { rates: [250, 500], sliceS: 0.5 },
+  loaded: { fractions: [0.25], rounds: 2, sliceS: 0.5 },
+  connections: 16,
+};
 
 export type Phase = 'unloaded' | 'knee' | 'loaded' | 'cpu-experiment' | 'cross-check';
 
@@ -189,4 +206,34 @@ export function loaded(
       { run, phase, round, ...(variant ? { variant } : {}) },
     ),
   );
+}
+
+export interface PairedRuns {
+  records: SliceRecord[];
+  knees: Array<{ run: number; rate: number; why: string; found: boolean }>;
+  loadedRates: number[][];
+}
+
+/** Every run of an invocation: unloaded rounds, the direct baseline's knee, loaded rounds at fractions of it. */
+export async function pairedRuns(bench: Bench, settings: Settings): Promise<PairedRuns> {
+  const count = bench.scenarios.length;
+  const out: PairedRuns = { records: [], knees: [], loadedRates: [] };
+  for (let runIndex = 0; runIndex < settings.runs; runIndex++) {
+    const label = `run ${runIndex + 1} of ${settings.runs}`;
+    bench.say(`==> ${label}: unloaded, ${settings.unloaded.rounds} rounds × ${count} scenarios × ${settings.unloaded.perSlice} sequential requests`);
+    out.records.push(...(await unloaded(bench, runIndex, settings.unloaded.rounds, settings.unloaded.perSlice)));
+    bench.say(`==> ${label}: the direct baseline's knee`);
+    const found = await knee(bench, runIndex, settings.knee.rates, settings.knee.sliceS);
+    out.records.push(...found.records);
+    out.knees.push({ run: runIndex, rate: found.rate, why: found.why, found: found.found });
+    // Every run loads at the same rates, from the first run's knee, so that the runs compare.
+    const rates = settings.loaded.rates ?? out.loadedRates[0] ?? [...new Set(settings.loaded.fractions.map((f) => Math.max(50, Math.round((f * found.rate) / 50) * 50)))];
+    out.loadedRates.push(rates);
+    bench.say(`    knee: ${found.rate}/s (${found.why}); loaded at ${rates.join(', ')}/s`);
+    for (const rate of rates) {
+      bench.say(`==> ${label}: loaded at ${rate}/s, ${settings.loaded.rounds} rounds × ${count} scenarios × ${settings.loaded.sliceS} s`);
+      out.records.push(...(await loaded(bench, runIndex, rate, settings.loaded.rounds, settings.loaded.sliceS)));
+    }
+  }
+  return out;
 }

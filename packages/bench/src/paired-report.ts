@@ -87,10 +87,13 @@ export const LOCAL_SETUP: BenchSetup = {
   anchors: { dapr: ANCHORS.dapr, mesh: `${ANCHORS.linkerd} (not measured here: this row is the HAProxy stand-in)`, 'dapr-mesh': ANCHORS.daprMesh },
 };
 
-const range = (s: PerRequest, digits = 0) => `${s.value.toFixed(digits)} (${s.min.toFixed(digits)}–${s.max.toFixed(digits)})`;
+// Not measured (a sidecar read through its metrics has no context switches to give): a dash, not NaN.
+const range = (s: PerRequest, digits = 0) => (Number.isFinite(s.value) ? `${s.value.toFixed(digits)} (${s.min.toFixed(digits)}–${s.max.toFixed(digits)})` : '–');
 
 export interface ReportInput {
   setup: BenchSetup;
+  /** What the caller found wrong with the set-up (e.g. a client and its target on one node though two could take them). */
+  setupProblems?: string[];
   quick: boolean;
   settings: Settings;
   records: SliceRecord[];
@@ -107,7 +110,7 @@ export interface ReportInput {
 }
 
 function harnessOf(input: ReportInput): PairedReport['harness'] {
-  const problems: string[] = [];
+  const problems: string[] = [...(input.setupProblems ?? [])];
   for (let run = 0; run < input.settings.runs; run++)
     for (const phase of ['unloaded', 'loaded'] as const)
       for (const scenario of input.setup.scenarios)
@@ -189,7 +192,7 @@ export function headline(r: PairedReport): string[] {
   lines.push('CPU per 1,000 requests and context switches per request, per run (each scenario at the highest loaded rate no run saturated):');
   for (const row of r.repeatability.cpu)
     lines.push(
-      `  ${`${r.setup.labels[row.scenario]}, ${row.role}`.padEnd(42)} at ${row.rate}/s: ${row.runs.map((v) => `${v.toFixed(0)} ms`).join(' / ')}, ${row.switches.map((v) => v.toFixed(1)).join(' / ')} switches${r.settings.runs > 1 ? `   CPU differs by ${row.differencePct.toFixed(0)} % (${row.pass ? 'agree' : 'MISS'}), switches by ${row.switchesDifferencePct.toFixed(0)} %` : ''}`,
+      `  ${`${r.setup.labels[row.scenario]}, ${row.role}`.padEnd(42)} at ${row.rate}/s: ${row.runs.map((v) => `${v.toFixed(0)} ms`).join(' / ')}, ${row.switches.map((v) => (Number.isFinite(v) ? v.toFixed(1) : '–')).join(' / ')} switches${r.settings.runs > 1 ? `   CPU differs by ${row.differencePct.toFixed(0)} % (${row.pass ? 'agree' : 'MISS'}), switches by ${Number.isFinite(row.switchesDifferencePct) ? `${row.switchesDifferencePct.toFixed(0)} %` : '–'}` : ''}`,
     );
   lines.push(`knee of the direct baseline: ${r.knees.map((k) => `${k.rate}/s`).join(' / ')}`);
   return lines;
@@ -226,7 +229,7 @@ function costSection(r: PairedReport): string {
   const rows = r.repeatability.cpu.map((c) => {
     const perRun = r.costsByRate.map((rows) => rows.find((x) => x.scenario === c.scenario && x.role === c.role && x.rate === c.rate));
     const agree = r.settings.runs > 1 ? `${c.differencePct.toFixed(0)} % ${c.pass ? '✅' : '❌'}` : '–';
-    return `| ${r.setup.labels[c.scenario]} | ${c.role} | ${c.rate}/s | ${perRun.map((x) => (x ? range(x.cpuMsPer1000) : '–')).join(' | ')} | ${agree} | ${perRun.map((x) => (x ? range(x.contextSwitchesPerRequest, 1) : '–')).join(' | ')} | ${r.settings.runs > 1 ? `${c.switchesDifferencePct.toFixed(0)} %` : '–'} | ${(r.peakRssMb[c.scenario]?.[c.role] ?? Number.NaN).toFixed(0)} MB |`;
+    return `| ${r.setup.labels[c.scenario]} | ${c.role} | ${c.rate}/s | ${perRun.map((x) => (x ? range(x.cpuMsPer1000) : '–')).join(' | ')} | ${agree} | ${perRun.map((x) => (x ? range(x.contextSwitchesPerRequest, 1) : '–')).join(' | ')} | ${r.settings.runs > 1 && Number.isFinite(c.switchesDifferencePct) ? `${c.switchesDifferencePct.toFixed(0)} %` : '–'} | ${Number.isFinite(r.peakRssMb[c.scenario]?.[c.role]) ? `${r.peakRssMb[c.scenario]![c.role]!.toFixed(0)} MB` : '–'} |`;
   });
   const runs = r.costs.map((_, i) => i + 1);
   // Per-request CPU against the rate, for the sidecars, from the last run.
@@ -236,7 +239,9 @@ function costSection(r: PairedReport): string {
   const rateRows = sidecars.map((c) => {
     const cells = rates.map((rate) => {
       const x = byRate.find((y) => y.scenario === c.scenario && y.role === c.role && y.rate === rate);
-      return x ? `${x.cpuMsPer1000.value.toFixed(0)} ms, ${x.contextSwitchesPerRequest.value.toFixed(1)} switches` : 'saturated';
+      return x
+        ? `${x.cpuMsPer1000.value.toFixed(0)} ms${Number.isFinite(x.contextSwitchesPerRequest.value) ? `, ${x.contextSwitchesPerRequest.value.toFixed(1)} switches` : ''}`
+        : 'saturated';
     });
     return `| ${r.setup.labels[c.scenario]} | ${c.role} | ${cells.join(' | ')} |`;
   });
@@ -333,8 +338,8 @@ function fortioSection(r: PairedReport): string {
   );
   return `## Cross-check with fortio
 
-fortio ${r.versions.fortio ?? ''} paired the same way as the unloaded phase: ${r.settings.fortio.rounds} rounds, each running every scenario with
-\`-qps 0 -c 1 -n ${r.settings.fortio.perSlice}\` (one connection, one request at a time; 10 µs buckets) and the project's generator the same way,
+fortio ${r.versions.fortio ?? ''} paired the same way as the unloaded phase: ${r.settings.fortio?.rounds} rounds, each running every scenario with
+\`-qps 0 -c 1 -n ${r.settings.fortio?.perSlice}\` (one connection, one request at a time; 10 µs buckets) and the project's generator the same way,
 back to back (which goes first alternates from round to round), the added p50 being each tool's scenario minus its own direct of
 the same round. They agree when the intervals overlap.
 The last column is ours from the last run's unloaded phase, measured earlier:

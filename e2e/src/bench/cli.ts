@@ -1,0 +1,149 @@
+#!/usr/bin/env node
+// The sidecar benchmark inside a cluster, as a Job (k8s-bench): make bench's paired method, the
+// generators in their own containers in the client pods, every sidecar's CPU read from itself.
+// Writes bench.json, bench.md and latency.svg; --print-results prints them framed for the scripts.
+import { mkdirSync } from 'node:fs';
+import { parseArgs } from 'node:util';
+import { buildReport, FULL, headline, pairedRuns, QUICK, SCENARIOS, warmUp, writePairedReport, type Bench, type Sample, type Scenario } from '@calc/bench';
+import { PINNED } from '@calc/probe-matrix';
+import { Cluster } from '../cluster.js';
+import { BENCH_FILES, framedFindings } from '../findings-frame.js';
+import { clusterScenario, memoryOf } from './cluster-scenario.js';
+import { BENCH_NAMESPACE, CLIENT, CONTROL_PORT, readingsOf, TARGET } from './plan.js';
+import { clusterSetup, schedulable, type ScenarioPods } from './setup.js';
+
+const USAGE = `usage: node dist/bench/cli.js --scenarios direct,dapr[,mesh|dapr-mesh] [--quick] [--results DIR] [--print-results]
+
+The paired sidecar benchmark in the cluster this runs in (k8s-bench deploys each scenario's two pods
+into its namespace: ${Object.values(BENCH_NAMESPACE).join(', ')}). direct comes first: every other
+scenario is measured against it, round by round.
+  --scenarios LIST  which scenarios' namespaces to measure (direct and at least one more)
+  --quick           one short run that checks the harness (figures not meant to be read)
+  --results DIR     where bench.json, bench.md and latency.svg go (default results/bench-cluster)
+  --print-results   print them, framed, at the end (a Job's files are gone when it ends)
+Exit 0 ok, 1 harness problems, 2 bad usage, 3 could not run.`;
+
+const say = (line: string) => process.stdout.write(`${line}\n`);
+
+function scenariosOf(list: string): Scenario[] {
+  const names = list.split(',');
+  const bad = names.filter((n) => !(SCENARIOS as readonly string[]).includes(n));
+  if (bad.length || names[0] !== 'direct' || names.length < 2 || new Set(names).size !== names.length)
+    throw new UsageError(`--scenarios must start with direct and name at least one of dapr, mesh, dapr-mesh, each once; got ${list}`);
+  return names as Scenario[];
+}
+
+class UsageError extends Error {}
+
+/** What each process spends between two readings 1 s apart with no traffic: the floor every slice's CPU sits on. */
+async function idleBetweenReadings(bench: Bench): Promise<string> {
+  const rows: string[] = [];
+  for (const s of bench.scenarios) {
+    const spent: Array<Record<string, number>> = [];
+    for (let i = 0; i < 3; i++) {
+      const before: Sample = await s.sample();
+      await new Promise((r) => setTimeout(r, 1000));
+      const after = await s.sample();
+      spent.push(Object.fromEntries(Object.keys(before.cpuMs).map((role) => [role, after.cpuMs[role]! - before.cpuMs[role]!])));
+    }
+    for (const role of Object.keys(spent[0]!)) {
+      const values = spent.map((x) => x[role]!).sort((a, b) => a - b);
+      rows.push(`| ${s.scenario} | ${role} | ${values[1]!.toFixed(0)} ms |`);
+    }
+  }
+  return `### What a reading costs
+
+Each slice's CPU is read before and after it: the sidecars through their metrics endpoints, the app through \`/proc\` (exec),
+with a clock of 10 ms. With no traffic, between two readings 1 s apart, each process spent (the median of three):
+
+| scenario | process | CPU |
+| --- | --- | --- |
+${rows.join('\n')}`;
+}
+
+async function run(scenarios: Scenario[], quick: boolean, results: string, print: boolean): Promise<number> {
+  const started = performance.now();
+  const cluster = new Cluster();
+  const pods: ScenarioPods[] = [];
+  for (const scenario of scenarios) {
+    const namespace = BENCH_NAMESPACE[scenario];
+    say(`==> ${scenario}: waiting for ${namespace}'s rollouts`);
+    for (const d of [CLIENT, TARGET]) await cluster.waitForRollout(namespace, d);
+    pods.push({ scenario, namespace, client: await cluster.podOf(namespace, CLIENT), target: await cluster.podOf(namespace, TARGET) });
+  }
+  const nodes = await cluster.nodes();
+  const kubelet = nodes[0]?.status?.nodeInfo?.kubeletVersion ?? '?';
+  const context = `Kubernetes ${kubelet}; the Job and the generators run the project's e2e image (Node ${process.version}).`;
+  const { setup, problems } = clusterSetup(scenarios, nodes, pods, context);
+  const bench: Bench = {
+    scenarios: pods.map(({ scenario, namespace, client, target }) =>
+      clusterScenario(cluster, scenario, namespace, client.status!.podIP!, readingsOf(scenario, client, target), CONTROL_PORT),
+    ),
+    connections: FULL.connections,
+    // kind's nodes share their host, and each reports all of its CPUs: the largest node is the machine.
+    cores: Math.max(...schedulable(nodes).map((n) => Number(n.status?.capacity?.cpu ?? 1))),
+    checkpoint: async () => {},
+    say,
+  };
+  say(`==> ${problems.length ? problems.join('; ') : setup.where?.match(/\n\n(.*?)\n/)?.[1]}`);
+  say('==> warming up every scenario');
+  await warmUp(bench);
+  const readingCost = await idleBetweenReadings(bench);
+  const settings = quick ? QUICK : FULL;
+  const { records, knees, loadedRates } = await pairedRuns(bench, settings);
+  const report = buildReport({
+    setup: {
+      ...setup,
+      where: `${setup.where}\n\n${readingCost}\n\nThe peak RSS column: the app's peak (VmHWM); the sidecars' metrics give their resident memory at the end, not a peak.`,
+    },
+    setupProblems: problems,
+    quick,
+    settings,
+    records,
+    knees,
+    loadedRates,
+    fortio: [],
+    peakRssMb: Object.fromEntries(await Promise.all(pods.map(async (p) => [p.scenario, await memoryOf(cluster, p.namespace, readingsOf(p.scenario, p.client, p.target))]))),
+    cpuRate: 0,
+    idle: [],
+    durationS: (performance.now() - started) / 1000,
+    versions: { dapr: PINNED.dapr, ...(scenarios.some((s) => s.includes('mesh')) ? { linkerd: PINNED.linkerd } : {}), node: process.version },
+    machine: { cpus: bench.cores, model: `${nodes.length}-node cluster` },
+  });
+  mkdirSync(results, { recursive: true });
+  writePairedReport(results, report);
+  say('');
+  for (const line of headline(report)) say(line);
+  if (!report.harness.pass) for (const p of report.harness.problems) say(`✗ ${p}`);
+  say(`\n==> ${report.harness.pass ? 'harness ok' : 'harness problems'}; ${results}/bench.md (${report.durationS.toFixed(0)} s)`);
+  if (print) say(framedFindings(results, BENCH_FILES));
+  return report.harness.pass ? 0 : 1;
+}
+
+async function main(): Promise<number> {
+  let values;
+  try {
+    ({ values } = parseArgs({
+      options: {
+        scenarios: { type: 'string' },
+        quick: { type: 'boolean' },
+        results: { type: 'string', default: 'results/bench-cluster' },
+        'print-results': { type: 'boolean' },
+        help: { type: 'boolean', short: 'h' },
+      },
+    }));
+    if (values.help) {
+      say(USAGE);
+      return 0;
+    }
+    if (!values.scenarios) throw new UsageError('--scenarios is required');
+    const scenarios = scenariosOf(values.scenarios);
+    return await run(scenarios, values.quick === true, values.results, values['print-results'] === true);
+  } catch (error) {
+    const usage = error instanceof UsageError || (error as { code?: string }).code?.startsWith('ERR_PARSE_ARGS');
+    process.stderr.write(`bench: error: ${(error as Error).message}${usage ? `\n${USAGE}` : ''}\n`);
+    return usage ? 2 : 3;
+  }
+}
+
+main().then((code) => process.exit(code));

@@ -1,0 +1,102 @@
+// What the cluster's benchmark report says ran: the scenarios by their real names (Linkerd and its
+// version, never the local stand-in's), the nodes, where each pod ran, each sidecar's resources.
+import { ANCHORS, type BenchSetup, type Scenario } from '@calc/bench';
+import type { V1Node } from '@kubernetes/client-node';
+import { PINNED } from '@calc/probe-matrix';
+import { DAPRD_CONTAINER, resourcesOf, type PodLike } from './plan.js';
+
+const LINKERD_NAME = `Linkerd ${PINNED.linkerd}`;
+
+export const CLUSTER_LABELS: Record<Scenario, string> = {
+  direct: 'direct',
+  dapr: `Dapr ${PINNED.dapr}`,
+  mesh: LINKERD_NAME,
+  'dapr-mesh': `Dapr + ${LINKERD_NAME}`,
+};
+
+const ROUTES: Record<Scenario, string> = {
+  direct: "**direct**: generator → the target pod's IP (no sidecar either side)",
+  dapr: `**${CLUSTER_LABELS.dapr}**: generator → its daprd (app ID) ⇄ mTLS (Sentry) ⇄ daprd → app`,
+  mesh: `**${LINKERD_NAME}**: generator → the target's Service, intercepted by linkerd-proxy ⇄ mTLS ⇄ linkerd-proxy → app`,
+  'dapr-mesh': `**${CLUSTER_LABELS['dapr-mesh']}**: generator → daprd (Dapr's mTLS off) → linkerd-proxy ⇄ mTLS ⇄ linkerd-proxy → daprd → app`,
+};
+
+export interface ScenarioPods {
+  scenario: Scenario;
+  namespace: string;
+  client: PodLike;
+  target: PodLike;
+}
+
+/** Nodes that take the benchmark's pods: no NoSchedule or NoExecute taint. */
+export const schedulable = (nodes: readonly V1Node[]) =>
+  nodes.filter((n) => !n.spec?.unschedulable && !(n.spec?.taints ?? []).some((t) => t.effect === 'NoSchedule' || t.effect === 'NoExecute'));
+
+/** Where the pods ran and on what; a problem when two nodes could have kept a client and its target apart and did not. */
+export function placement(nodes: readonly V1Node[], pods: readonly ScenarioPods[]): { markdown: string; problems: string[] } {
+  const nodeRows = nodes.map((n) => {
+    const info = n.status?.nodeInfo;
+    return `| ${n.metadata?.name} | ${n.status?.capacity?.cpu ?? '?'} | ${info?.kernelVersion ?? '?'} | ${info?.containerRuntimeVersion ?? '?'} | ${info?.kubeletVersion ?? '?'} | ${schedulable([n]).length ? 'yes' : 'no'} |`;
+  });
+  const apart = schedulable(nodes).length >= 2;
+  const problems: string[] = [];
+  const podRows = pods.map(({ scenario, namespace, client, target }) => {
+    const same = client.spec?.nodeName === target.spec?.nodeName;
+    if (same && apart) problems.push(`${scenario}: the client and the target ran on one node (${client.spec?.nodeName}) though two could take them`);
+    return `| ${CLUSTER_LABELS[scenario]} | ${namespace} | ${client.spec?.nodeName ?? '?'} | ${target.spec?.nodeName ?? '?'} | ${same ? 'same node' : 'two nodes'} |`;
+  });
+  const hop = apart
+    ? 'The client and the target ran on different nodes: each request crosses from one node to the other.'
+    : 'One node takes the pods: the client and the target ran on the same node, so no request leaves it.';
+  return {
+    markdown: `### Where it ran
+
+${nodes.length} node${nodes.length === 1 ? '' : 's'}. ${hop}
+
+| node | CPUs | kernel | runtime | kubelet | takes the pods |
+| --- | --- | --- | --- | --- | --- |
+${nodeRows.join('\n')}
+
+| scenario | namespace | client's node | target's node | |
+| --- | --- | --- | --- | --- |
+${podRows.join('\n')}`,
+    problems,
+  };
+}
+
+/** Each scenario's containers and their resources, side by side. */
+function resources(pods: readonly ScenarioPods[]): string {
+  const rows = pods.flatMap(({ scenario, client, target }) => {
+    const of = (side: string, pod: PodLike, container: string) => {
+      const r = resourcesOf(pod, container);
+      return r === '–' ? [] : [`| ${CLUSTER_LABELS[scenario]} | ${side} ${container} | ${r} |`];
+    };
+    return [
+      ...of('client', client, 'loadgen'),
+      ...of('client', client, DAPRD_CONTAINER),
+      ...of('client', client, 'linkerd-proxy'),
+      ...of('target', target, 'linkerd-proxy'),
+      ...of('target', target, DAPRD_CONTAINER),
+      ...of('target', target, 'app'),
+    ];
+  });
+  return `### What each container had (request / limit)
+
+| scenario | container | resources |
+| --- | --- | --- |
+${rows.join('\n')}`;
+}
+
+export function clusterSetup(scenarios: Scenario[], nodes: readonly V1Node[], pods: readonly ScenarioPods[], context: string): { setup: BenchSetup; problems: string[] } {
+  const where = placement(nodes, pods);
+  return {
+    setup: {
+      scenarios,
+      labels: CLUSTER_LABELS,
+      routes: scenarios.map((s) => ROUTES[s]),
+      where: `${context}\n\n${where.markdown}\n\n${resources(pods)}`,
+      anchors: { dapr: ANCHORS.dapr, mesh: ANCHORS.linkerd, 'dapr-mesh': ANCHORS.daprMesh },
+    },
+    problems: where.problems,
+  };
+}
