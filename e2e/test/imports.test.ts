@@ -17,10 +17,11 @@ function importsOf(entry: URL, seen = new Set<string>()): Set<string> {
 }
 
 describe('the kind e2e runs without the local lab', () => {
-  it("takes the benchmark's analysis and report from @calc/bench without loading its scenarios or @calc/lab", () => {
+  it("takes the benchmark's method and report from @calc/bench without loading its local scenarios or @calc/lab", () => {
     const bench = new URL('../../packages/bench/dist/index.js', import.meta.url);
     const loaded = [...importsOf(bench)];
-    expect(loaded.some((m) => m.endsWith('/report.js'))).toBe(true);
+    expect(loaded.some((m) => m.endsWith('/method.js'))).toBe(true);
+    expect(loaded.some((m) => m.endsWith('/paired-report.js'))).toBe(true);
     expect(loaded.filter((m) => m.includes('@calc/lab') || m.endsWith('/scenarios.js'))).toEqual([]);
   });
 });

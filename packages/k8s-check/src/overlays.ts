@@ -23,4 +23,7 @@ export const OVERLAYS = [
   'k8s-linkerd/overlays/no-policy',
   'k8s-e2e',
   'k8s-e2e/combined',
+  'k8s-bench/kind',
+  'k8s-bench/airgap',
+  'k8s-bench/combined',
 ];

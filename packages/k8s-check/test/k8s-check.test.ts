@@ -45,6 +45,9 @@ describe(`make k8s-check (real kustomize, the Kubernetes ${PINNED.kubernetes} Op
       'k8s-linkerd/overlays/server-authorization',
       'k8s-linkerd/overlays/no-policy',
       'k8s-e2e',
+      'k8s-bench/kind',
+      'k8s-bench/airgap',
+      'k8s-bench/combined',
     ]) {
       expect(out).toMatch(new RegExp(`✓ ${overlay}: \\d+ objects valid`));
     }
