@@ -154,14 +154,14 @@ kind-combined: ## Dapr + Linkerd together: reinstall Dapr with mTLS off, redeplo
 kind-restore: ## back to the main run after kind-combined: Dapr with mTLS on again, dapr-calculator redeployed from k8s-dapr (then make kind-e2e)
 	$(KIND) restore
 .PHONY: kind-bench kind-bench-combined
-kind-bench: ## the sidecar benchmark in the cluster, as a Job: direct, Dapr and Linkerd in the same rounds (after kind-lab); results/kind-bench
+kind-bench: ## the sidecar benchmark in the cluster, as a Job: direct, Dapr and Linkerd in the same rounds (after kind-lab; QUICK=1 checks the harness); results/kind-bench
 	$(KIND) bench
 kind-bench-combined: ## Dapr + Linkerd paired with direct: Dapr reinstalled with mTLS off (kind-restore undoes it); results/kind-bench-combined
 	$(KIND) bench-combined
 .PHONY: kind-airgap kind-airgap-down kind-airgap-bench
 kind-airgap: build lab-tools ## the Dapr half of the kind lab here, air-gapped: Kubernetes, kind, Dapr built from source, kind on podman (root; minutes the first time; not in make test); results/kind-airgap
 	scripts/kind-airgap.sh
-kind-airgap-bench: ## the benchmark's direct and Dapr scenarios as a Job in the air-gapped cluster, on its two nodes (after kind-airgap; root); results/kind-airgap-bench
+kind-airgap-bench: build lab-tools ## the benchmark's direct and Dapr scenarios as a Job in the air-gapped cluster, on its two nodes (after kind-airgap; root; QUICK=1 checks the harness); results/kind-airgap-bench
 	scripts/kind-airgap.sh bench
 kind-airgap-down: ## delete the air-gapped kind cluster
 	scripts/kind-airgap.sh down

@@ -289,6 +289,14 @@ bench() {
   [ "$(id -u)" = 0 ] || fail "needs root (podman's rootful kind provider): sudo make kind-airgap-bench"
   engine
   "${BIN}/kind" get clusters 2>/dev/null | grep -qx "${CLUSTER_NAME}" || fail "no cluster ${CLUSTER_NAME}: make kind-airgap first"
+  [ -f e2e/dist/bench/cli.js ] || fail "build the project first: make build"
+  # The images of this checkout (rebuilt only if the build changed), the two the benchmark runs loaded again.
+  scripts/build-images.sh >/dev/null
+  say "loading the benchmark's images (the e2e runner, multiplication) into ${CLUSTER_NAME}"
+  local archive="${RUN}/bench-images.tar"
+  podman save -m --format docker-archive -o "${archive}" "calculator-lab/e2e:${TAG}" "calculator-lab/mesh-multiplication:${TAG}" >/dev/null
+  "${BIN}/kind" load image-archive --name "${CLUSTER_NAME}" "${archive}" >/dev/null
+  rm -f "${archive}"
   PATH="${BIN}:${PATH}" scripts/bench-job.sh k8s-bench/airgap results/kind-airgap-bench
 }
 

@@ -12,13 +12,14 @@ import { clusterScenario, memoryOf } from './cluster-scenario.js';
 import { BENCH_NAMESPACE, CLIENT, CONTROL_PORT, readingsOf, TARGET } from './plan.js';
 import { clusterSetup, schedulable, type ScenarioPods } from './setup.js';
 
-const USAGE = `usage: node dist/bench/cli.js --scenarios direct,dapr[,mesh|dapr-mesh] [--quick] [--results DIR] [--print-results]
+const USAGE = `usage: node dist/bench/cli.js --scenarios direct,dapr[,mesh|dapr-mesh] [--settings full|quick] [--results DIR] [--print-results]
 
 The paired sidecar benchmark in the cluster this runs in (k8s-bench deploys each scenario's two pods
 into its namespace: ${Object.values(BENCH_NAMESPACE).join(', ')}). direct comes first: every other
 scenario is measured against it, round by round.
   --scenarios LIST  which scenarios' namespaces to measure (direct and at least one more)
-  --quick           one short run that checks the harness (figures not meant to be read)
+  --settings full   make bench's: two runs that must agree (default; about 10 minutes)
+  --settings quick  one short run that checks the harness (figures not meant to be read)
   --results DIR     where bench.json, bench.md and latency.svg go (default results/bench-cluster)
   --print-results   print them, framed, at the end (a Job's files are gone when it ends)
 Exit 0 ok, 1 harness problems, 2 bad usage, 3 could not run.`;
@@ -74,7 +75,7 @@ async function run(scenarios: Scenario[], quick: boolean, results: string, print
   const nodes = await cluster.nodes();
   const kubelet = nodes[0]?.status?.nodeInfo?.kubeletVersion ?? '?';
   const context = `Kubernetes ${kubelet}; the Job and the generators run the project's e2e image (Node ${process.version}).`;
-  const { setup, problems } = clusterSetup(scenarios, nodes, pods, context);
+  const { setup, summary, problems } = clusterSetup(scenarios, nodes, pods, context);
   const bench: Bench = {
     scenarios: pods.map(({ scenario, namespace, client, target }) =>
       clusterScenario(cluster, scenario, namespace, client.status!.podIP!, readingsOf(scenario, client, target), CONTROL_PORT),
@@ -85,7 +86,7 @@ async function run(scenarios: Scenario[], quick: boolean, results: string, print
     checkpoint: async () => {},
     say,
   };
-  say(`==> ${problems.length ? problems.join('; ') : setup.where?.match(/\n\n(.*?)\n/)?.[1]}`);
+  say(`==> ${summary}${problems.length ? ` ${problems.join('; ')}` : ''}`);
   say('==> warming up every scenario');
   await warmUp(bench);
   const readingCost = await idleBetweenReadings(bench);
@@ -108,7 +109,7 @@ async function run(scenarios: Scenario[], quick: boolean, results: string, print
     idle: [],
     durationS: (performance.now() - started) / 1000,
     versions: { dapr: PINNED.dapr, ...(scenarios.some((s) => s.includes('mesh')) ? { linkerd: PINNED.linkerd } : {}), node: process.version },
-    machine: { cpus: bench.cores, model: `${nodes.length}-node cluster` },
+    machine: { cpus: bench.cores, model: `vCPUs, the largest of ${nodes.length} node${nodes.length === 1 ? '' : 's'}` },
   });
   mkdirSync(results, { recursive: true });
   writePairedReport(results, report);
@@ -126,7 +127,7 @@ async function main(): Promise<number> {
     ({ values } = parseArgs({
       options: {
         scenarios: { type: 'string' },
-        quick: { type: 'boolean' },
+        settings: { type: 'string', default: 'full' },
         results: { type: 'string', default: 'results/bench-cluster' },
         'print-results': { type: 'boolean' },
         help: { type: 'boolean', short: 'h' },
@@ -138,7 +139,8 @@ async function main(): Promise<number> {
     }
     if (!values.scenarios) throw new UsageError('--scenarios is required');
     const scenarios = scenariosOf(values.scenarios);
-    return await run(scenarios, values.quick === true, values.results, values['print-results'] === true);
+    if (values.settings !== 'full' && values.settings !== 'quick') throw new UsageError(`--settings must be full or quick, not ${values.settings}`);
+    return await run(scenarios, values.settings === 'quick', values.results, values['print-results'] === true);
   } catch (error) {
     const usage = error instanceof UsageError || (error as { code?: string }).code?.startsWith('ERR_PARSE_ARGS');
     process.stderr.write(`bench: error: ${(error as Error).message}${usage ? `\n${USAGE}` : ''}\n`);

@@ -33,7 +33,7 @@ export const schedulable = (nodes: readonly V1Node[]) =>
   nodes.filter((n) => !n.spec?.unschedulable && !(n.spec?.taints ?? []).some((t) => t.effect === 'NoSchedule' || t.effect === 'NoExecute'));
 
 /** Where the pods ran and on what; a problem when two nodes could have kept a client and its target apart and did not. */
-export function placement(nodes: readonly V1Node[], pods: readonly ScenarioPods[]): { markdown: string; problems: string[] } {
+export function placement(nodes: readonly V1Node[], pods: readonly ScenarioPods[]): { markdown: string; summary: string; problems: string[] } {
   const nodeRows = nodes.map((n) => {
     const info = n.status?.nodeInfo;
     return `| ${n.metadata?.name} | ${n.status?.capacity?.cpu ?? '?'} | ${info?.kernelVersion ?? '?'} | ${info?.containerRuntimeVersion ?? '?'} | ${info?.kubeletVersion ?? '?'} | ${schedulable([n]).length ? 'yes' : 'no'} |`;
@@ -48,10 +48,12 @@ export function placement(nodes: readonly V1Node[], pods: readonly ScenarioPods[
   const hop = apart
     ? 'The client and the target ran on different nodes: each request crosses from one node to the other.'
     : 'One node takes the pods: the client and the target ran on the same node, so no request leaves it.';
+  const summary = `${nodes.length} node${nodes.length === 1 ? '' : 's'}. ${hop}`;
   return {
+    summary,
     markdown: `### Where it ran
 
-${nodes.length} node${nodes.length === 1 ? '' : 's'}. ${hop}
+${summary}
 
 | node | CPUs | kernel | runtime | kubelet | takes the pods |
 | --- | --- | --- | --- | --- | --- |
@@ -87,7 +89,12 @@ function resources(pods: readonly ScenarioPods[]): string {
 ${rows.join('\n')}`;
 }
 
-export function clusterSetup(scenarios: Scenario[], nodes: readonly V1Node[], pods: readonly ScenarioPods[], context: string): { setup: BenchSetup; problems: string[] } {
+export function clusterSetup(
+  scenarios: Scenario[],
+  nodes: readonly V1Node[],
+  pods: readonly ScenarioPods[],
+  context: string,
+): { setup: BenchSetup; summary: string; problems: string[] } {
   const where = placement(nodes, pods);
   return {
     setup: {
@@ -97,6 +104,7 @@ export function clusterSetup(scenarios: Scenario[], nodes: readonly V1Node[], po
       where: `${context}\n\n${where.markdown}\n\n${resources(pods)}`,
       anchors: { dapr: ANCHORS.dapr, mesh: ANCHORS.linkerd, 'dapr-mesh': ANCHORS.daprMesh },
     },
+    summary: where.summary,
     problems: where.problems,
   };
 }

@@ -4,6 +4,8 @@
 // intended send time). It runs as its own process beside the benchmark (loadgen-main.js): in a local
 // client pod fed slices on stdin, in a cluster's client pod in its own container, fed over HTTP.
 import { Agent, createServer, request, type ServerResponse } from 'node:http';
+import type { LookupAddress, LookupOptions } from 'node:dns';
+import { lookup } from 'node:dns/promises';
 import type { AddressInfo } from 'node:net';
 import * as hdr from 'hdr-histogram-js';
 
@@ -74,8 +76,26 @@ export interface PerRequest {
 }
 
 /** Keep-alive connections, used in turn; fifo: every connection takes its turn, as fortio's -c connections do (Node's default, lifo, keeps a few hot). */
+/**
+ * Each host name resolved once, for the generator's life: a cluster's DNS lookups (two queries on one
+ * UDP socket, the conntrack race that loses one for 5 s) would otherwise stall new connections mid-slice.
+ */
+const resolved = new Map<string, Promise<LookupAddress[]>>();
+function lookupOnce(host: string, options: LookupOptions, callback: (error: Error | null, address: string | LookupAddress[], family?: number) => void): void {
+  let addresses = resolved.get(host);
+  if (!addresses) {
+    addresses = lookup(host, { all: true });
+    resolved.set(host, addresses);
+    addresses.catch(() => resolved.delete(host));
+  }
+  addresses.then(
+    (all) => (options.all ? callback(null, all) : callback(null, all[0]!.address, all[0]!.family)),
+    (error: Error) => callback(error, ''),
+  );
+}
+
 export function newAgent(connections: number): Agent {
-  return new Agent({ keepAlive: true, maxSockets: connections, maxFreeSockets: connections, scheduling: 'fifo' });
+  return new Agent({ keepAlive: true, maxSockets: connections, maxFreeSockets: connections, scheduling: 'fifo', lookup: lookupOnce as never });
 }
 
 /** An open-loop run. With `shared`, its connections are reused (and kept open) from one run to the next. */
