@@ -294,7 +294,7 @@ bench() {
   scripts/build-images.sh >/dev/null
   say "loading the benchmark's images (the e2e runner, multiplication) into ${CLUSTER_NAME}"
   local archive="${RUN}/bench-images.tar"
-  podman save -m --format docker-archive -o "${archive}" "calculator-lab/e2e:${TAG}" "calculator-lab/mesh-multiplication:${TAG}" >/dev/null
+  podman save -q -m --format docker-archive -o "${archive}" "calculator-lab/e2e:${TAG}" "calculator-lab/mesh-multiplication:${TAG}" >/dev/null
   "${BIN}/kind" load image-archive --name "${CLUSTER_NAME}" "${archive}" >/dev/null
   rm -f "${archive}"
   PATH="${BIN}:${PATH}" scripts/bench-job.sh k8s-bench/airgap results/kind-airgap-bench

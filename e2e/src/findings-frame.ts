@@ -21,3 +21,11 @@ export function framedFindings(dir: string, files: readonly string[] = FINDINGS_
     })
     .join('\n');
 }
+
+/**
+ * Exits once everything written to stdout has left: a pipe (a container's log) takes writes
+ * asynchronously, and process.exit would cut the framed files short.
+ */
+export function exitWhenFlushed(code: number): void {
+  process.stdout.write('', () => process.exit(code));
+}

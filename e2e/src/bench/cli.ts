@@ -7,7 +7,7 @@ import { parseArgs } from 'node:util';
 import { buildReport, FULL, headline, pairedRuns, QUICK, SCENARIOS, warmUp, writePairedReport, type Bench, type Sample, type Scenario } from '@calc/bench';
 import { PINNED } from '@calc/probe-matrix';
 import { Cluster } from '../cluster.js';
-import { BENCH_FILES, framedFindings } from '../findings-frame.js';
+import { BENCH_FILES, exitWhenFlushed, framedFindings } from '../findings-frame.js';
 import { clusterScenario, memoryOf } from './cluster-scenario.js';
 import { BENCH_NAMESPACE, CLIENT, CONTROL_PORT, readingsOf, TARGET } from './plan.js';
 import { clusterSetup, schedulable, type ScenarioPods } from './setup.js';
@@ -148,4 +148,4 @@ async function main(): Promise<number> {
   }
 }
 
-main().then((code) => process.exit(code));
+main().then(exitWhenFlushed);

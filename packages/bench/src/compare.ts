@@ -1,6 +1,7 @@
 // `calc-bench --compare A.json B.json`: how far two make bench invocations agree, on the figures the
 // method promises to hold: the unloaded added median (all runs pooled) and each sidecar's CPU per request.
 import { readFileSync } from 'node:fs';
+import { LabError } from '@calc/lab';
 import type { Scenario } from './analysis.js';
 import { withInterval } from './format.js';
 import { agreement } from './paired.js';
@@ -59,6 +60,15 @@ export function compareReports(a: PairedReport, b: PairedReport): { lines: strin
 }
 
 export function compareFiles(fileA: string, fileB: string): { lines: string[]; pass: boolean } {
-  const read = (file: string) => JSON.parse(readFileSync(file, 'utf8')) as PairedReport;
+  const read = (file: string) => {
+    let report: PairedReport;
+    try {
+      report = JSON.parse(readFileSync(file, 'utf8')) as PairedReport;
+    } catch (error) {
+      throw new LabError('USAGE', `${file} is not a readable bench.json: ${(error as Error).message}`);
+    }
+    if (!report.setup || !report.unloadedPooled) throw new LabError('USAGE', `${file} is not a bench.json of this version (no setup or pooled rows): run the benchmark again`);
+    return report;
+  };
   return compareReports(read(fileA), read(fileB));
 }

@@ -79,5 +79,12 @@ describe('make bench QUICK=1: the harness, for real (no timing is asserted)', ()
     expect(apart.out).toMatch(/client daprd +100\/s +A 100 ms +B 150 ms +40 %: MISS/);
     const bad = await cli('--compare', `${RESULTS}bench.json`);
     expect(bad.code).toBe(2);
+    // A bench.json cut short (as a log cut a Job's once): a message and the usage code, no stack.
+    const cut = join(mkdtempSync(join(tmpdir(), 'bench-')), 'bench.json');
+    writeFileSync(cut, readFileSync(`${RESULTS}bench.json`, 'utf8').slice(0, 1000));
+    const broken = await cli('--compare', `${RESULTS}bench.json`, cut);
+    expect(broken.code, broken.out).toBe(2);
+    expect(broken.out).toContain(`${cut} is not a readable bench.json`);
+    expect(broken.out).not.toMatch(/\n +at /);
   });
 });
