@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # The sidecar benchmark as a Job in the current kubectl context: apply a k8s-bench composition, wait
 # for its scenarios' pods, run the Job (deleted first: a Job's spec cannot change), follow its log,
-# and cut bench.md, bench.json and latency.svg out of it (no Node on the host).
+# and copy bench.md, bench.json and latency.svg out of its pod (kubectl only: no Node on the host).
 #   scripts/bench-job.sh <k8s-bench/kind|airgap|combined> <results dir>
 # QUICK=1: one short run that checks the harness (the Job's --settings quick).
 set -euo pipefail
@@ -45,25 +45,34 @@ for ns in $(kubectl get namespaces -l calculator-lab/bench-scenario -o jsonpath=
 done
 kubectl apply -f "${rendered}" >/dev/null
 rm -f "${rendered}"
-say "the scenarios' pods are up; running the benchmark Job (${NS}/bench; about 20 minutes, QUICK=1: 2)"
+say "the scenarios' pods are up; running the benchmark Job (${NS}/bench; about 3 minutes here, QUICK=1: 1)"
 kubectl wait --namespace "${NS}" --for=condition=Ready pod -l job-name=bench --timeout=180s >/dev/null ||
   fail "the bench pod did not start in 180 s (kubectl describe pods -n ${NS})"
-mkdir -p "${results}"
-log=$(mktemp)
-# The progress on the terminal, the framed files only into the log.
-kubectl logs --follow --namespace "${NS}" job/bench | tee "${log}" | awk '/^----- BEGIN /{ framed = 1 } !framed { print } /^----- END /{ framed = 0 }' >&2
-awk -v dir="${results}" '
-  /^----- BEGIN (bench\.md|bench\.json|latency\.svg) -----$/ { file = dir "/" $3; printf "" > file; next }
-  /^----- END (bench\.md|bench\.json|latency\.svg) -----$/ { close(file); file = ""; next }
-  file != "" { print > file }
-' "${log}"
-rm -f "${log}"
+pod=$(kubectl get pods --namespace "${NS}" -l job-name=bench -o jsonpath='{.items[0].metadata.name}')
+# Its progress on the terminal, while the results are waited for: they are copied out of the pod
+# (exec cat), not cut out of the log, which loses what a process writes just before it exits.
+kubectl logs --follow --namespace "${NS}" "${pod}" >&2 &
+follower=$!
 code=''
-for _ in $(seq 30); do
-  code=$(kubectl get pods --namespace "${NS}" -l job-name=bench -o jsonpath='{.items[0].status.containerStatuses[0].state.terminated.exitCode}' 2>/dev/null || true)
+until kubectl exec --namespace "${NS}" "${pod}" -c bench -- test -e /work/results/READY 2>/dev/null; do
+  code=$(kubectl get pod --namespace "${NS}" "${pod}" -o jsonpath='{.status.containerStatuses[0].state.terminated.exitCode}' 2>/dev/null || true)
+  [ -z "${code}" ] || break
+  sleep 3
+done
+mkdir -p "${results}"
+if [ -z "${code}" ]; then
+  for file in bench.md bench.json latency.svg; do
+    kubectl exec --namespace "${NS}" "${pod}" -c bench -- cat "/work/results/${file}" >"${results}/${file}"
+  done
+  kubectl exec --namespace "${NS}" "${pod}" -c bench -- touch /work/results/COLLECTED
+  say "results copied out of the Job: ${results}/bench.md, bench.json, latency.svg"
+fi
+for _ in $(seq 60); do
+  code=$(kubectl get pod --namespace "${NS}" "${pod}" -o jsonpath='{.status.containerStatuses[0].state.terminated.exitCode}' 2>/dev/null || true)
   [ -n "${code}" ] && break
   sleep 1
 done
+wait "${follower}" 2>/dev/null || true
 [ -n "${code}" ] || fail "the bench pod's exit code could not be read (kubectl get pods -n ${NS})"
-[ -s "${results}/bench.md" ] && say "results copied out of the Job: ${results}/bench.md, bench.json, latency.svg"
+[ -s "${results}/bench.md" ] || fail "the Job ended (exit ${code}) before its results were ready: kubectl logs -n ${NS} ${pod}"
 exit "${code}"

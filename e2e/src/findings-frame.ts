@@ -10,16 +10,11 @@ export const FINDINGS_FILES = ['findings.md', 'findings.json', 'report.html'] as
 
 export const frameLine = (edge: 'BEGIN' | 'END', name: string) => `----- ${edge} ${name} -----`;
 
-/** The benchmark Job's files, carried the same way. */
-export const BENCH_FILES = ['bench.md', 'bench.json', 'latency.svg'] as const;
-
-export function framedFindings(dir: string, files: readonly string[] = FINDINGS_FILES): string {
-  return files
-    .map((name) => {
-      const text = readFileSync(join(dir, name), 'utf8');
-      return [frameLine('BEGIN', name), text.endsWith('\n') ? text.slice(0, -1) : text, frameLine('END', name)].join('\n');
-    })
-    .join('\n');
+export function framedFindings(dir: string): string {
+  return FINDINGS_FILES.map((name) => {
+    const text = readFileSync(join(dir, name), 'utf8');
+    return [frameLine('BEGIN', name), text.endsWith('\n') ? text.slice(0, -1) : text, frameLine('END', name)].join('\n');
+  }).join('\n');
 }
 
 /**

@@ -1,18 +1,21 @@
 #!/usr/bin/env node
 // The sidecar benchmark inside a cluster, as a Job (k8s-bench): make bench's paired method, the
 // generators in their own containers in the client pods, every sidecar's CPU read from itself.
-// Writes bench.json, bench.md and latency.svg; --print-results prints them framed for the scripts.
-import { mkdirSync } from 'node:fs';
+// Writes bench.json, bench.md and latency.svg; --hold-results keeps the pod up until the scripts have
+// copied them out (a container's log loses what a process writes just before it exits: a 100 KB
+// bench.json was cut short through `kubectl logs` on containerd 1.6).
+import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { buildReport, FULL, headline, pairedRuns, QUICK, SCENARIOS, warmUp, writePairedReport, type Bench, type Sample, type Scenario } from '@calc/bench';
 import { PINNED } from '@calc/probe-matrix';
 import { Cluster } from '../cluster.js';
-import { BENCH_FILES, exitWhenFlushed, framedFindings } from '../findings-frame.js';
+import { exitWhenFlushed } from '../findings-frame.js';
 import { clusterScenario, memoryOf } from './cluster-scenario.js';
 import { BENCH_NAMESPACE, CLIENT, CONTROL_PORT, readingsOf, TARGET } from './plan.js';
 import { clusterSetup, schedulable, type ScenarioPods } from './setup.js';
 
-const USAGE = `usage: node dist/bench/cli.js --scenarios direct,dapr[,mesh|dapr-mesh] [--settings full|quick] [--results DIR] [--print-results]
+const USAGE = `usage: node dist/bench/cli.js --scenarios direct,dapr[,mesh|dapr-mesh] [--settings full|quick] [--results DIR] [--hold-results SECONDS]
 
 The paired sidecar benchmark in the cluster this runs in (k8s-bench deploys each scenario's two pods
 into its namespace: ${Object.values(BENCH_NAMESPACE).join(', ')}). direct comes first: every other
@@ -21,7 +24,8 @@ scenario is measured against it, round by round.
   --settings full   make bench's: two runs that must agree (default; about 10 minutes)
   --settings quick  one short run that checks the harness (figures not meant to be read)
   --results DIR     where bench.json, bench.md and latency.svg go (default results/bench-cluster)
-  --print-results   print them, framed, at the end (a Job's files are gone when it ends)
+  --hold-results S  then write DIR/READY and wait up to S seconds for DIR/COLLECTED (a Job's files
+                    are gone when it ends: scripts/bench-job.sh copies them out and says so)
 Exit 0 ok, 1 harness problems, 2 bad usage, 3 could not run.`;
 
 const say = (line: string) => process.stdout.write(`${line}\n`);
@@ -62,7 +66,7 @@ with a clock of 10 ms. With no traffic, between two readings 1 s apart, each pro
 ${rows.join('\n')}`;
 }
 
-async function run(scenarios: Scenario[], quick: boolean, results: string, print: boolean): Promise<number> {
+async function run(scenarios: Scenario[], quick: boolean, results: string, holdS: number): Promise<number> {
   const started = performance.now();
   const cluster = new Cluster();
   const pods: ScenarioPods[] = [];
@@ -117,8 +121,17 @@ async function run(scenarios: Scenario[], quick: boolean, results: string, print
   for (const line of headline(report)) say(line);
   if (!report.harness.pass) for (const p of report.harness.problems) say(`✗ ${p}`);
   say(`\n==> ${report.harness.pass ? 'harness ok' : 'harness problems'}; ${results}/bench.md (${report.durationS.toFixed(0)} s)`);
-  if (print) say(framedFindings(results, BENCH_FILES));
+  if (holdS > 0) await holdUntilCollected(results, holdS);
   return report.harness.pass ? 0 : 1;
+}
+
+/** Says the files are ready and waits for the scripts to have copied them (DIR/COLLECTED), or for the time to run out. */
+async function holdUntilCollected(dir: string, seconds: number): Promise<void> {
+  writeFileSync(join(dir, 'READY'), '');
+  say(`==> results ready in ${dir}; waiting up to ${seconds} s for them to be copied out`);
+  const deadline = Date.now() + seconds * 1000;
+  while (!existsSync(join(dir, 'COLLECTED')) && Date.now() < deadline) await new Promise((r) => setTimeout(r, 500));
+  if (!existsSync(join(dir, 'COLLECTED'))) say('==> nobody copied the results out; they go with the pod');
 }
 
 async function main(): Promise<number> {
@@ -129,7 +142,7 @@ async function main(): Promise<number> {
         scenarios: { type: 'string' },
         settings: { type: 'string', default: 'full' },
         results: { type: 'string', default: 'results/bench-cluster' },
-        'print-results': { type: 'boolean' },
+        'hold-results': { type: 'string', default: '0' },
         help: { type: 'boolean', short: 'h' },
       },
     }));
@@ -140,7 +153,9 @@ async function main(): Promise<number> {
     if (!values.scenarios) throw new UsageError('--scenarios is required');
     const scenarios = scenariosOf(values.scenarios);
     if (values.settings !== 'full' && values.settings !== 'quick') throw new UsageError(`--settings must be full or quick, not ${values.settings}`);
-    return await run(scenarios, values.settings === 'quick', values.results, values['print-results'] === true);
+    const holdS = Number(values['hold-results']);
+    if (!Number.isInteger(holdS) || holdS < 0) throw new UsageError(`--hold-results must be a whole number of seconds, not ${values['hold-results']}`);
+    return await run(scenarios, values.settings === 'quick', values.results, holdS);
   } catch (error) {
     const usage = error instanceof UsageError || (error as { code?: string }).code?.startsWith('ERR_PARSE_ARGS');
     process.stderr.write(`bench: error: ${(error as Error).message}${usage ? `\n${USAGE}` : ''}\n`);
