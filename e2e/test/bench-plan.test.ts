@@ -5,10 +5,11 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import type { V1Node } from '@kubernetes/client-node';
 import { additionsByWorkload, hasLinkerdOutput, NO_LINKERD_OUTPUT, parseObjects, type Untyped, withLinkerd } from '@calc/k8s-check';
-import { processStats } from '@calc/probe-matrix';
+import { PINNED, processStats } from '@calc/probe-matrix';
 import { describe, expect, it } from 'vitest';
 import { procReading } from '../src/bench/cluster-scenario.js';
 import { type PodLike, readingsOf, resourcesOf } from '../src/bench/plan.js';
+import { labelsOf, versionsOf } from '../src/bench/setup.js';
 import { placement } from '../src/bench/setup.js';
 import { inject, render } from './support/dapr-inject.js';
 
@@ -47,6 +48,7 @@ describe("the cluster benchmark's plan, on pods as the injectors leave them", ()
     const { client, target } = benchPods('k8s-bench/dapr', { mtls: true });
     expect(shape(readingsOf('dapr', client, target))).toEqual(['app: app /proc', 'client daprd: daprd :9090', 'server daprd: daprd :9090']);
     expect(resourcesOf(target, 'daprd')).toBe('CPU 100m / 1, memory 64Mi / 256Mi');
+    expect(labelsOf(versionsOf([{ scenario: 'dapr', namespace: 'bench-dapr', client, target }])).dapr).toBe(`Dapr ${PINNED.dapr}`);
     const direct = benchPods('k8s-bench/direct');
     expect(() => readingsOf('dapr', direct.client, direct.target)).toThrow(/has no daprd container/);
   });
@@ -57,6 +59,8 @@ describe("the cluster benchmark's plan, on pods as the injectors leave them", ()
     expect(shape(readingsOf('mesh', c, t))).toEqual(['app: app /proc', 'client proxy: linkerd-proxy :4191', 'server proxy: linkerd-proxy :4191']);
     expect(resourcesOf(t, 'linkerd-proxy')).toMatch(/, 1 worker$/);
     expect(() => readingsOf('mesh', client, target)).toThrow(/has no linkerd-proxy container/);
+    // The label names the proxy that ran, read from its image.
+    expect(labelsOf(versionsOf([{ scenario: 'mesh', namespace: 'bench-linkerd', client: c, target: t }])).mesh).toBe(`Linkerd ${PINNED.linkerd}`);
   });
 
   it.runIf(present)('dapr-mesh: daprd then linkerd-proxy on the way out, linkerd-proxy then daprd on the way in', () => {
@@ -85,6 +89,7 @@ describe("the cluster benchmark's plan, on pods as the injectors leave them", ()
 });
 
 describe('where the pods ran', () => {
+  const LABELS = labelsOf({ dapr: '1.18.3' });
   const node = (name: string, taints: V1Node['spec'] = {}): V1Node => ({
     metadata: { name },
     spec: taints,
@@ -95,13 +100,13 @@ describe('where the pods ran', () => {
   ];
   it('two nodes that take pods: a client and its target on one node is a problem, apart is not', () => {
     const nodes = [node('a'), node('b')];
-    expect(placement(nodes, pods('a', 'a')).problems).toEqual(['dapr: the client and the target ran on one node (a) though two could take them']);
-    const apart = placement(nodes, pods('a', 'b'));
+    expect(placement(nodes, pods('a', 'a'), LABELS).problems).toEqual(['dapr: the client and the target ran on one node (a) though two could take them']);
+    const apart = placement(nodes, pods('a', 'b'), LABELS);
     expect(apart.problems).toEqual([]);
     expect(apart.markdown).toContain('each request crosses from one node to the other');
   });
   it('one node that takes pods (the other tainted): says so, no problem', () => {
-    const one = placement([node('a'), node('cp', { taints: [{ key: 'node-role.kubernetes.io/control-plane', effect: 'NoSchedule' }] })], pods('a', 'a'));
+    const one = placement([node('a'), node('cp', { taints: [{ key: 'node-role.kubernetes.io/control-plane', effect: 'NoSchedule' }] })], pods('a', 'a'), LABELS);
     expect(one.problems).toEqual([]);
     expect(one.markdown).toContain('One node takes the pods');
   });

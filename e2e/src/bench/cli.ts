@@ -8,12 +8,11 @@ import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { buildReport, FULL, headline, pairedRuns, QUICK, SCENARIOS, warmUp, writePairedReport, type Bench, type Sample, type Scenario } from '@calc/bench';
-import { PINNED } from '@calc/probe-matrix';
 import { Cluster } from '../cluster.js';
 import { exitWhenFlushed } from '../findings-frame.js';
 import { clusterScenario, memoryOf } from './cluster-scenario.js';
 import { BENCH_NAMESPACE, CLIENT, CONTROL_PORT, readingsOf, TARGET } from './plan.js';
-import { clusterSetup, schedulable, type ScenarioPods } from './setup.js';
+import { clusterSetup, schedulable, versionsOf, type ScenarioPods } from './setup.js';
 
 const USAGE = `usage: node dist/bench/cli.js --scenarios direct,dapr[,mesh|dapr-mesh] [--settings full|quick] [--results DIR] [--hold-results SECONDS]
 
@@ -112,7 +111,7 @@ async function run(scenarios: Scenario[], quick: boolean, results: string, holdS
     cpuRate: 0,
     idle: [],
     durationS: (performance.now() - started) / 1000,
-    versions: { dapr: PINNED.dapr, ...(scenarios.some((s) => s.includes('mesh')) ? { linkerd: PINNED.linkerd } : {}), node: process.version },
+    versions: { ...versionsOf(pods), node: process.version },
     machine: { cpus: bench.cores, model: `vCPUs, the largest of ${nodes.length} node${nodes.length === 1 ? '' : 's'}` },
   });
   mkdirSync(results, { recursive: true });

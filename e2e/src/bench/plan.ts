@@ -20,6 +20,7 @@ export const DAPRD_CONTAINER = 'daprd';
 
 export interface ContainerLike {
   name: string;
+  image?: string;
   ports?: Array<{ name?: string; containerPort: number }>;
   env?: Array<{ name: string; value?: string }>;
   resources?: { requests?: Record<string, string>; limits?: Record<string, string> };
@@ -84,4 +85,13 @@ export function resourcesOf(pod: PodLike, container: string): string {
   const r = c.resources ?? {};
   const cores = c.env?.find((e) => e.name === 'LINKERD2_PROXY_CORES')?.value;
   return `CPU ${r.requests?.cpu ?? '–'} / ${r.limits?.cpu ?? 'no limit'}, memory ${r.requests?.memory ?? '–'} / ${r.limits?.memory ?? 'no limit'}${cores ? `, ${cores} worker${cores === '1' ? '' : 's'}` : ''}`;
+}
+
+/** The version a sidecar ran, from its image's tag (daprd's `…/daprd:1.18.3`, linkerd-proxy's `…/proxy:edge-26.8.3`), in the first pod that has it. */
+export function sidecarVersion(pods: readonly PodLike[], container: string): string | undefined {
+  for (const pod of pods) {
+    const image = find(pod, container)?.image;
+    if (image) return /:([^:/@]+)(@sha256:[0-9a-f]+)?$/.exec(image)?.[1] ?? image;
+  }
+  return undefined;
 }

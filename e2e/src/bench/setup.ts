@@ -2,24 +2,35 @@
 // version, never the local stand-in's), the nodes, where each pod ran, each sidecar's resources.
 import { ANCHORS, type BenchSetup, type Scenario } from '@calc/bench';
 import type { V1Node } from '@kubernetes/client-node';
-import { PINNED } from '@calc/probe-matrix';
-import { DAPRD_CONTAINER, resourcesOf, type PodLike } from './plan.js';
+import { LINKERD } from '@calc/probe-matrix';
+import { DAPRD_CONTAINER, resourcesOf, sidecarVersion, type PodLike } from './plan.js';
 
-const LINKERD_NAME = `Linkerd ${PINNED.linkerd}`;
+/** What ran, as the pods' sidecar images say: the labels name those versions, not the ones the lab pins. */
+export interface SidecarVersions {
+  dapr?: string;
+  linkerd?: string;
+}
 
-export const CLUSTER_LABELS: Record<Scenario, string> = {
-  direct: 'direct',
-  dapr: `Dapr ${PINNED.dapr}`,
-  mesh: LINKERD_NAME,
-  'dapr-mesh': `Dapr + ${LINKERD_NAME}`,
-};
+export function versionsOf(pods: readonly ScenarioPods[]): SidecarVersions {
+  const all = pods.flatMap((p) => [p.client, p.target]);
+  const dapr = sidecarVersion(all, DAPRD_CONTAINER);
+  const linkerd = sidecarVersion(all, LINKERD.proxyContainer);
+  return { ...(dapr ? { dapr } : {}), ...(linkerd ? { linkerd } : {}) };
+}
 
-const ROUTES: Record<Scenario, string> = {
-  direct: "**direct**: generator → the target pod's IP (no sidecar either side)",
-  dapr: `**${CLUSTER_LABELS.dapr}**: generator → its daprd (app ID) ⇄ mTLS (Sentry) ⇄ daprd → app`,
-  mesh: `**${LINKERD_NAME}**: generator → the target's Service, intercepted by linkerd-proxy ⇄ mTLS ⇄ linkerd-proxy → app`,
-  'dapr-mesh': `**${CLUSTER_LABELS['dapr-mesh']}**: generator → daprd (Dapr's mTLS off) → linkerd-proxy ⇄ mTLS ⇄ linkerd-proxy → daprd → app`,
-};
+export function labelsOf(v: SidecarVersions): Record<Scenario, string> {
+  const linkerd = `Linkerd ${v.linkerd ?? '?'}`;
+  return { direct: 'direct', dapr: `Dapr ${v.dapr ?? '?'}`, mesh: linkerd, 'dapr-mesh': `Dapr ${v.dapr ?? '?'} + ${linkerd}` };
+}
+
+function routesOf(labels: Record<Scenario, string>): Record<Scenario, string> {
+  return {
+    direct: "**direct**: generator → the target pod's IP (no sidecar either side)",
+    dapr: `**${labels.dapr}**: generator → its daprd (app ID) ⇄ mTLS (Sentry) ⇄ daprd → app`,
+    mesh: `**${labels.mesh}**: generator → the target's Service, intercepted by linkerd-proxy ⇄ mTLS ⇄ linkerd-proxy → app`,
+    'dapr-mesh': `**${labels['dapr-mesh']}**: generator → daprd (Dapr's mTLS off) → linkerd-proxy ⇄ mTLS ⇄ linkerd-proxy → daprd → app`,
+  };
+}
 
 export interface ScenarioPods {
   scenario: Scenario;
@@ -33,7 +44,7 @@ export const schedulable = (nodes: readonly V1Node[]) =>
   nodes.filter((n) => !n.spec?.unschedulable && !(n.spec?.taints ?? []).some((t) => t.effect === 'NoSchedule' || t.effect === 'NoExecute'));
 
 /** Where the pods ran and on what; a problem when two nodes could have kept a client and its target apart and did not. */
-export function placement(nodes: readonly V1Node[], pods: readonly ScenarioPods[]): { markdown: string; summary: string; problems: string[] } {
+export function placement(nodes: readonly V1Node[], pods: readonly ScenarioPods[], labels: Record<Scenario, string>): { markdown: string; summary: string; problems: string[] } {
   const nodeRows = nodes.map((n) => {
     const info = n.status?.nodeInfo;
     return `| ${n.metadata?.name} | ${n.status?.capacity?.cpu ?? '?'} | ${info?.kernelVersion ?? '?'} | ${info?.containerRuntimeVersion ?? '?'} | ${info?.kubeletVersion ?? '?'} | ${schedulable([n]).length ? 'yes' : 'no'} |`;
@@ -43,7 +54,7 @@ export function placement(nodes: readonly V1Node[], pods: readonly ScenarioPods[
   const podRows = pods.map(({ scenario, namespace, client, target }) => {
     const same = client.spec?.nodeName === target.spec?.nodeName;
     if (same && apart) problems.push(`${scenario}: the client and the target ran on one node (${client.spec?.nodeName}) though two could take them`);
-    return `| ${CLUSTER_LABELS[scenario]} | ${namespace} | ${client.spec?.nodeName ?? '?'} | ${target.spec?.nodeName ?? '?'} | ${same ? 'same node' : 'two nodes'} |`;
+    return `| ${labels[scenario]} | ${namespace} | ${client.spec?.nodeName ?? '?'} | ${target.spec?.nodeName ?? '?'} | ${same ? 'same node' : 'two nodes'} |`;
   });
   const hop = apart
     ? 'The client and the target ran on different nodes: each request crosses from one node to the other.'
@@ -67,11 +78,11 @@ ${podRows.join('\n')}`,
 }
 
 /** Each scenario's containers and their resources, side by side. */
-function resources(pods: readonly ScenarioPods[]): string {
+function resources(pods: readonly ScenarioPods[], labels: Record<Scenario, string>): string {
   const rows = pods.flatMap(({ scenario, client, target }) => {
     const of = (side: string, pod: PodLike, container: string) => {
       const r = resourcesOf(pod, container);
-      return r === '–' ? [] : [`| ${CLUSTER_LABELS[scenario]} | ${side} ${container} | ${r} |`];
+      return r === '–' ? [] : [`| ${labels[scenario]} | ${side} ${container} | ${r} |`];
     };
     return [
       ...of('client', client, 'loadgen'),
@@ -95,13 +106,15 @@ export function clusterSetup(
   pods: readonly ScenarioPods[],
   context: string,
 ): { setup: BenchSetup; summary: string; problems: string[] } {
-  const where = placement(nodes, pods);
+  const labels = labelsOf(versionsOf(pods));
+  const where = placement(nodes, pods, labels);
+  const routes = routesOf(labels);
   return {
     setup: {
       scenarios,
-      labels: CLUSTER_LABELS,
-      routes: scenarios.map((s) => ROUTES[s]),
-      where: `${context}\n\n${where.markdown}\n\n${resources(pods)}`,
+      labels,
+      routes: scenarios.map((s) => routes[s]),
+      where: `${context}\n\n${where.markdown}\n\n${resources(pods, labels)}`,
       anchors: { dapr: ANCHORS.dapr, mesh: ANCHORS.linkerd, 'dapr-mesh': ANCHORS.daprMesh },
     },
     summary: where.summary,
