@@ -4,7 +4,7 @@ import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { outcomeLine, runExperiment, VARIANT_NAMES, variantOf, type VariantRecord } from '@calc/probe-matrix';
 import { Cluster } from './cluster.js';
-import { exitWhenFlushed, framedFindings } from './findings-frame.js';
+import { framedFindings } from './findings-frame.js';
 import { missingSidecars, type PodSpecLike } from './injection.js';
 import { kindPlatform, podLookup } from './kind-platform.js';
 import { buildPlan, DEFAULT_VARIANTS, formatPlan, workloadsIn } from './plan.js';
@@ -93,4 +93,4 @@ async function main(): Promise<number> {
   }
 }
 
-main().then(exitWhenFlushed);
+main().then((code) => process.exit(code));

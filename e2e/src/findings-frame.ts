@@ -16,11 +16,3 @@ export function framedFindings(dir: string): string {
     return [frameLine('BEGIN', name), text.endsWith('\n') ? text.slice(0, -1) : text, frameLine('END', name)].join('\n');
   }).join('\n');
 }
-
-/**
- * Exits once everything written to stdout has left: a pipe (a container's log) takes writes
- * asynchronously, and process.exit would cut the framed files short.
- */
-export function exitWhenFlushed(code: number): void {
-  process.stdout.write('', () => process.exit(code));
-}

@@ -9,7 +9,6 @@ import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { buildReport, FULL, headline, pairedRuns, QUICK, SCENARIOS, warmUp, writePairedReport, type Bench, type Sample, type Scenario } from '@calc/bench';
 import { Cluster } from '../cluster.js';
-import { exitWhenFlushed } from '../findings-frame.js';
 import { clusterScenario, memoryOf } from './cluster-scenario.js';
 import { BENCH_NAMESPACE, CLIENT, CONTROL_PORT, readingsOf, TARGET } from './plan.js';
 import { clusterSetup, schedulable, versionsOf, type ScenarioPods } from './setup.js';
@@ -162,4 +161,4 @@ async function main(): Promise<number> {
   }
 }
 
-main().then(exitWhenFlushed);
+main().then((code) => process.exit(code));

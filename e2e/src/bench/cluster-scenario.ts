@@ -2,23 +2,18 @@
 // HTTP from the Job, and a reading of every cost: each sidecar's own CPU from its metrics endpoint
 // (through the API server's pod proxy), the target app's from its /proc (through exec), the
 // generator's from itself.
-import type { BenchScenario, GeneratorCpu, LoadResult, Sample, Scenario, Slice } from '@calc/bench';
+import { type BenchScenario, cpuMsOfStat, type GeneratorCpu, type LoadResult, type Sample, type Scenario, type Slice, switchesOfStatus } from '@calc/bench';
 import { processStats } from '@calc/probe-matrix';
 import type { Cluster } from '../cluster.js';
 import type { Reading } from './plan.js';
 
-const CLOCK_TICKS_PER_SECOND = 100; // USER_HZ on Linux
-
 /** `cat /proc/1/stat; cat /proc/1/task/*\/status` of the app: its CPU ms, context switches (all threads) and peak memory (VmHWM). */
 export function procReading(text: string): { cpuMs: number; contextSwitches: number; peakMb: number } {
   const stat = text.slice(0, text.indexOf('\n'));
-  const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-  const cpuMs = ((Number(fields[11]) + Number(fields[12])) * 1000) / CLOCK_TICKS_PER_SECOND;
-  let contextSwitches = 0;
-  for (const m of text.matchAll(/^(?:non)?voluntary_ctxt_switches:\s+(\d+)$/gm)) contextSwitches += Number(m[1]);
-  if (!stat.includes(')') || !Number.isFinite(cpuMs)) throw new Error(`not a /proc/<pid>/stat line: ${stat.slice(0, 80)}`);
+  const cpuMs = cpuMsOfStat(stat);
+  if (!Number.isFinite(cpuMs)) throw new Error(`not a /proc/<pid>/stat line: ${stat.slice(0, 80)}`);
   const peakMb = Number(/^VmHWM:\s+(\d+) kB$/m.exec(text)?.[1] ?? Number.NaN) / 1024;
-  return { cpuMs, contextSwitches, peakMb };
+  return { cpuMs, contextSwitches: switchesOfStatus(text), peakMb };
 }
 
 export const PROC_COMMAND = ['sh', '-c', 'cat /proc/1/stat; cat /proc/1/task/*/status'];
