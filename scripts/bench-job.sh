@@ -4,6 +4,7 @@
 # and copy bench.md, bench.json and latency.svg out of its pod (kubectl only: no Node on the host).
 #   scripts/bench-job.sh <k8s-bench/kind|airgap|combined> <results dir>
 # QUICK=1: one short run that checks the harness (the Job's --settings quick).
+# IMAGES_SED=<file>: the project's images by digest in a registry, as scripts/push-images.sh wrote it.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 overlay=${1:?usage: scripts/bench-job.sh <k8s-bench composition> <results dir>} results=${2:?results dir}
@@ -28,7 +29,11 @@ kubectl delete job bench --namespace "${NS}" --ignore-not-found --wait=true >/de
 say "applying ${overlay}"
 # The Job's settings are its last argument, "full" as written: QUICK=1 makes it "quick".
 rendered=$(mktemp)
-kubectl kustomize "${overlay}" | sed "s/^\( *- \)full\$/\1$([ -n "${QUICK:-}" ] && echo quick || echo full)/" >"${rendered}"
+kubectl kustomize "${overlay}" | sed "s/^\( *- \)full\$/\1$([ -n "${QUICK:-}" ] && echo quick || echo full)/" |
+  sed -f "${IMAGES_SED:-/dev/null}" >"${rendered}"
+if [ -n "${IMAGES_SED:-}" ] && grep -q '^ *image: calculator-lab/' "${rendered}"; then
+  fail "an image of the project was not pushed: $(grep -m1 '^ *image: calculator-lab/' "${rendered}" | tr -s ' ')"
+fi
 kubectl apply -f "${rendered}" >/dev/null
 # The Job once the pods are fresh and up (applied again below): it must not find the pods a restart replaces.
 kubectl delete job bench --namespace "${NS}" --wait=true >/dev/null

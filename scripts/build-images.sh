@@ -4,6 +4,9 @@
 #   scripts/build-images.sh             inside Docker (multi-stage), as a user with Docker builds them
 #   scripts/build-images.sh --if-engine as above, but no engine at all is not an error (make test: the
 #                                       container tests then say they did not run)
+#   scripts/build-images.sh --platform linux/arm64
+#                                       inside Docker, for another architecture (BuildKit with QEMU's
+#                                       binfmt, as Docker Desktop has): make kind-bench REGISTRY=…
 #   scripts/build-images.sh --from-host from the services the host deploys (`pnpm deploy --prod`) on a
 #                                       Node 24 base built here: for an engine that cannot reach the
 #                                       npm registry or Docker Hub (podman on an offline machine)
@@ -18,14 +21,16 @@ DEPLOY_DIR=.run/images
 say() { printf '==> %s\n' "$*"; }
 fail() { printf 'images: %s\n' "$*" >&2; exit 1; }
 
-mode=auto force='' if_engine=''
-for arg in "$@"; do
-  case "${arg}" in
-    --from-host | --in-docker) mode=${arg} ;;
+mode=auto force='' if_engine='' platform=''
+while [ $# -gt 0 ]; do
+  case "$1" in
+    --from-host | --in-docker) mode=$1 ;;
     --force) force=1 ;;
     --if-engine) if_engine=1 ;;
-    *) fail "usage: scripts/build-images.sh [--from-host|--in-docker] [--force] [--if-engine]" ;;
+    --platform) platform=${2:?--platform needs os/arch, e.g. linux/arm64} && shift ;;
+    *) fail "usage: scripts/build-images.sh [--from-host|--in-docker [--platform os/arch]] [--force] [--if-engine]" ;;
   esac
+  shift
 done
 
 if ! scripts/engine.sh up; then
@@ -47,6 +52,11 @@ build() {
 }
 
 args=()
+if [ -n "${platform}" ]; then
+  # The host-built images are made of the host's Node and packages: its architecture only.
+  [ "${mode}" = --in-docker ] || fail "--platform ${platform} builds inside Docker only (this engine is the project's podman, which builds from the host's files: for $(uname -m) only)"
+  args+=(--platform "${platform}")
+fi
 if [ "${mode}" = --from-host ]; then
   [ -x tools/node/node_modules/.bin/pnpm ] || fail "the toolchain is missing: run 'make deps' first"
   # The project's Node 24 for pnpm, whichever node the caller's PATH has (run outside make, too).

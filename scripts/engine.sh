@@ -14,6 +14,7 @@ DIR=.run/engine
 SOCKET="$PWD/${DIR}/podman.sock"
 PIDFILE="${DIR}/podman.pid"
 CONF="${DIR}/containers.conf"
+REGISTRIES_CONF="${DIR}/registries.conf"
 # The service stops by itself after this long without a client, so nothing outlives its use for long.
 IDLE_SECONDS=600
 PACKAGES=(podman runc netavark aardvark-dns)
@@ -44,6 +45,13 @@ runtime = "runc"
 cgroup_manager = "cgroupfs"
 events_logger = "file"
 EOF
+  # Docker takes a registry on loopback as plain HTTP; podman, as told: the air-gapped benchmark's
+  # registry (scripts/kind-airgap.sh), which the docker CLI pushes to through this service.
+  cat >"${REGISTRIES_CONF}" <<'EOF'
+[[registry]]
+location = "localhost:5001"
+insecure = true
+EOF
 }
 
 install_podman() {
@@ -67,7 +75,7 @@ up() {
   write_conf
   rm -f "${SOCKET}"
   say "starting podman's Docker API on ${SOCKET} (stops after ${IDLE_SECONDS} s idle; make engine-down stops it now)"
-  CONTAINERS_CONF="${PWD}/${CONF}" setsid podman system service --time="${IDLE_SECONDS}" "unix://${SOCKET}" \
+  CONTAINERS_CONF="${PWD}/${CONF}" CONTAINERS_REGISTRIES_CONF="${PWD}/${REGISTRIES_CONF}" setsid podman system service --time="${IDLE_SECONDS}" "unix://${SOCKET}" \
     </dev/null >"${DIR}/podman.log" 2>&1 &
   echo $! >"${PIDFILE}"
   for _ in $(seq 1 100); do

@@ -30,6 +30,8 @@ DAPR_SRC=tools/dapr/.build/dapr-v${DAPR_VERSION}
 KIND_MODULE=sigs.k8s.io/kind@${KIND_VERSION}
 NODE_BIN="${PWD}/tools/node/node_modules/node/bin/node"
 STARTED=$(date +%s)
+REGISTRY_NAME=calculator-lab-airgap-registry REGISTRY_PORT=5001
+REGISTRY_VERSION=$(sed -n 's#^require github.com/distribution/distribution/v3 ##p' "${HERE}/registry/go.mod")
 
 say() { printf '==> %s (%s s)\n' "$*" "$(($(date +%s) - STARTED))" >&2; }
 fail() { printf 'kind-airgap: %s\n' "$*" >&2; exit 1; }
@@ -283,26 +285,51 @@ run() {
   return "${code}"
 }
 
+# A registry beside the nodes, as kind's local-registry recipe has it: a container on kind's network,
+# published on localhost:${REGISTRY_PORT} for the pushes (the engine takes it as plain HTTP, as Docker
+# takes any registry on loopback), and each node's containerd told to pull localhost:${REGISTRY_PORT}'s
+# images from it (hosts.toml under the config_path the cluster's kind config sets).
+registry() {
+  local image=localhost/kind-airgap/registry:${REGISTRY_VERSION} ctx address node
+  go_build registry registry github.com/distribution/distribution/v3/cmd/registry "-X github.com/distribution/distribution/v3/version.version=${REGISTRY_VERSION}"
+  if ! podman image exists "${image}"; then
+    ctx=$(mktemp -d)
+    cp "${BIN}/registry" "${HERE}/registry/config.yml" "${ctx}/"
+    printf 'FROM scratch\nCOPY registry config.yml /\nENTRYPOINT ["/registry", "serve", "/config.yml"]\n' >"${ctx}/Containerfile"
+    podman build -q -t "${image}" "${ctx}" >/dev/null
+    rm -rf "${ctx}"
+  fi
+  if [ "$(podman inspect -f '{{.State.Running}}' "${REGISTRY_NAME}" 2>/dev/null)" != true ]; then
+    podman rm -f "${REGISTRY_NAME}" >/dev/null 2>&1 || true
+    podman run --detach --name "${REGISTRY_NAME}" --network kind --publish "127.0.0.1:${REGISTRY_PORT}:5000" \
+      --label org.calculator-lab.managed=true "${image}" >/dev/null
+  fi
+  address=$(podman inspect -f '{{range .NetworkSettings.Networks}}{{.IPAddress}}{{end}}' "${REGISTRY_NAME}")
+  for node in $("${BIN}/kind" get nodes --name "${CLUSTER_NAME}"); do
+    printf '[host."http://%s:5000"]\n  capabilities = ["pull", "resolve"]\n' "${address}" |
+      podman exec -i "${node}" sh -c "mkdir -p '/etc/containerd/certs.d/localhost:${REGISTRY_PORT}' && cat > '/etc/containerd/certs.d/localhost:${REGISTRY_PORT}/hosts.toml'"
+  done
+  for _ in $(seq 50); do curl -fs "http://localhost:${REGISTRY_PORT}/v2/" >/dev/null && break; sleep 0.1; done
+  say "registry ${REGISTRY_VERSION} at localhost:${REGISTRY_PORT} (${address}:5000 on kind's network), the nodes' containerd pointed at it"
+}
+
 # The benchmark's half this machine can run (direct and Dapr; Linkerd's proxy cannot be had here),
-# in the cluster make kind-airgap left up, on its two nodes.
+# in the cluster make kind-airgap left up, on its two nodes. Its images go the way they go to any
+# cluster (make kind-bench REGISTRY=…): pushed to a registry, and pulled by the nodes by digest.
 bench() {
   [ "$(id -u)" = 0 ] || fail "needs root (podman's rootful kind provider): sudo make kind-airgap-bench"
   engine
   "${BIN}/kind" get clusters 2>/dev/null | grep -qx "${CLUSTER_NAME}" || fail "no cluster ${CLUSTER_NAME}: make kind-airgap first"
   [ -f e2e/dist/bench/cli.js ] || fail "build the project first: make build"
-  # The images of this checkout (rebuilt only if the build changed), the two the benchmark runs loaded again.
-  scripts/build-images.sh >/dev/null
-  say "loading the benchmark's images (the e2e runner, multiplication) into ${CLUSTER_NAME}"
-  local archive="${RUN}/bench-images.tar"
-  podman save -q -m --format docker-archive -o "${archive}" "calculator-lab/e2e:${TAG}" "calculator-lab/mesh-multiplication:${TAG}" >/dev/null
-  "${BIN}/kind" load image-archive --name "${CLUSTER_NAME}" "${archive}" >/dev/null
-  rm -f "${archive}"
-  PATH="${BIN}:${PATH}" scripts/bench-job.sh k8s-bench/airgap results/kind-airgap-bench
+  registry
+  PATH="${BIN}:${PATH}" scripts/push-images.sh "localhost:${REGISTRY_PORT}/bench" "${RUN}/bench-images.sed" \
+    "calculator-lab/e2e:${TAG}" "calculator-lab/mesh-multiplication:${TAG}"
+  PATH="${BIN}:${PATH}" IMAGES_SED="${RUN}/bench-images.sed" scripts/bench-job.sh k8s-bench/airgap results/kind-airgap-bench
 }
 
 case "${1:-run}" in
   run) run ;;
   bench) bench ;;
-  down) engine && "${BIN}/kind" delete cluster --name "${CLUSTER_NAME}" ;;
+  down) engine && { podman rm -f "${REGISTRY_NAME}" >/dev/null 2>&1 || true; } && "${BIN}/kind" delete cluster --name "${CLUSTER_NAME}" ;;
   *) fail "usage: scripts/kind-airgap.sh [run|bench|down]" ;;
 esac

@@ -1,6 +1,9 @@
 #!/usr/bin/env bash
 # The kind lab: a kind cluster, the project's images, Dapr and Linkerd, the calculator, the e2e run.
-#   scripts/kind.sh check|up|images|dapr|linkerd|deploy|e2e|combined|restore|down|lab  (pki: Linkerd's certificates only)
+#   scripts/kind.sh check|up|images|dapr|linkerd|deploy|e2e|combined|restore|bench|bench-combined|down|lab
+#   (pki: Linkerd's certificates only)
+# dapr, linkerd, bench and bench-combined take another cluster: CONTEXT=<kubectl context>, with
+# REGISTRY=<host>[:port]/<path> for the images and INSTALL_INTO=<the same context> to install there.
 # Every step checks what it needs first and is safe to repeat. Needs Docker, kind, kubectl, helm 3
 # or 4 and openssl — no Go, no Node: manifests render with kubectl's kustomize, images build inside
 # Docker, the e2e runs as a Job in the cluster. Needs the network (charts, the Gateway API CRDs, the
@@ -19,6 +22,13 @@ need() {
     case "$tool" in
       docker) docker info >/dev/null 2>&1 || missing+=("docker: no Docker engine answers (make kind-check says more)") ;;
       cluster) kind get clusters 2>/dev/null | grep -qx "${CLUSTER}" || missing+=("the kind cluster ${CLUSTER}: make kind-up") ;;
+      context)
+        if other_context; then
+          kubectl config get-contexts -o name 2>/dev/null | grep -qx "${CONTEXT}" || missing+=("the kubectl context ${CONTEXT} (kubectl config get-contexts lists them)")
+        else
+          kind get clusters 2>/dev/null | grep -qx "${CLUSTER}" || missing+=("the kind cluster ${CLUSTER}: make kind-up")
+        fi
+        ;;
       *) command -v "${tool}" >/dev/null || missing+=("${tool}: make kind-check says how to install it") ;;
     esac
   done
@@ -27,7 +37,29 @@ need() {
     printf '  - %s\n' "${missing[@]}" >&2
     exit 1
   fi
-  if [[ " $* " == *" cluster "* ]]; then kubectl config use-context "kind-${CLUSTER}" >/dev/null; fi
+  if [[ " $* " == *" cluster "* ]] && other_context; then
+    fail "CONTEXT=${CONTEXT}: this step runs on the lab's kind cluster only (CONTEXT is for kind-dapr, kind-linkerd, kind-bench and kind-bench-combined)"
+  fi
+  if [[ " $* " == *" context "* ]] && other_context; then
+    # That context alone, in a kubeconfig of its own: the user's current context stays as it is.
+    mkdir -p "${RUN_DIR}"
+    kubectl config view --minify --flatten --context "${CONTEXT}" >"${RUN_DIR}/context.kubeconfig"
+    export KUBECONFIG="${PWD}/${RUN_DIR}/context.kubeconfig"
+  elif [[ " $* " == *" cluster "* || " $* " == *" context "* ]]; then
+    kubectl config use-context "kind-${CLUSTER}" >/dev/null
+  fi
+}
+
+# CONTEXT=<kubectl context>: kind-dapr, kind-linkerd and the benchmark against another cluster.
+other_context() { [ -n "${CONTEXT:-}" ] && [ "${CONTEXT}" != "kind-${CLUSTER}" ]; }
+
+# Dapr and Linkerd are installed cluster-wide, with the lab's values: into the lab's kind cluster,
+# and into another context only when it is named twice (CONTEXT=x INSTALL_INTO=x).
+may_install() {
+  other_context || return 0
+  [ "${INSTALL_INTO:-}" = "${CONTEXT}" ] ||
+    fail "CONTEXT=${CONTEXT} is not the lab's kind cluster: installing $1 there (cluster-wide, with the lab's values) needs INSTALL_INTO=${CONTEXT} as well"
+  say "installing $1 into ${CONTEXT}, as INSTALL_INTO says"
 }
 
 up() {
@@ -92,7 +124,8 @@ chart() {
 }
 
 dapr() {
-  need kubectl helm cluster
+  need kubectl helm context
+  may_install "Dapr ${DAPR_VERSION}"
   say "installing Dapr ${DAPR_VERSION} (Helm; scheduler in memory; mTLS ${DAPR_MTLS})"
   # shellcheck disable=SC2046 # chart prints separate arguments
   helm upgrade --install dapr $(chart dapr "${DAPR_REPO}" "${DAPR_VERSION}") \
@@ -159,7 +192,8 @@ CNF
 utc_stamp() { date -u -d "@$1" +%y%m%d%H%M%SZ 2>/dev/null || date -u -r "$1" +%y%m%d%H%M%SZ; }
 
 linkerd() {
-  need kubectl helm openssl cluster
+  need kubectl helm openssl context
+  may_install "Linkerd ${LINKERD_VERSION}"
   local crds=${GATEWAY_API_URL}
   [ -s "${GATEWAY_API_FILE}" ] && crds=${GATEWAY_API_FILE}
   say "installing the Gateway API CRDs ${GATEWAY_API_VERSION}"
@@ -276,15 +310,41 @@ restore() {
 
 # The sidecar benchmark as a Job: direct, Dapr and Linkerd in the same rounds (after make kind-lab).
 bench() {
-  need kubectl cluster
-  scripts/bench-job.sh k8s-bench/kind results/kind-bench
+  need kubectl context
+  sidecars_installed
+  local images
+  images=$(bench_images)
+  IMAGES_SED=${images} scripts/bench-job.sh k8s-bench/kind results/kind-bench
 }
 
 # Dapr + Linkerd paired with direct: Dapr's mTLS off, cluster-wide, as make kind-combined does (make kind-restore undoes it).
 bench_combined() {
-  need kubectl helm cluster
+  need kubectl helm context
   DAPR_MTLS=false dapr
-  scripts/bench-job.sh k8s-bench/combined results/kind-bench-combined
+  sidecars_installed
+  local images
+  images=$(bench_images)
+  IMAGES_SED=${images} scripts/bench-job.sh k8s-bench/combined results/kind-bench-combined
+}
+
+# The benchmark's injectors, by their webhooks' names in Dapr's chart and Linkerd's.
+sidecars_installed() {
+  local where=${CONTEXT:-kind-${CLUSTER}} flags=${CONTEXT:+ CONTEXT=${CONTEXT} INSTALL_INTO=${CONTEXT}}
+  kubectl get mutatingwebhookconfiguration dapr-sidecar-injector >/dev/null 2>&1 || fail "no Dapr in ${where}: install it (make kind-dapr${flags})"
+  kubectl get mutatingwebhookconfiguration linkerd-proxy-injector-webhook-config >/dev/null 2>&1 || fail "no Linkerd in ${where}: install it (make kind-linkerd${flags})"
+}
+
+# The benchmark's two images (the e2e runner, multiplication) where the nodes pull them: pushed to
+# REGISTRY and named by digest (prints the sed script for bench-job.sh), or loaded by make kind-lab.
+bench_images() {
+  local sed_file="${RUN_DIR}/bench-images.sed"
+  if [ -n "${REGISTRY:-}" ]; then
+    mkdir -p "${RUN_DIR}"
+    scripts/push-images.sh "${REGISTRY}" "${sed_file}" "calculator-lab/e2e:${TAG}" "calculator-lab/mesh-multiplication:${TAG}" >&2
+    echo "${sed_file}"
+  elif other_context; then
+    fail "CONTEXT=${CONTEXT}: its nodes cannot see this machine's images; REGISTRY=<host>[:port]/<path> pushes them where they can pull"
+  fi
 }
 
 down() {

@@ -404,6 +404,112 @@ describe('make kind-restore: back to the main run after make kind-combined', () 
   });
 });
 
+describe('another cluster (CONTEXT=…): the benchmark runs there, and nothing is installed there unless named twice', () => {
+  // A kubeconfig with the lab's context and a "prod" one; NO_DAPR: no Dapr injector there.
+  const stubs = (): Record<string, string> => {
+    const base = KIND_PATH_STUBS();
+    return {
+      ...base,
+      kubectl: `case "$*" in
+  "config get-contexts -o name") echo kind-calculator-lab; echo prod ;;
+  "config view --minify --flatten --context prod") echo "current-context: prod" ;;
+  "get mutatingwebhookconfiguration dapr-sidecar-injector") [ -z "\${NO_DAPR:-}" ] || exit 1 ;;
+  "get nodes"*) echo amd64; echo amd64 ;;
+esac
+${base.kubectl}`,
+    };
+  };
+  const step = (name: string, env: Record<string, string>) => kindStep(name, { KIND_RUN_DIR: mkdtempSync(join(tmpdir(), 'kind-run-')), ...env }, stubs());
+
+  it('make kind-dapr CONTEXT=prod stops before Helm, naming the flag that allows it', () => {
+    const { code, calls, output } = step('dapr', { CONTEXT: 'prod' });
+    expect(code).toBe(1);
+    expect(output).toContain(
+      "kind lab: CONTEXT=prod is not the lab's kind cluster: installing Dapr 1.18.3 there (cluster-wide, with the lab's values) needs INSTALL_INTO=prod as well",
+    );
+    expect(calls.filter((c) => c.startsWith('helm upgrade'))).toEqual([]);
+  });
+
+  it("with INSTALL_INTO=prod it installs, through a kubeconfig of that context alone: the user's current context is not switched", () => {
+    const { code, calls, output } = step('dapr', { CONTEXT: 'prod', INSTALL_INTO: 'prod' });
+    expect(code, output).toBe(0);
+    expect(calls).toContain('kubectl config view --minify --flatten --context prod');
+    expect(calls.filter((c) => c.startsWith('helm upgrade --install dapr'))).toHaveLength(1);
+    expect(calls.filter((c) => c.startsWith('kubectl config use-context'))).toEqual([]);
+    // Naming another context does not count.
+    expect(step('linkerd', { CONTEXT: 'prod', INSTALL_INTO: 'kind-calculator-lab' }).code).toBe(1);
+  });
+
+  it('the lab-only steps refuse another context, and an unknown context is named', () => {
+    const e2e = step('e2e', { CONTEXT: 'prod' });
+    expect(e2e.code).toBe(1);
+    expect(e2e.output).toContain("CONTEXT=prod: this step runs on the lab's kind cluster only");
+    const unknown = step('bench', { CONTEXT: 'staging' });
+    expect(unknown.code).toBe(1);
+    expect(unknown.output).toContain('the kubectl context staging (kubectl config get-contexts lists them)');
+  });
+
+  it('make kind-bench CONTEXT=prod needs REGISTRY for the images, and names what to install when a sidecar is missing', () => {
+    const noRegistry = step('bench', { CONTEXT: 'prod' });
+    expect(noRegistry.code).toBe(1);
+    expect(noRegistry.output).toContain("CONTEXT=prod: its nodes cannot see this machine's images; REGISTRY=<host>[:port]/<path> pushes them where they can pull");
+    const noDapr = step('bench', { CONTEXT: 'prod', REGISTRY: 'registry.example:5000/lab', NO_DAPR: '1' });
+    expect(noDapr.code).toBe(1);
+    expect(noDapr.output).toContain('no Dapr in prod: install it (make kind-dapr CONTEXT=prod INSTALL_INTO=prod)');
+    expect(noDapr.calls.filter((c) => c.startsWith('docker push'))).toEqual([]);
+  });
+});
+
+describe('scripts/push-images.sh: the images by digest, as the registry stored them', () => {
+  const DIGEST = `sha256:${'ab12'.repeat(16)}`;
+  // docker push says the registry's digest; the engine's own RepoDigests (podman's) name another.
+  const stubs = (arches: string): Record<string, string> => {
+    const base = KIND_PATH_STUBS();
+    return {
+      ...base,
+      docker: `case "$1" in
+  push) echo "The push refers to repository [$2]"; echo "0.1.0: digest: ${DIGEST} size: 902"; exit 0 ;;
+  tag|build) exit 0 ;;
+  version) case "$3" in *Arch*) echo amd64; exit 0 ;; esac ;;
+esac
+${base.docker}`,
+      kubectl: `case "$*" in "get nodes"*) printf '%s\n' ${arches} ;; esac`,
+    };
+  };
+  const push = (arches: string, ...images: string[]) => {
+    const out = join(mkdtempSync(join(tmpdir(), 'push-')), 'images.sed');
+    const bin = pathWith(stubs(arches));
+    const log = join(bin, 'calls.log');
+    writeFileSync(log, '');
+    const run = spawnSync(join(bin, 'bash'), [join(ROOT, 'scripts/push-images.sh'), 'registry.example:5000/lab/', out, ...images], {
+      env: { PATH: bin, LOG: log, API: '1.52' },
+      encoding: 'utf8',
+    });
+    return { code: run.status ?? 1, output: run.stdout + run.stderr, calls: readFileSync(log, 'utf8').trim().split('\n'), out };
+  };
+
+  it('pushes each image under the registry and rewrites its manifests to <registry>/<image>@<digest>', () => {
+    const { code, output, calls, out } = push('amd64 amd64', 'calculator-lab/e2e:0.1.0', 'calculator-lab/mesh-multiplication:0.1.0');
+    expect(code, output).toBe(0);
+    expect(calls).toContain('docker push registry.example:5000/lab/calculator-lab/e2e:0.1.0');
+    const manifest = '        image: calculator-lab/e2e:0.1.0\n        image: calculator-lab/mesh-multiplication:0.1.0\n        image: ghcr.io/dapr/daprd:1.18.3\n';
+    const rewritten = execFileSync('sed', ['-f', out], { input: manifest, encoding: 'utf8' });
+    expect(rewritten).toBe(
+      `        image: registry.example:5000/lab/calculator-lab/e2e@${DIGEST}\n        image: registry.example:5000/lab/calculator-lab/mesh-multiplication@${DIGEST}\n        image: ghcr.io/dapr/daprd:1.18.3\n`,
+    );
+  });
+
+  it("builds for the nodes' architecture when it is not the engine's, and refuses nodes of several", () => {
+    const arm = push('arm64', 'calculator-lab/e2e:0.1.0');
+    expect(arm.code, arm.output).toBe(0);
+    expect(arm.calls.some((c) => c.startsWith('docker build') && c.includes('--platform linux/arm64'))).toBe(true);
+    const mixed = push('amd64 arm64', 'calculator-lab/e2e:0.1.0');
+    expect(mixed.code).toBe(1);
+    expect(mixed.output).toContain('the nodes have several architectures (amd64 arm64)');
+    expect(mixed.calls.filter((c) => c.startsWith('docker push'))).toEqual([]);
+  });
+});
+
 describe("Linkerd's trust anchor and issuer (make kind-linkerd)", () => {
   const pki = (run: string) => kindStep('pki', { KIND_RUN_DIR: run }, {});
   const x509 = (file: string, ...args: string[]) => execFileSync('openssl', ['x509', '-in', file, '-noout', ...args], { encoding: 'utf8' });
