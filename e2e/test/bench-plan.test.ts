@@ -10,7 +10,7 @@ import { describe, expect, it } from 'vitest';
 import { procReading } from '../src/bench/cluster-scenario.js';
 import { type PodLike, readingsOf, resourcesOf } from '../src/bench/plan.js';
 import { labelsOf, versionsOf } from '../src/bench/setup.js';
-import { placement } from '../src/bench/setup.js';
+import { clusterSetup, placement } from '../src/bench/setup.js';
 import { inject, render } from './support/dapr-inject.js';
 
 const present = hasLinkerdOutput();
@@ -104,6 +104,25 @@ describe('where the pods ran', () => {
     const apart = placement(nodes, pods('a', 'b'), LABELS);
     expect(apart.problems).toEqual([]);
     expect(apart.markdown).toContain('each request crosses from one node to the other');
+  });
+  it('names the image each container ran as its pod names it: by digest when REGISTRY=… pushed it', () => {
+    const { client, target } = benchPods('k8s-bench/dapr', { mtls: true });
+    const pushed = 'registry.example:5000/lab/calculator-lab/mesh-multiplication@sha256:' + 'ab'.repeat(32);
+    const app = target.spec!.containers.find((c) => c.name === 'app')!;
+    const withPushed: PodLike = {
+      ...target,
+      spec: { ...target.spec!, nodeName: 'b', containers: [{ ...app, image: pushed }, ...target.spec!.containers.filter((c) => c !== app)] },
+    };
+    const { setup } = clusterSetup(
+      ['dapr'],
+      [node('a'), node('b')],
+      [{ scenario: 'dapr', namespace: 'bench-dapr', client: { ...client, spec: { ...client.spec!, nodeName: 'a' } }, target: withPushed }],
+      '',
+    );
+    const summary = setup.where ?? '';
+    expect(summary).toContain(`| Dapr ${PINNED.dapr} | target app | CPU `);
+    expect(summary).toContain(`| \`${pushed}\` |`);
+    expect(summary).toContain(`| Dapr ${PINNED.dapr} | client daprd | CPU 100m / 1, memory 64Mi / 256Mi | \``);
   });
   it('one node that takes pods (the other tainted): says so, no problem', () => {
     const one = placement([node('a'), node('cp', { taints: [{ key: 'node-role.kubernetes.io/control-plane', effect: 'NoSchedule' }] })], pods('a', 'a'), LABELS);

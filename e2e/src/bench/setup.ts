@@ -82,7 +82,9 @@ function resources(pods: readonly ScenarioPods[], labels: Record<Scenario, strin
   const rows = pods.flatMap(({ scenario, client, target }) => {
     const of = (side: string, pod: PodLike, container: string) => {
       const r = resourcesOf(pod, container);
-      return r === '–' ? [] : [`| ${labels[scenario]} | ${side} ${container} | ${r} |`];
+      // The image as the pod names it: by digest when make kind-bench REGISTRY=… pushed it.
+      const image = pod.spec?.containers?.find((c) => c.name === container)?.image ?? '–';
+      return r === '–' ? [] : [`| ${labels[scenario]} | ${side} ${container} | ${r} | \`${image}\` |`];
     };
     return [
       ...of('client', client, 'loadgen'),
@@ -93,10 +95,10 @@ function resources(pods: readonly ScenarioPods[], labels: Record<Scenario, strin
       ...of('target', target, 'app'),
     ];
   });
-  return `### What each container had (request / limit)
+  return `### What each container had (request / limit) and ran
 
-| scenario | container | resources |
-| --- | --- | --- |
+| scenario | container | resources | image |
+| --- | --- | --- | --- |
 ${rows.join('\n')}`;
 }
 
