@@ -109,8 +109,14 @@ k8s-tools: ## install kustomize and the pinned Kubernetes's OpenAPI document (pi
 	scripts/k8s-tools.sh
 
 .PHONY: lint-tools browser-tools
-browser-tools: ## install Chromium (apt-get), for make test's check of report.html in a real browser
+browser-tools: ## install Chromium and pdftotext (apt-get), for make test's check of report.html in a real browser and printed
 	scripts/browser-tools.sh
+.PHONY: report-picture
+report-picture: browser-tools ## docs/report.png: the top of results/lab/report.html (after make lab), as Chromium draws it at 1366 px
+	@test -f results/lab/report.html || { echo "no results/lab/report.html: run make lab first" >&2; exit 1; }
+	chromium --headless --no-sandbox --disable-gpu --hide-scrollbars --user-data-dir="$$(mktemp -d)" \
+	  --window-size=1366,1500 --screenshot=docs/report.png "file://$(CURDIR)/results/lab/report.html" 2>/dev/null
+	@echo "docs/report.png from results/lab/report.html"
 lint-tools: ## install shellcheck (apt-get), for the script checks in make test and k8s-check
 	scripts/lint-tools.sh
 
@@ -141,9 +147,9 @@ kind-up: ## create the kind cluster (pinned node image)
 	$(KIND) up
 kind-images: ## build the project's images inside Docker and load them into kind
 	$(KIND) images
-kind-dapr: ## install Dapr 1.18.3 with Helm (values: k8s-dapr/dapr-values.yaml; mTLS on)
+kind-dapr: ## install Dapr 1.18.3 with Helm (values: k8s-dapr/dapr-values.yaml; mTLS on); another cluster: CONTEXT=x INSTALL_INTO=x
 	$(KIND) dapr
-kind-linkerd: ## install the Gateway API CRDs and Linkerd edge-26.8.3 with a generated trust anchor (LINKERD_IPTABLES_MODE=legacy where nft mode fails)
+kind-linkerd: ## install the Gateway API CRDs and Linkerd edge-26.8.3 with a generated trust anchor (LINKERD_IPTABLES_MODE=legacy where nft mode fails); another cluster: CONTEXT=x INSTALL_INTO=x
 	$(KIND) linkerd
 kind-deploy: ## apply k8s-dapr and k8s-linkerd (kubectl apply -k)
 	$(KIND) deploy
@@ -154,7 +160,7 @@ kind-combined: ## Dapr + Linkerd together: reinstall Dapr with mTLS off, redeplo
 kind-restore: ## back to the main run after kind-combined: Dapr with mTLS on again, dapr-calculator redeployed from k8s-dapr (then make kind-e2e)
 	$(KIND) restore
 .PHONY: kind-bench kind-bench-combined
-kind-bench: ## the sidecar benchmark in the cluster, as a Job: direct, Dapr and Linkerd in the same rounds (after kind-lab; QUICK=1 checks the harness); results/kind-bench
+kind-bench: ## the sidecar benchmark in the cluster, as a Job: direct, Dapr and Linkerd in the same rounds (after kind-lab; QUICK=1 checks the harness; another cluster: CONTEXT=x REGISTRY=host/path); results/kind-bench
 	$(KIND) bench
 kind-bench-combined: ## Dapr + Linkerd paired with direct: Dapr reinstalled with mTLS off (kind-restore undoes it); results/kind-bench-combined
 	$(KIND) bench-combined

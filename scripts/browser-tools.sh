@@ -1,12 +1,16 @@
 #!/usr/bin/env bash
-# Installs Chromium (Debian package) for make test's browser check of results/lab/report.html.
+# Installs what make test's browser check of report.html needs (Debian packages): Chromium, and
+# poppler-utils' pdftotext to read the page breaks of the report Chromium prints.
 # Not part of the lab or the kind path: the report is a plain HTML file any browser opens.
 set -euo pipefail
-for candidate in chromium chromium-browser; do command -v "$candidate" >/dev/null && exit 0; done
+missing=()
+command -v chromium >/dev/null || command -v chromium-browser >/dev/null || missing+=(chromium)
+command -v pdftotext >/dev/null || missing+=(poppler-utils)
+[ ${#missing[@]} -gt 0 ] || exit 0
 if command -v apt-get >/dev/null && [ "$(id -u)" = 0 ]; then
-  echo "==> installing Chromium (apt-get; first time only, about 100 MB), for the report's browser test"
-  install() { DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends chromium >/dev/null; }
+  echo "==> installing ${missing[*]} (apt-get; first time only, Chromium is about 100 MB), for the report's browser test"
+  install() { DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null; }
   install || { apt-get update -qq && install; }
 else
-  echo "warning: no Chromium and no way to install it (apt-get as root): the report's browser test will say so and fail" >&2
+  echo "warning: ${missing[*]} missing and no way to install them (apt-get as root): the report's browser test will say so and fail" >&2
 fi
