@@ -39,7 +39,7 @@ typecheck: deps ## type-check every package, tests included
 	turbo run typecheck --output-logs=errors-only
 
 .PHONY: test
-test: build typecheck lint lab-tools k8s-tools lint-tools browser-tools dapr-injector bench-tools ## typecheck, lint + every test (units, services as processes, the whole lab and its walkthrough, manifests, Dapr's injector on them, the images as containers, the report in Chromium)
+test: build typecheck lint lab-tools k8s-tools lint-tools test-tools dapr-injector bench-tools ## typecheck, lint + every test (units, services as processes, the whole lab and its walkthrough, manifests, Dapr's injector on them, the images as containers, the report in Chromium)
 	scripts/build-images.sh --if-engine
 	node scripts/run-tests.mjs
 
@@ -108,11 +108,11 @@ soak: build ## 10 minutes at 1,000 requests per second on the mesh-agnostic set:
 k8s-tools: ## install kustomize and the pinned Kubernetes's OpenAPI document (pinned, into tools/)
 	scripts/k8s-tools.sh
 
-.PHONY: lint-tools browser-tools
-browser-tools: ## install Chromium and pdftotext (apt-get), for make test's check of report.html in a real browser and printed
-	scripts/browser-tools.sh
+.PHONY: lint-tools test-tools
+test-tools: ## install Chromium, pdftotext and tmux (apt-get): make test's checks of report.html (in a browser, printed) and ./lab top (in a terminal)
+	scripts/test-tools.sh
 .PHONY: report-picture
-report-picture: browser-tools ## docs/report.png: the top of results/lab/report.html (after make lab), as Chromium draws it at 1366 px
+report-picture: test-tools ## docs/report.png: the top of results/lab/report.html (after make lab), as Chromium draws it at 1366 px
 	@test -f results/lab/report.html || { echo "no results/lab/report.html: run make lab first" >&2; exit 1; }
 	chromium --headless --no-sandbox --disable-gpu --hide-scrollbars --user-data-dir="$$(mktemp -d)" \
 	  --window-size=1366,1500 --screenshot=docs/report.png "file://$(CURDIR)/results/lab/report.html" 2>/dev/null
@@ -153,6 +153,9 @@ kind-linkerd: ## install the Gateway API CRDs and Linkerd edge-26.8.3 with a gen
 	$(KIND) linkerd
 kind-deploy: ## apply k8s-dapr and k8s-linkerd (kubectl apply -k)
 	$(KIND) deploy
+.PHONY: kind-top
+kind-top: ## ./lab top inside the cluster: each daprd and linkerd-proxy, every second (Ctrl-C stops; ONCE=1 prints one frame)
+	$(KIND) top
 kind-e2e: ## run the probe matrix in the cluster, as a Job; results/kind/findings.md
 	$(KIND) e2e
 kind-combined: ## Dapr + Linkerd together: reinstall Dapr with mTLS off, redeploy dapr-calculator, run its rows of the matrix (after kind-lab; results/kind-combined)
@@ -164,11 +167,13 @@ kind-bench: ## the sidecar benchmark in the cluster, as a Job: direct, Dapr and 
 	$(KIND) bench
 kind-bench-combined: ## Dapr + Linkerd paired with direct: Dapr reinstalled with mTLS off (kind-restore undoes it); results/kind-bench-combined
 	$(KIND) bench-combined
-.PHONY: kind-airgap kind-airgap-down kind-airgap-bench
+.PHONY: kind-airgap kind-airgap-down kind-airgap-bench kind-airgap-top
 kind-airgap: build lab-tools ## the Dapr half of the kind lab here, air-gapped: Kubernetes, kind, Dapr built from source, kind on podman (root; minutes the first time; not in make test); results/kind-airgap
 	scripts/kind-airgap.sh
 kind-airgap-bench: build lab-tools ## the benchmark's direct and Dapr scenarios as a Job in the air-gapped cluster, on its two nodes (after kind-airgap; root; QUICK=1 checks the harness); results/kind-airgap-bench
 	scripts/kind-airgap.sh bench
+kind-airgap-top: ## ./lab top inside the air-gapped cluster, as make kind-top (after kind-airgap; ONCE=1 prints one frame)
+	scripts/kind-airgap.sh top
 kind-airgap-down: ## delete the air-gapped kind cluster
 	scripts/kind-airgap.sh down
 kind-down: ## delete the kind cluster

@@ -330,6 +330,8 @@ bench() {
 case "${1:-run}" in
   run) run ;;
   bench) bench ;;
+  # ./lab top in this cluster, as make kind-top runs it on the lab's (ONCE=1: one frame).
+  top) PATH="${BIN}:${PATH}" scripts/kind-top.sh ;;
   down) engine && { podman rm -f "${REGISTRY_NAME}" >/dev/null 2>&1 || true; } && "${BIN}/kind" delete cluster --name "${CLUSTER_NAME}" ;;
-  *) fail "usage: scripts/kind-airgap.sh [run|bench|down]" ;;
+  *) fail "usage: scripts/kind-airgap.sh [run|bench|top|down]" ;;
 esac

@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # The kind lab: a kind cluster, the project's images, Dapr and Linkerd, the calculator, the e2e run.
-#   scripts/kind.sh check|up|images|dapr|linkerd|deploy|e2e|combined|restore|bench|bench-combined|down|lab
+#   scripts/kind.sh check|up|images|dapr|linkerd|deploy|e2e|combined|restore|bench|bench-combined|top|down|lab
 #   (pki: Linkerd's certificates only)
 # dapr, linkerd, bench and bench-combined take another cluster: CONTEXT=<kubectl context>, with
 # REGISTRY=<host>[:port]/<path> for the images and INSTALL_INTO=<the same context> to install there.
@@ -327,6 +327,12 @@ bench_combined() {
   IMAGES_SED=${images} scripts/bench-job.sh k8s-bench/combined results/kind-bench-combined
 }
 
+# ./lab top inside the cluster (scripts/kind-top.sh): the e2e image with the e2e's service account.
+top() {
+  need kubectl cluster
+  scripts/kind-top.sh
+}
+
 # The benchmark's injectors, by their webhooks' names in Dapr's chart and Linkerd's.
 sidecars_installed() {
   local where=${CONTEXT:-kind-${CLUSTER}} flags=${CONTEXT:+ CONTEXT=${CONTEXT} INSTALL_INTO=${CONTEXT}}
@@ -369,8 +375,8 @@ lab() {
 }
 
 case "${1:-}" in
-  check | up | images | dapr | linkerd | deploy | e2e | combined | restore | bench | down | lab) "$1" ;;
+  check | up | images | dapr | linkerd | deploy | e2e | combined | restore | bench | top | down | lab) "$1" ;;
   pki) linkerd_pki ;;
   bench-combined) bench_combined ;;
-  *) fail "usage: scripts/kind.sh check|up|images|dapr|linkerd|deploy|e2e|combined|restore|bench|bench-combined|down|lab" ;;
+  *) fail "usage: scripts/kind.sh check|up|images|dapr|linkerd|deploy|e2e|combined|restore|bench|bench-combined|top|down|lab" ;;
 esac

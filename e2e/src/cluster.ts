@@ -55,6 +55,12 @@ export class Cluster {
     return pod;
   }
 
+  /** The running pods of a namespace (RBAC: pods list). */
+  async runningPods(namespace: string): Promise<V1Pod[]> {
+    const list = await this.core.listNamespacedPod({ namespace, fieldSelector: 'status.phase=Running' });
+    return list.items.filter((p) => !p.metadata?.deletionTimestamp);
+  }
+
   /** Runs a command in a container (with `stdin` as its standard input, if given) and returns what it printed on stdout. */
   async run(namespace: string, pod: string, container: string, command: string[], timeoutMs = 30_000, stdin?: string): Promise<string> {
     let stdout = '';

@@ -36,7 +36,7 @@ export type Reading = { role: string; pod: string; container: string; port: numb
 
 /** A native sidecar (Linkerd's) is an init container with restartPolicy Always: look in both lists. */
 const containersOf = (pod: PodLike) => [...(pod.spec?.initContainers ?? []), ...(pod.spec?.containers ?? [])];
-const find = (pod: PodLike, name: string) => containersOf(pod).find((c) => c.name === name);
+export const find = (pod: PodLike, name: string) => containersOf(pod).find((c) => c.name === name);
 
 /** The sidecars each scenario must have on both sides, client side first, in the order a request meets them. */
 const SIDECARS: Record<Scenario, Array<{ name: string; port: number; role: string }>> = {

@@ -3,6 +3,7 @@
 import { parseArgs } from 'node:util';
 import { EXIT, LabError } from './errors.js';
 import { exec, metrics, pods, policy, probe } from './lab-commands.js';
+import { intervalOf, top } from './top-command.js';
 import { ensureRoot } from './root.js';
 import { down, run, say, up } from './run.js';
 import { ensureDaprBinaries, ensureSystemTools } from './tools.js';
@@ -22,6 +23,8 @@ const USAGE = `usage: ./lab <command>   (the same as node packages/lab/dist/cli.
   policy <variant> <on|off>    remove or restore multiplication's authorization policy (dapr, mesh, dapr-mesh)
   probe                        run the probe matrix against the running lab; results/lab/report.html
   metrics                      what each sidecar counted (requests, success rate, denials) next to MathFanBoy's count
+  top [--once] [--interval S]  live: what each sidecar saw each second (req/s, success, denials, latency);
+                               --once prints one frame and exits
 
   --keep   (run) leave the lab running after the probes; make lab-down removes it
 
@@ -29,7 +32,7 @@ Needs root (network namespaces, iptables); re-runs itself with sudo when that wo
 Walkthrough: docs/walkthrough.md.
 Exit codes: 0 every cell as expected, 1 some cell differs, 2 bad usage, 3 the lab could not run (exec: the command's own).`;
 
-const COMMANDS = ['run', 'up', 'down', 'tools', 'pods', 'exec', 'policy', 'probe', 'metrics'];
+const COMMANDS = ['run', 'up', 'down', 'tools', 'pods', 'exec', 'policy', 'probe', 'metrics', 'top'];
 
 async function main(argv: string[]): Promise<number> {
   // exec takes everything after `--` as the command, options included.
@@ -37,7 +40,11 @@ async function main(argv: string[]): Promise<number> {
   const [own, command] = dashes >= 0 ? [argv.slice(0, dashes), argv.slice(dashes + 1)] : [argv, []];
   let parsed;
   try {
-    parsed = parseArgs({ args: own, allowPositionals: true, options: { keep: { type: 'boolean' }, help: { type: 'boolean', short: 'h' } } });
+    parsed = parseArgs({
+      args: own,
+      allowPositionals: true,
+      options: { keep: { type: 'boolean' }, once: { type: 'boolean' }, interval: { type: 'string' }, help: { type: 'boolean', short: 'h' } },
+    });
   } catch (error) {
     throw new LabError('USAGE', `${(error as Error).message}\n${USAGE}`);
   }
@@ -71,6 +78,8 @@ async function main(argv: string[]): Promise<number> {
       return probe();
     case 'metrics':
       return metrics();
+    case 'top':
+      return top({ once: parsed.values.once === true, interval: intervalOf(parsed.values.interval) });
     default:
       return run(parsed.values.keep === true);
   }

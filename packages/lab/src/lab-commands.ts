@@ -77,7 +77,7 @@ const quietly: Step = async (_text, work) => work();
 /** What each sidecar counted since the lab came up, next to what MathFanBoy counted. */
 export async function metrics(): Promise<number> {
   requireUp();
-  const stats = await readSidecarStats(new PodRuntime(LOG_DIR, workloadUser(), false), WORK_DIR);
+  const stats = await readSidecarStats(WORK_DIR);
   const callers = callerCounts(VARIANTS.map((v) => fanboyCalls(v.name)));
   for (const line of formatSidecarTable(stats, callers)) say(line);
   say('\nrequests: what reached the sidecar (calls by pod IP to a Dapr app never do); success: answered, not 5xx; denied: refused by the policy');

@@ -61,7 +61,7 @@ export function localPlatform(o: LocalOptions): Platform {
     probes: PROBES,
     concurrency: 4,
     probe: (probe) => o.runtime.probe(podOf(probe.variant, probe.caller), probeSpec(probe, LOCAL_ADDRESSING)),
-    sidecarStats: () => readSidecarStats(o.runtime, WORK_DIR),
+    sidecarStats: () => readSidecarStats(WORK_DIR),
     injection: async () => {
       const report = readInjection(ALL_PODS.filter((p) => p.variant !== 'system'));
       return { key: 'injection', section: injectionSection(report), data: report };

@@ -68,19 +68,36 @@ export interface FrontendStats {
   sessions: number;
 }
 
-/** Every frontend's counters, from the statistics socket's `show stat` (CSV). */
-export async function frontendStats(statsSocket: string): Promise<Record<string, FrontendStats>> {
+/** The statistics socket's `show stat` (CSV): a row per frontend, backend and server, by column name. */
+export async function showStat(statsSocket: string): Promise<Array<Record<string, string>>> {
   const [header = '', ...rows] = (await proxyCommand(statsSocket, 'show stat')).trim().split('\n');
   const columns = header.replace(/^# /, '').split(',');
-  const frontends = rows.map((r) => r.split(',')).filter((r) => r[columns.indexOf('svname')] === 'FRONTEND');
+  return rows.map((r) => Object.fromEntries(r.split(',').map((value, i) => [columns[i] ?? '', value])));
+}
+
+/** Every frontend's counters, from `show stat`. */
+export function frontendsOf(rows: Array<Record<string, string>>): Record<string, FrontendStats> {
   return Object.fromEntries(
-    frontends.map((r) => {
-      const n = (name: string) => Number(r[columns.indexOf(name)] || 0);
-      const responses = { '1xx': n('hrsp_1xx'), '2xx': n('hrsp_2xx'), '3xx': n('hrsp_3xx'), '4xx': n('hrsp_4xx'), '5xx': n('hrsp_5xx') };
-      // dreq: HTTP requests a rule denied; dcon: TCP connections denied at accept; dses: TCP sessions denied after the TLS handshake.
-      return [r[columns.indexOf('pxname')] ?? '', { requests: n('req_tot'), responses, denied: n('dreq') + n('dcon') + n('dses'), sessions: n('stot') }];
-    }),
+    rows
+      .filter((r) => r.svname === 'FRONTEND')
+      .map((r) => {
+        const n = (name: string) => Number(r[name] || 0);
+        const responses = { '1xx': n('hrsp_1xx'), '2xx': n('hrsp_2xx'), '3xx': n('hrsp_3xx'), '4xx': n('hrsp_4xx'), '5xx': n('hrsp_5xx') };
+        // dreq: HTTP requests a rule denied; dcon: TCP connections denied at accept; dses: TCP sessions denied after the TLS handshake.
+        return [r.pxname ?? '', { requests: n('req_tot'), responses, denied: n('dreq') + n('dcon') + n('dses'), sessions: n('stot') }];
+      }),
   );
+}
+
+export const frontendStats = async (statsSocket: string) => frontendsOf(await showStat(statsSocket));
+
+/**
+ * The app's average response time through the proxy, in ms: its `app` backend's rtime, which HAProxy
+ * 2.6 keeps over the last 1,024 requests (it keeps no histogram). Undefined before any request.
+ */
+export function appResponseMs(rows: Array<Record<string, string>>): number | undefined {
+  const app = rows.find((r) => r.pxname === 'app' && r.svname === 'BACKEND');
+  return app && Number(app.req_tot || 0) > 0 ? Number(app.rtime || 0) : undefined;
 }
 
 /** The proxy's inbound frontends, by the traffic each takes (see proxyConfig). */

@@ -298,10 +298,14 @@ describe('calc-lab, the command', () => {
     expect([badPolicy.code, badPolicy.stderr]).toEqual([2, expect.stringContaining('usage: ./lab policy <dapr|mesh|dapr-mesh> <on|off>')]);
     const badPod = await cli('exec', 'dapr/nobody', '--', 'true');
     expect([badPod.code, badPod.stderr]).toEqual([2, expect.stringContaining('no pod named dapr/nobody: use <variant>/<pod>, one of dapr/addition')]);
+    for (const interval of ['0', 'soon', '61']) {
+      const badTop = await cli('top', '--interval', interval);
+      expect([badTop.code, badTop.stderr]).toEqual([2, expect.stringContaining(`--interval ${interval}: not a number of seconds from 0.2 to 60`)]);
+    }
   });
 
   it('says the lab is not up, with what to do, for the commands that need it (exit 3)', async () => {
-    for (const args of [['pods'], ['probe'], ['metrics'], ['policy', 'mesh', 'off'], ['exec', 'dapr/intruder', '--', 'true']]) {
+    for (const args of [['pods'], ['probe'], ['metrics'], ['top', '--once'], ['policy', 'mesh', 'off'], ['exec', 'dapr/intruder', '--', 'true']]) {
       const result = await cli(...args);
       expect([result.code, result.stderr], args.join(' ')).toEqual([3, expect.stringContaining('lab: error LAB_NOT_UP: the lab is not up: start it with make lab-up')]);
     }

@@ -69,5 +69,38 @@ describe('docs/walkthrough.md, run as a reader runs it', () => {
     expect(shell(`./lab exec mesh/intruder -- node -e '${silent}' redis`).output.trim()).toBe('closed');
   });
 
+  it('./lab top in a real terminal (tmux): a frame every second, errors in red, and Ctrl-C gives the shell back', async () => {
+    const tmux = (...args: string[]) => spawnSync('tmux', ['-L', 'calclab-top-test', ...args], { encoding: 'utf8' });
+    if (tmux('-V').error) throw new Error('NO TMUX: ./lab top cannot be tested in a terminal; make test installs tmux (scripts/test-tools.sh)');
+    const screen = () => tmux('capture-pane', '-p', '-e', '-t', 'top').stdout;
+    tmux('kill-server');
+    expect(tmux('new-session', '-d', '-s', 'top', '-x', '170', '-y', '45', '-c', ROOT, 'bash', '--norc', '--noprofile').status).toBe(0);
+    try {
+      tmux('send-keys', '-t', 'top', `PATH=${PATH} ./lab top`, 'Enter');
+      const framed = async (want: RegExp) => {
+        for (let i = 0; i < 60 && !want.test(screen()); i++) await new Promise((r) => setTimeout(r, 250));
+        return screen();
+      };
+      const first = await framed(/what each sidecar saw in the last [\d.]+ s \((\d\d:\d\d:\d\d) UTC\)/);
+      expect(first).toMatch(/variant +service +sidecar +state/);
+      const at = /\((\d\d:\d\d:\d\d) UTC\)/.exec(first)?.[1];
+      // Refreshed in place: a later frame, on the same screen (the screen is cleared, not scrolled).
+      const later = await framed(new RegExp(`\\((?!${at})\\d\\d:\\d\\d:\\d\\d UTC\\)`));
+      expect(later.match(/what each sidecar saw/g)).toHaveLength(1);
+      expect(later).not.toContain(`(${at} UTC)`);
+      // percentage's deliberate 502s, red (tmux keeps the colour as SGR 31), once a frame holds one.
+      const erring = await framed(/percentage +daprd +errors/);
+      const line = erring.split('\n').find((l) => /percentage +daprd +errors/.test(l)) ?? '';
+      const ESC = '\u001b';
+      const sgr = new RegExp(`${ESC}\\[(\\d+;)*31(;\\d+)*m`);
+      expect(line.slice(0, line.indexOf('dapr')), line).toMatch(sgr);
+      tmux('send-keys', '-t', 'top', 'C-c');
+      await new Promise((r) => setTimeout(r, 1500));
+      expect(tmux('display-message', '-p', '-t', 'top', '#{pane_current_command}').stdout.trim()).toBe('bash');
+    } finally {
+      tmux('kill-server');
+    }
+  }, 60_000);
+
   it.each(named(steps.slice(-1), steps.length - 1))('%s', (_name, step) => run(step));
 });

@@ -14,3 +14,4 @@ export * from './report.js';
 export * from './sidecar-stats.js';
 export * from './report-html.js';
 export * from './article.js';
+export * from './top.js';

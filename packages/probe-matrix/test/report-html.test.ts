@@ -75,11 +75,11 @@ describe('report.html, drawn from findings.json', () => {
   });
 });
 
-/** Debian's Chromium (make test installs it: scripts/browser-tools.sh). */
+/** Debian's Chromium (make test installs it: scripts/test-tools.sh). */
 function chromium(): string {
   for (const name of ['chromium', 'chromium-browser']) if (spawnSync('sh', ['-c', `command -v ${name}`]).status === 0) return name;
   throw new Error(
-    'NO BROWSER: Chromium is not installed, so the report cannot be checked in a browser. Install it: scripts/browser-tools.sh (make test runs it), or apt-get install chromium',
+    'NO BROWSER: Chromium is not installed, so the report cannot be checked in a browser. Install it: scripts/test-tools.sh (make test runs it), or apt-get install chromium',
   );
 }
 
