@@ -185,12 +185,16 @@ describe('make lab: the three variants for real, the probe matrix, findings', ()
     expect(of('mesh/intruder')).toMatchObject({ interception: { inbound: [], outbound: [] }, sidecars: [] });
   });
 
-  it('draws report.html from the findings: every probe an arrow and a row', () => {
+  it("draws report.html from the findings: every probe an arrow in its claim's figure, an entry in its variant's matrix, a row of evidence", () => {
     const html = readFileSync(FINDINGS.replace('findings.json', 'report.html'), 'utf8');
     for (const p of PROBES) {
-      expect(html, p.id).toMatch(new RegExp(`<g class="arrow as-expected (allowed|denied)" data-probe="${p.id}">`));
-      expect(html, p.id).toContain(`<tr class="" data-probe="${p.id}">`);
+      expect(html, p.id).toMatch(new RegExp(`<g class="probe (through|around) (allowed|denied) as-expected" data-probe="${p.id}">`));
+      expect(html, p.id).toContain(`<li class="as-expected" data-probe="${p.id}"><a href="#probe-${p.id}">`);
+      expect(html, p.id).toContain(`<tr id="probe-${p.id}" class="" data-probe="${p.id}">`);
     }
+    // The evidence carries what the target's own sidecar counted over the run, read from it.
+    const multiplication = html.slice(html.indexOf('<tr id="probe-dapr-addition-sidecar"'), html.indexOf('</tr>', html.indexOf('<tr id="probe-dapr-addition-sidecar"')));
+    expect(multiplication).toMatch(/daprd: \d+ requests, [1-9]\d* denied, 0 5xx/);
   });
 
   it('runs apps, daprd and sentry unprivileged (not root, not the proxy uid, no capabilities), and every key file 0600', () => {
