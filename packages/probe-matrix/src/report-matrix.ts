@@ -71,7 +71,7 @@ ${body}</table></div>`;
 }
 
 export const MATRIX_STYLE = `
-.matrix-wrap { max-width: 100%; overflow-x: auto; }
+.matrix-wrap { max-width: 100%; }
 table.matrix td { min-width: 150px; } table.matrix ul { margin: 0; padding-left: 16px; }
 table.matrix td.as-expected { background: #dafbe1; } table.matrix td.differs { background: #ffebe9; } table.matrix td.none { background: #f6f8fa; }
 table.evidence td:nth-child(9) { max-width: 320px; overflow-wrap: anywhere; font: 12px ui-monospace, monospace; }

@@ -67,7 +67,12 @@ export function daprdTop(text: string): Pick<TopReading, keyof SidecarCounts | '
   return { ...daprdStats(text), latency: histogram(samples, 'dapr_http_client_roundtrip_latency', (s) => !s.labels.path?.startsWith('/dapr/')) };
 }
 
-/** linkerd-proxy's view of its pod, inbound: counts as linkerd.ts reads them, and its response latency. */
+/**
+ * linkerd-proxy's view of its pod, inbound: counts as linkerd.ts reads them, and its response latency
+ * (`response_latency_ms`, a histogram in ms with `direction`, next to `request_total` and
+ * `response_total` in the proxy's HTTP metrics report, linkerd2-proxy requests/report.rs; the name
+ * linkerd viz still queries, viz/metrics-api/stat_summary.go). Not run here: Linkerd's proxy cannot.
+ */
 export function linkerdTop(text: string): Pick<TopReading, keyof SidecarCounts | 'latency'> {
   const samples = parsePrometheus(text);
   return { ...linkerdStats(text), latency: histogram(samples, 'response_latency_ms', (s) => s.labels.direction === 'inbound') };
