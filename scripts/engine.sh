@@ -45,8 +45,9 @@ runtime = "runc"
 cgroup_manager = "cgroupfs"
 events_logger = "file"
 EOF
-  # Docker takes a registry on loopback as plain HTTP; podman, as told: the air-gapped benchmark's
-  # registry (scripts/kind-airgap.sh), which the docker CLI pushes to through this service.
+  # Docker takes a registry on loopback as plain HTTP (its insecure registries always hold ::1/128
+  # and 127.0.0.0/8: moby registry/config.go); podman, as told: the air-gapped benchmark's registry
+  # (scripts/kind-airgap.sh), which the docker CLI pushes to through this service.
   cat >"${REGISTRIES_CONF}" <<'EOF'
 [[registry]]
 location = "localhost:5001"

@@ -311,20 +311,22 @@ restore() {
 # The sidecar benchmark as a Job: direct, Dapr and Linkerd in the same rounds (after make kind-lab).
 bench() {
   need kubectl context
-  sidecars_installed
-  local images
-  images=$(bench_images)
-  IMAGES_SED=${images} scripts/bench-job.sh k8s-bench/kind results/kind-bench
+  run_bench k8s-bench/kind results/kind-bench
 }
 
 # Dapr + Linkerd paired with direct: Dapr's mTLS off, cluster-wide, as make kind-combined does (make kind-restore undoes it).
 bench_combined() {
   need kubectl helm context
   DAPR_MTLS=false dapr
+  run_bench k8s-bench/combined results/kind-bench-combined
+}
+
+# One composition of k8s-bench as a Job, once the sidecars are there and the images where the nodes pull them.
+run_bench() {
   sidecars_installed
   local images
   images=$(bench_images)
-  IMAGES_SED=${images} scripts/bench-job.sh k8s-bench/combined results/kind-bench-combined
+  IMAGES_SED=${images} scripts/bench-job.sh "$1" "$2"
 }
 
 # ./lab top inside the cluster (scripts/kind-top.sh): the e2e image with the e2e's service account.

@@ -39,7 +39,7 @@ export function variantMatrix(variant: VariantSummary, verdicts: Row[]): string 
   const head = `<tr><th>caller ↓ target →</th>${targets.map((t) => `<th>${escapeHtml(t)}</th>`).join('')}</tr>`;
   const body = callers.map((c) => `<tr><th>${escapeHtml(c)}</th>${targets.map((t) => cell(mine.filter((v) => v.caller === c && v.target === t))).join('')}</tr>`).join('\n');
   return `<h3>${escapeHtml(variant.title)} <small>(namespace ${escapeHtml(variant.namespace)})</small></h3>
-<div class="matrix-wrap"><table class="matrix">${head}\n${body}</table></div>`;
+<table class="matrix">${head}\n${body}</table>`;
 }
 
 /** The evidence of every probe: what came back, and its target's sidecar counts over the whole run. */
@@ -66,12 +66,11 @@ export function evidenceTable(verdicts: Row[], sidecars: SidecarCountsJson[] = [
       return `<tr id="${anchor(r)}" class="${r.pass ? '' : 'differs'}" data-probe="${escapeHtml(r.id)}">${cells.map((c) => `<td>${c}</td>`).join('')}</tr>`;
     })
     .join('\n');
-  return `<div class="matrix-wrap"><table class="evidence"><tr><th>#</th><th></th><th>probe</th><th>route</th><th>expected</th><th>observed</th><th>error code</th><th>body bytes</th><th>detail</th><th>the target's sidecar, whole run</th></tr>
-${body}</table></div>`;
+  return `<table class="evidence"><tr><th>#</th><th></th><th>probe</th><th>route</th><th>expected</th><th>observed</th><th>error code</th><th>body bytes</th><th>detail</th><th>the target's sidecar, whole run</th></tr>
+${body}</table>`;
 }
 
 export const MATRIX_STYLE = `
-.matrix-wrap { max-width: 100%; }
 table.matrix td { min-width: 150px; } table.matrix ul { margin: 0; padding-left: 16px; }
 table.matrix td.as-expected { background: #dafbe1; } table.matrix td.differs { background: #ffebe9; } table.matrix td.none { background: #f6f8fa; }
 table.evidence td:nth-child(9) { max-width: 320px; overflow-wrap: anywhere; font: 12px ui-monospace, monospace; }
